@@ -1,0 +1,45 @@
+/**
+ * The plain, uncached {@link ByteSource} over a backend's ranged read primitive.
+ * @module
+ */
+import type { Backend, FileInfo } from "./backend.js";
+import type { ByteRange, ByteSource, IoOptions } from "./byte-source.js";
+import { InvalidArgumentError } from "./errors.js";
+
+/** Checks a range and clips it to an object of `size` bytes; returns the clipped length. */
+export function clipRange(offset: number, length: number, size: number, url: string): number {
+  if (!Number.isSafeInteger(offset) || offset < 0) {
+    throw new InvalidArgumentError(`read offset must be a non-negative integer, got ${offset}`, { url });
+  }
+  if (!Number.isSafeInteger(length) || length < 0) {
+    throw new InvalidArgumentError(`read length must be a non-negative integer, got ${length}`, { url });
+  }
+  return Math.max(0, Math.min(length, size - offset));
+}
+
+/** A {@link ByteSource} that sends every read to the backend as one ranged read. */
+export class BackendByteSource implements ByteSource {
+  readonly url: string;
+  readonly size: number;
+  readonly etag: string | undefined;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly path: string,
+    info: FileInfo,
+  ) {
+    this.url = backend.toUrl(path);
+    this.size = info.size;
+    this.etag = info.etag;
+  }
+
+  async read(offset: number, length: number, options: IoOptions = {}): Promise<Uint8Array> {
+    const clipped = clipRange(offset, length, this.size, this.url);
+    if (clipped === 0) return new Uint8Array(0);
+    return this.backend.readRange(this.path, offset, clipped, { signal: options.signal });
+  }
+
+  readMany(ranges: readonly ByteRange[], options: IoOptions = {}): Promise<Uint8Array[]> {
+    return Promise.all(ranges.map((range) => this.read(range.offset, range.length, options)));
+  }
+}

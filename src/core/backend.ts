@@ -1,0 +1,81 @@
+/**
+ * The primitives a storage backend implements. Everything users call is built on these once,
+ * in {@link FileSystem}.
+ * @module
+ */
+import type { IoOptions } from "./byte-source.js";
+
+/** What a listing or `info` says of one entry. */
+export interface FileInfo {
+  /** Path of the entry in the backend's own form (no protocol, no trailing slash). */
+  name: string;
+  /** A file (object) or a directory (real folder, or a prefix in an object store). */
+  type: "file" | "directory";
+  /** Size in bytes (0 for directories). */
+  size: number;
+  /** ETag of the object, when the store gives one. */
+  etag?: string;
+  /** Version or generation of the object, when the store gives one. */
+  version?: string;
+  /** Last modification time, when known. */
+  mtime?: Date;
+}
+
+/** Options of a ranged read primitive. */
+export interface ReadRangeOptions extends IoOptions {
+  /** When set, the store must refuse the read if the object's ETag differs. */
+  ifMatch?: string;
+  /** When set, read this version/generation of the object. */
+  version?: string;
+}
+
+/** Options of a write primitive. */
+export interface WriteOptions extends IoOptions {
+  /** Content type to record, where the store keeps one. */
+  contentType?: string;
+}
+
+/** Options of a listing primitive. */
+export interface ListOptions extends IoOptions {
+  /**
+   * List every file below `path` at any depth (directories may be omitted), instead of the
+   * entries of one level.
+   */
+  recursive?: boolean;
+}
+
+/**
+ * A storage backend: a handful of primitives over one kind of store. Paths are in the backend's
+ * own form, as returned by {@link Backend.stripProtocol}.
+ */
+export interface Backend {
+  /** The main URL scheme of this backend (`file`, `memory`, `https`, `s3` ...). */
+  readonly protocol: string;
+  /** Whether directories are real (local disk) or only key prefixes (object stores). */
+  readonly directories: "real" | "prefix";
+  /** Turns a URL or path into this backend's path form. */
+  stripProtocol(urlOrPath: string): string;
+  /** Turns a path of this backend back into a full URL. */
+  toUrl(path: string): string;
+  /** Describes one entry; throws `NotFoundError` when nothing is there. */
+  info(path: string, options?: IoOptions): Promise<FileInfo>;
+  /**
+   * Lists one level below `path` (files and directories), or every file below it when
+   * `recursive`. Throws `NotFoundError` when `path` holds nothing.
+   */
+  list(path: string, options?: ListOptions): Promise<FileInfo[]>;
+  /** Reads `length` bytes at `offset`; the caller keeps the range inside the object. */
+  readRange(path: string, offset: number, length: number, options?: ReadRangeOptions): Promise<Uint8Array>;
+  /** Writes a whole object, replacing any existing one. */
+  write(path: string, data: Uint8Array, options?: WriteOptions): Promise<void>;
+  /** Deletes files (objects). Missing ones are an error. */
+  deleteFiles(paths: readonly string[], options?: IoOptions): Promise<void>;
+  /** Removes an empty directory, where directories are real. */
+  removeDirectory?(path: string, options?: IoOptions): Promise<void>;
+  /** Creates a directory (and its parents), where directories are real. */
+  makeDirectory?(path: string, options?: IoOptions): Promise<void>;
+  /** Copies one object inside the store without moving its bytes through the client. */
+  copyFile?(source: string, target: string, options?: IoOptions): Promise<void>;
+  /** Releases connections and other resources. */
+  close?(): Promise<void>;
+}

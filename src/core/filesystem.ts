@@ -1,0 +1,530 @@
+/**
+ * The user-facing filesystem: fsspec's vocabulary, written once over a backend's primitives.
+ * @module
+ */
+import { mkdir, open as openLocal, readdir, readFile, rename, rm as rmLocal, stat as statLocal } from "node:fs/promises";
+import { dirname, join as joinLocal, relative as relativeLocal, sep } from "node:path";
+import type { Backend, FileInfo } from "./backend.js";
+import { BackendByteSource } from "./backend-source.js";
+import type { ByteSource, IoOptions } from "./byte-source.js";
+import { mapLimit } from "./concurrency.js";
+import { IsADirectoryError, NotFoundError, throwIfAborted } from "./errors.js";
+import { hasMagic, pathMatcher, splitPattern } from "./glob.js";
+import { baseName, joinPath, parentPath, relativePath, trimTrailingSlash } from "./paths.js";
+import { safeLocalPath } from "./safe-path.js";
+
+/** Options of a {@link FileSystem}. */
+export interface FileSystemOptions {
+  /** Transfers and listings run at once by `get`, `put`, `rm`, `glob` (default 8). */
+  concurrency?: number;
+  /** Size of the parts a download is read in (default 8 MiB). */
+  partSize?: number;
+}
+
+/** Options of {@link FileSystem.find}. */
+export interface FindOptions extends IoOptions {
+  /** How many levels below `path` to descend (1 = its direct children). Unlimited by default. */
+  maxDepth?: number;
+  /** Include directories in the result. */
+  withDirs?: boolean;
+}
+
+/** Options of {@link FileSystem.glob}. */
+export interface GlobOptions extends IoOptions {
+  /** Limits how deep `**` descends, as in {@link FindOptions.maxDepth}. */
+  maxDepth?: number;
+}
+
+/** One level of {@link FileSystem.walk}: a folder, its subfolders and its files (names only). */
+export interface WalkEntry {
+  /** The folder. */
+  root: string;
+  /** Names of its subfolders. */
+  dirs: string[];
+  /** Names of its files. */
+  files: string[];
+}
+
+/** Progress of a `get` or `put`, reported after every chunk. */
+export interface TransferProgress {
+  /** The file the last chunk belonged to. */
+  path: string;
+  /** Bytes moved so far, all files together. */
+  bytes: number;
+  /** Bytes to move in all, when known. */
+  totalBytes: number;
+  /** Files completed so far. */
+  filesDone: number;
+  /** Files to move in all. */
+  totalFiles: number;
+}
+
+/** Options of {@link FileSystem.get} and {@link FileSystem.put}. */
+export interface TransferOptions extends IoOptions {
+  /** Copy a whole folder or prefix. Implied when the source is a directory. */
+  recursive?: boolean;
+  /** Transfers at once (default: the filesystem's concurrency). */
+  concurrency?: number;
+  /** Called as bytes move. */
+  onProgress?: (progress: TransferProgress) => void;
+}
+
+/** Options of {@link FileSystem.rm} and {@link FileSystem.copy}. */
+export interface RecursiveOptions extends IoOptions {
+  /** Act on a whole folder or prefix. */
+  recursive?: boolean;
+}
+
+const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+const DELETE_BATCH = 1000;
+
+/**
+ * A filesystem over one backend. Every method accepts either the backend's path form
+ * (`bucket/key`, `/tmp/x`) or a full URL of the same scheme.
+ */
+export class FileSystem {
+  /** The backend this filesystem drives. */
+  readonly backend: Backend;
+  private readonly concurrency: number;
+  private readonly partSize: number;
+
+  constructor(backend: Backend, options: FileSystemOptions = {}) {
+    this.backend = backend;
+    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
+  }
+
+  /** The backend's main URL scheme. */
+  get protocol(): string {
+    return this.backend.protocol;
+  }
+
+  /** Normalises a URL or path to this filesystem's path form. */
+  path(urlOrPath: string): string {
+    return trimTrailingSlash(this.backend.stripProtocol(urlOrPath));
+  }
+
+  /** The full URL of a path. */
+  url(path: string): string {
+    return this.backend.toUrl(this.path(path));
+  }
+
+  /** Lists one level: entry names, or {@link FileInfo} objects with `detail: true`. */
+  ls(path: string, options: IoOptions & { detail: true }): Promise<FileInfo[]>;
+  ls(path: string, options?: IoOptions & { detail?: false }): Promise<string[]>;
+  async ls(path: string, options: IoOptions & { detail?: boolean } = {}): Promise<FileInfo[] | string[]> {
+    const entries = await this.listLevel(this.path(path), options);
+    return options.detail ? entries : entries.map((entry) => entry.name);
+  }
+
+  /** Describes one file or directory; throws {@link NotFoundError} when absent. */
+  info(path: string, options: IoOptions = {}): Promise<FileInfo> {
+    return this.backend.info(this.path(path), options);
+  }
+
+  /** Whether anything exists at `path`. */
+  async exists(path: string, options: IoOptions = {}): Promise<boolean> {
+    try {
+      await this.info(path, options);
+      return true;
+    } catch (error) {
+      if (error instanceof NotFoundError) return false;
+      throw error;
+    }
+  }
+
+  /** Whether `path` is a file. */
+  async isFile(path: string, options: IoOptions = {}): Promise<boolean> {
+    return (await this.infoOrUndefined(path, options))?.type === "file";
+  }
+
+  /** Whether `path` is a directory (or a prefix holding objects). */
+  async isDir(path: string, options: IoOptions = {}): Promise<boolean> {
+    return (await this.infoOrUndefined(path, options))?.type === "directory";
+  }
+
+  /** Every file below `path` (and directories with `withDirs`), sorted. A file finds itself. */
+  find(path: string, options: FindOptions & { detail: true }): Promise<FileInfo[]>;
+  find(path: string, options?: FindOptions & { detail?: false }): Promise<string[]>;
+  async find(path: string, options: FindOptions & { detail?: boolean } = {}): Promise<FileInfo[] | string[]> {
+    const found = await this.findEntries(this.path(path), options);
+    found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return options.detail ? found : found.map((entry) => entry.name);
+  }
+
+  /** Walks a tree level by level, top down, like `os.walk`. */
+  async *walk(path: string, options: FindOptions = {}): AsyncGenerator<WalkEntry> {
+    const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
+    const pending: Array<{ root: string; depth: number }> = [{ root: this.path(path), depth: 1 }];
+    while (pending.length > 0) {
+      const { root, depth } = pending.shift() as { root: string; depth: number };
+      let entries: FileInfo[];
+      try {
+        entries = await this.listLevel(root, options);
+      } catch (error) {
+        if (error instanceof NotFoundError && depth > 1) continue;
+        throw error;
+      }
+      const dirs = entries.filter((entry) => entry.type === "directory");
+      yield {
+        root,
+        dirs: dirs.map((entry) => baseName(entry.name)),
+        files: entries.filter((entry) => entry.type === "file").map((entry) => baseName(entry.name)),
+      };
+      if (depth < maxDepth) pending.push(...dirs.map((dir) => ({ root: dir.name, depth: depth + 1 })));
+    }
+  }
+
+  /**
+   * Paths matching a glob pattern, sorted. Only what the pattern needs is listed: the literal
+   * root before the first wildcard, then one level per segment (levels in parallel), and a
+   * recursive listing only below a `**`.
+   */
+  glob(pattern: string, options: GlobOptions & { detail: true }): Promise<FileInfo[]>;
+  glob(pattern: string, options?: GlobOptions & { detail?: false }): Promise<string[]>;
+  async glob(pattern: string, options: GlobOptions & { detail?: boolean } = {}): Promise<FileInfo[] | string[]> {
+    const normalised = this.path(pattern);
+    let matches: FileInfo[];
+    if (!hasMagic(normalised)) {
+      const info = await this.infoOrUndefined(normalised, options);
+      matches = info ? [info] : [];
+    } else {
+      const { root, segments } = splitPattern(normalised);
+      matches = await this.expandGlob(root, segments, options);
+    }
+    matches.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return options.detail ? matches : matches.map((entry) => entry.name);
+  }
+
+  /** Total size of the files below `path`, or a size per file with `total: false`. */
+  du(path: string, options?: FindOptions & { total?: true }): Promise<number>;
+  du(path: string, options: FindOptions & { total: false }): Promise<Record<string, number>>;
+  async du(path: string, options: FindOptions & { total?: boolean } = {}): Promise<number | Record<string, number>> {
+    const files = await this.find(path, { ...options, detail: true, withDirs: false });
+    if (options.total === false) return Object.fromEntries(files.map((file) => [file.name, file.size]));
+    return files.reduce((sum, file) => sum + file.size, 0);
+  }
+
+  /** The whole content of a file. */
+  async cat(path: string, options: IoOptions = {}): Promise<Uint8Array> {
+    return this.catFile(path, undefined, undefined, options);
+  }
+
+  /**
+   * Bytes `[start, end)` of a file. A negative `start` or `end` counts from the end, as in
+   * fsspec; a range past the end is clipped.
+   */
+  async catFile(path: string, start?: number, end?: number, options: IoOptions = {}): Promise<Uint8Array> {
+    const source = await this.open(path, options);
+    const [from, to] = resolveSlice(source.size, start, end);
+    return source.read(from, to - from, options);
+  }
+
+  /** Byte ranges of several files (or several ranges of one), fetched concurrently. */
+  async catRanges(
+    paths: readonly string[],
+    starts: readonly (number | undefined)[],
+    ends: readonly (number | undefined)[],
+    options: IoOptions = {},
+  ): Promise<Uint8Array[]> {
+    if (paths.length !== starts.length || paths.length !== ends.length) {
+      throw new RangeError("catRanges needs as many starts and ends as paths");
+    }
+    const sources = new Map<string, Promise<ByteSource>>();
+    const sourceOf = (path: string): Promise<ByteSource> => {
+      let source = sources.get(path);
+      if (!source) {
+        source = this.open(path, options);
+        sources.set(path, source);
+      }
+      return source;
+    };
+    return mapLimit(paths, this.concurrency * 4, async (path, i) => {
+      const source = await sourceOf(path);
+      const [from, to] = resolveSlice(source.size, starts[i], ends[i]);
+      return source.read(from, to - from, options);
+    });
+  }
+
+  /** Opens a file for random access. Throws {@link IsADirectoryError} on a directory. */
+  async open(path: string, options: IoOptions = {}): Promise<ByteSource> {
+    const normalised = this.path(path);
+    const info = await this.backend.info(normalised, options);
+    if (info.type === "directory") throw new IsADirectoryError("cannot open a directory", { url: this.url(normalised) });
+    return new BackendByteSource(this.backend, normalised, info);
+  }
+
+  /** Writes bytes (or UTF-8 text) to a file, replacing it. */
+  async pipe(path: string, data: Uint8Array | string, options: IoOptions = {}): Promise<void> {
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    await this.backend.write(this.path(path), bytes, options);
+  }
+
+  /**
+   * Uploads a local file, or a local folder with `recursive`, to `remotePath`. Files are written
+   * concurrently; a folder's tree is kept below `remotePath`.
+   */
+  async put(localPath: string, remotePath: string, options: TransferOptions = {}): Promise<void> {
+    const target = this.path(remotePath);
+    const localInfo = await statLocal(localPath);
+    const jobs: Array<{ local: string; remote: string; size: number }> = [];
+    if (localInfo.isDirectory()) {
+      if (!options.recursive) throw new IsADirectoryError("use recursive to upload a folder", { url: localPath });
+      for (const file of await listLocalFiles(localPath)) {
+        const key = relativeLocal(localPath, file.path).split(sep).join("/");
+        jobs.push({ local: file.path, remote: joinPath(target, key), size: file.size });
+      }
+    } else {
+      jobs.push({ local: localPath, remote: target, size: localInfo.size });
+    }
+    const progress = new ProgressTracker(jobs, options.onProgress);
+    await mapLimit(jobs, options.concurrency ?? this.concurrency, async (job) => {
+      throwIfAborted(options.signal, job.local);
+      const data = new Uint8Array(await readFile(job.local));
+      await this.backend.write(job.remote, data, options);
+      progress.add(job.remote, data.length);
+      progress.fileDone();
+    });
+  }
+
+  /**
+   * Downloads a file, or a whole folder or prefix, to local disk. Each file is written to a
+   * temporary name beside its target and renamed when complete; keys that would land outside
+   * `localPath` are refused before anything is written.
+   */
+  async get(remotePath: string, localPath: string, options: TransferOptions = {}): Promise<void> {
+    const source = this.path(remotePath);
+    const info = await this.backend.info(source, options);
+    const jobs: Array<{ remote: string; local: string; size: number }> = [];
+    if (info.type === "directory") {
+      const files = await this.find(source, { detail: true, signal: options.signal });
+      for (const file of files) {
+        jobs.push({
+          remote: file.name,
+          local: safeLocalPath(localPath, relativePath(source, file.name), this.url(file.name)),
+          size: file.size,
+        });
+      }
+      await mkdir(localPath, { recursive: true });
+    } else {
+      jobs.push({ remote: source, local: localPath, size: info.size });
+    }
+    const progress = new ProgressTracker(jobs, options.onProgress);
+    await mapLimit(jobs, options.concurrency ?? this.concurrency, async (job) => {
+      await this.download(job.remote, job.local, progress, options);
+      progress.fileDone();
+    });
+  }
+
+  /** Deletes a file, or a folder or prefix and everything below it with `recursive`. */
+  async rm(path: string, options: RecursiveOptions = {}): Promise<void> {
+    const target = this.path(path);
+    const info = await this.backend.info(target, options);
+    if (info.type === "file") {
+      await this.backend.deleteFiles([target], options);
+      return;
+    }
+    if (!options.recursive) throw new IsADirectoryError("use recursive to delete a directory", { url: this.url(target) });
+    const entries = await this.findEntries(target, { withDirs: true, signal: options.signal });
+    const files = entries.filter((entry) => entry.type === "file").map((entry) => entry.name);
+    const batches: string[][] = [];
+    for (let i = 0; i < files.length; i += DELETE_BATCH) batches.push(files.slice(i, i + DELETE_BATCH));
+    await mapLimit(batches, this.concurrency, (batch) => this.backend.deleteFiles(batch, options));
+    const removeDirectory = this.backend.removeDirectory?.bind(this.backend);
+    if (removeDirectory) {
+      const dirs = entries.filter((entry) => entry.type === "directory").map((entry) => entry.name);
+      dirs.sort((a, b) => b.length - a.length);
+      for (const dir of [...dirs, target]) await removeDirectory(dir, options);
+    }
+  }
+
+  /** Copies a file, or a folder or prefix with `recursive`, inside this filesystem. */
+  async copy(source: string, target: string, options: RecursiveOptions = {}): Promise<void> {
+    const from = this.path(source);
+    const to = this.path(target);
+    const info = await this.backend.info(from, options);
+    const pairs: Array<[string, string]> = [];
+    if (info.type === "directory") {
+      if (!options.recursive) throw new IsADirectoryError("use recursive to copy a directory", { url: this.url(from) });
+      for (const file of await this.find(from, { signal: options.signal })) pairs.push([file, joinPath(to, relativePath(from, file))]);
+    } else {
+      pairs.push([from, to]);
+    }
+    await mapLimit(pairs, this.concurrency, async ([src, dst]) => {
+      if (this.backend.copyFile) await this.backend.copyFile(src, dst, options);
+      else await this.backend.write(dst, await this.cat(src, options), options);
+    });
+  }
+
+  /** Moves a file or (with `recursive`) a folder: a copy, then a delete of the source. */
+  async move(source: string, target: string, options: RecursiveOptions = {}): Promise<void> {
+    await this.copy(source, target, options);
+    await this.rm(source, options);
+  }
+
+  /** Creates a directory and its parents. A no-op on stores whose directories are prefixes. */
+  async mkdir(path: string, options: IoOptions = {}): Promise<void> {
+    await this.backend.makeDirectory?.(this.path(path), options);
+  }
+
+  /** Releases the backend's connections. */
+  async close(): Promise<void> {
+    await this.backend.close?.();
+  }
+
+  private async listLevel(path: string, options: IoOptions): Promise<FileInfo[]> {
+    const entries = await this.backend.list(path, { signal: options.signal });
+    return entries.filter((entry) => entry.name !== path);
+  }
+
+  private async infoOrUndefined(path: string, options: IoOptions): Promise<FileInfo | undefined> {
+    try {
+      return await this.info(path, options);
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  private async findEntries(path: string, options: FindOptions): Promise<FileInfo[]> {
+    const info = await this.infoOrUndefined(path, options);
+    if (!info) return [];
+    if (info.type === "file") return [info];
+    if (options.maxDepth === undefined && this.backend.directories === "prefix") {
+      const files = await this.backend.list(path, { recursive: true, signal: options.signal });
+      const found = files.filter((entry) => entry.type === "file");
+      if (options.withDirs) found.push(...impliedDirectories(path, found));
+      return found;
+    }
+    const found: FileInfo[] = [];
+    for await (const level of this.walkEntries(path, options)) {
+      for (const entry of level) if (entry.type === "file" || options.withDirs) found.push(entry);
+    }
+    return found;
+  }
+
+  private async *walkEntries(path: string, options: FindOptions): AsyncGenerator<FileInfo[]> {
+    const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
+    let level = [path];
+    for (let depth = 1; level.length > 0 && depth <= maxDepth; depth++) {
+      const listings = await mapLimit(level, this.concurrency, (dir) => this.listLevel(dir, options).catch(ignoreNotFound));
+      const entries = listings.flat();
+      yield entries;
+      level = entries.filter((entry) => entry.type === "directory").map((entry) => entry.name);
+    }
+  }
+
+  private async expandGlob(root: string, segments: string[], options: GlobOptions): Promise<FileInfo[]> {
+    const doubleStar = segments.indexOf("**");
+    const hasDoubleStar = segments.some((segment) => segment.includes("**"));
+    if (hasDoubleStar) {
+      const literalDepth = doubleStar < 0 ? segments.length : doubleStar;
+      const maxDepth = options.maxDepth === undefined ? undefined : literalDepth + options.maxDepth;
+      const matcher = pathMatcher(joinPath(root, ...segments));
+      const entries = await this.findEntries(root, { maxDepth, withDirs: true, signal: options.signal });
+      return entries.filter((entry) => matcher(entry.name));
+    }
+    let level: FileInfo[] = [{ name: root, type: "directory", size: 0 }];
+    for (const [i, segment] of segments.entries()) {
+      const last = i === segments.length - 1;
+      const parents = level.filter((entry) => entry.type === "directory");
+      if (!hasMagic(segment)) {
+        level = parents.map((entry) => ({ name: joinPath(entry.name, segment), type: "directory", size: 0 }));
+        if (last)
+          level = (await mapLimit(level, this.concurrency, (entry) => this.infoOrUndefined(entry.name, options))).filter(
+            (entry): entry is FileInfo => entry !== undefined,
+          );
+        continue;
+      }
+      const matcher = pathMatcher(segment);
+      const listings = await mapLimit(parents, this.concurrency, (entry) => this.listLevel(entry.name, options).catch(ignoreNotFound));
+      level = listings.flat().filter((entry) => matcher(baseName(entry.name)));
+    }
+    return level;
+  }
+
+  private async download(remote: string, local: string, progress: ProgressTracker, options: TransferOptions): Promise<void> {
+    const sourceInfo = await this.backend.info(remote, options);
+    await mkdir(dirname(local), { recursive: true });
+    const temporary = `${local}.skyfs-partial-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const handle = await openLocal(temporary, "w");
+    try {
+      for (let offset = 0; offset < sourceInfo.size; offset += this.partSize) {
+        throwIfAborted(options.signal, this.url(remote));
+        const length = Math.min(this.partSize, sourceInfo.size - offset);
+        const chunk = await this.backend.readRange(remote, offset, length, { signal: options.signal, ifMatch: sourceInfo.etag });
+        await handle.write(chunk, 0, chunk.length, offset);
+        progress.add(remote, chunk.length);
+      }
+      await handle.close();
+      await rename(temporary, local);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await rmLocal(temporary, { force: true });
+      throw error;
+    }
+  }
+}
+
+/** Resolves fsspec-style `start`/`end` (negative counts from the end) against a size. */
+export function resolveSlice(size: number, start?: number, end?: number): [number, number] {
+  const clamp = (value: number): number => Math.min(size, Math.max(0, value < 0 ? size + value : value));
+  const from = clamp(start ?? 0);
+  const to = clamp(end ?? size);
+  return [from, Math.max(from, to)];
+}
+
+function ignoreNotFound(error: unknown): FileInfo[] {
+  if (error instanceof NotFoundError) return [];
+  throw error;
+}
+
+function impliedDirectories(root: string, files: readonly FileInfo[]): FileInfo[] {
+  const dirs = new Set<string>();
+  for (const file of files) {
+    for (let dir = parentPath(file.name); dir.length > root.length && dir.startsWith(root); dir = parentPath(dir)) {
+      if (dirs.has(dir)) break;
+      dirs.add(dir);
+    }
+  }
+  return [...dirs].map((name) => ({ name, type: "directory", size: 0 }));
+}
+
+class ProgressTracker {
+  private bytes = 0;
+  private filesDone = 0;
+  private readonly totalBytes: number;
+  private readonly totalFiles: number;
+
+  constructor(
+    jobs: ReadonlyArray<{ size: number }>,
+    private readonly onProgress: ((progress: TransferProgress) => void) | undefined,
+  ) {
+    this.totalBytes = jobs.reduce((sum, job) => sum + job.size, 0);
+    this.totalFiles = jobs.length;
+  }
+
+  add(path: string, bytes: number): void {
+    this.bytes += bytes;
+    this.report(path);
+  }
+
+  fileDone(): void {
+    this.filesDone++;
+  }
+
+  private report(path: string): void {
+    this.onProgress?.({ path, bytes: this.bytes, totalBytes: this.totalBytes, filesDone: this.filesDone, totalFiles: this.totalFiles });
+  }
+}
+
+async function listLocalFiles(root: string): Promise<Array<{ path: string; size: number }>> {
+  const files: Array<{ path: string; size: number }> = [];
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    const full = joinLocal(root, entry.name);
+    if (entry.isDirectory()) files.push(...(await listLocalFiles(full)));
+    else if (entry.isFile()) files.push({ path: full, size: (await statLocal(full)).size });
+  }
+  return files;
+}

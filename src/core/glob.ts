@@ -1,0 +1,36 @@
+/**
+ * Glob patterns as fsspec reads them: `*` and `?` stay inside one path segment, `[...]` is a
+ * character class, `**` spans any number of segments.
+ * @module
+ */
+import picomatch from "picomatch";
+
+const MATCH_OPTIONS: picomatch.PicomatchOptions = { dot: true, nobrace: true, noextglob: true };
+
+/** Whether a path segment or pattern contains a wildcard. */
+export function hasMagic(pattern: string): boolean {
+  return /[*?[]/.test(pattern);
+}
+
+/** A predicate that tests a whole path against a glob pattern. */
+export function pathMatcher(pattern: string): (path: string) => boolean {
+  return picomatch(pattern, MATCH_OPTIONS);
+}
+
+/** A glob pattern cut into its literal root and the segments after it. */
+export interface SplitPattern {
+  /** The segments before the first wildcard, joined. */
+  root: string;
+  /** The segments from the first wildcard on. */
+  segments: string[];
+}
+
+/** Splits a pattern at its first wildcard segment. */
+export function splitPattern(pattern: string): SplitPattern {
+  const leadingSlash = pattern.startsWith("/");
+  const parts = pattern.split("/").filter((part) => part !== "");
+  const first = parts.findIndex(hasMagic);
+  const literal = first < 0 ? parts : parts.slice(0, first);
+  const root = (leadingSlash ? "/" : "") + literal.join("/");
+  return { root, segments: first < 0 ? [] : parts.slice(first) };
+}

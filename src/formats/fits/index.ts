@@ -1,0 +1,5 @@
+/**
+ * FITS reader and writer over any {@link ByteSource}.
+ * @module skyfs/fits
+ */
+export type { ByteSource } from "../../core/byte-source.js";
