@@ -11,7 +11,7 @@ export interface FileInfo {
   name: string;
   /** A file (object) or a directory (real folder, or a prefix in an object store). */
   type: "file" | "directory";
-  /** Size in bytes (0 for directories). */
+  /** Size in bytes (0 for directories; -1 when a listing does not say, as on HTTP index pages). */
   size: number;
   /** ETag of the object, when the store gives one. */
   etag?: string;
@@ -57,6 +57,11 @@ export interface Backend {
   stripProtocol(urlOrPath: string): string;
   /** Turns a path of this backend back into a full URL. */
   toUrl(path: string): string;
+  /**
+   * How a key below a folder is named on local disk when downloaded, where the store's keys
+   * are encoded (HTTP decodes percent-escapes). Identity when absent.
+   */
+  localKey?(relativeKey: string): string;
   /** Describes one entry; throws `NotFoundError` when nothing is there. */
   info(path: string, options?: IoOptions): Promise<FileInfo>;
   /**

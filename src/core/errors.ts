@@ -3,6 +3,7 @@
  * credentials) and, when a provider answered, the provider's own code.
  * @module
  */
+import { redactUrl } from "./redact.js";
 
 /** Fields shared by every skyfs error. */
 export interface SkyfsErrorOptions {
@@ -14,7 +15,7 @@ export interface SkyfsErrorOptions {
   cause?: unknown;
 }
 
-/** Base class of every error skyfs raises on purpose. */
+/** Base class of every error skyfs raises on purpose. The URL is shown with secrets redacted. */
 export class SkyfsError extends Error {
   /** The URL or path the operation concerned. */
   readonly url: string | undefined;
@@ -22,9 +23,10 @@ export class SkyfsError extends Error {
   readonly code: string | undefined;
 
   constructor(message: string, options: SkyfsErrorOptions = {}) {
-    super(options.url ? `${message} (${options.url})` : message, { cause: options.cause });
+    const url = options.url === undefined ? undefined : redactUrl(options.url);
+    super(url ? `${message} (${url})` : message, { cause: options.cause });
     this.name = new.target.name;
-    this.url = options.url;
+    this.url = url;
     this.code = options.code;
   }
 }

@@ -149,6 +149,7 @@ export class FileSystem {
   find(path: string, options?: FindOptions & { detail?: false }): Promise<string[]>;
   async find(path: string, options: FindOptions & { detail?: boolean } = {}): Promise<FileInfo[] | string[]> {
     const found = await this.findEntries(this.path(path), options);
+    if (options.detail) await this.fillUnknownSizes(found, options);
     found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return options.detail ? found : found.map((entry) => entry.name);
   }
@@ -300,11 +301,9 @@ export class FileSystem {
     if (info.type === "directory") {
       const files = await this.find(source, { detail: true, signal: options.signal });
       for (const file of files) {
-        jobs.push({
-          remote: file.name,
-          local: safeLocalPath(localPath, relativePath(source, file.name), this.url(file.name)),
-          size: file.size,
-        });
+        const key = relativePath(source, file.name);
+        const localKey = this.backend.localKey ? this.backend.localKey(key) : key;
+        jobs.push({ remote: file.name, local: safeLocalPath(localPath, localKey, this.url(file.name)), size: file.size });
       }
       await mkdir(localPath, { recursive: true });
     } else {
@@ -373,9 +372,8 @@ export class FileSystem {
     await this.backend.close?.();
   }
 
-  private async listLevel(path: string, options: IoOptions): Promise<FileInfo[]> {
-    const entries = await this.backend.list(path, { signal: options.signal });
-    return entries.filter((entry) => entry.name !== path);
+  private listLevel(path: string, options: IoOptions): Promise<FileInfo[]> {
+    return this.backend.list(path, { signal: options.signal });
   }
 
   private async infoOrUndefined(path: string, options: IoOptions): Promise<FileInfo | undefined> {
@@ -385,6 +383,12 @@ export class FileSystem {
       if (error instanceof NotFoundError) return undefined;
       throw error;
     }
+  }
+
+  private async fillUnknownSizes(entries: FileInfo[], options: IoOptions): Promise<void> {
+    const unknown = entries.filter((entry) => entry.type === "file" && entry.size < 0);
+    const infos = await mapLimit(unknown, this.concurrency, (entry) => this.backend.info(entry.name, options));
+    for (const [i, entry] of unknown.entries()) Object.assign(entry, infos[i]);
   }
 
   private async findEntries(path: string, options: FindOptions): Promise<FileInfo[]> {

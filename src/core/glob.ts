@@ -25,12 +25,14 @@ export interface SplitPattern {
   segments: string[];
 }
 
-/** Splits a pattern at its first wildcard segment. */
+/** Splits a pattern at its first wildcard segment; a URL's `scheme://host` stays in the root. */
 export function splitPattern(pattern: string): SplitPattern {
-  const leadingSlash = pattern.startsWith("/");
-  const parts = pattern.split("/").filter((part) => part !== "");
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(pattern)?.[0] ?? "";
+  const rest = pattern.slice(origin.length);
+  const leadingSlash = rest.startsWith("/");
+  const parts = rest.split("/").filter((part) => part !== "");
   const first = parts.findIndex(hasMagic);
   const literal = first < 0 ? parts : parts.slice(0, first);
-  const root = (leadingSlash ? "/" : "") + literal.join("/");
+  const root = origin + (leadingSlash ? "/" : "") + literal.join("/");
   return { root, segments: first < 0 ? [] : parts.slice(first) };
 }

@@ -1,0 +1,14 @@
+/**
+ * Registers the backends that ship with skyfs. Imported for its effect by the package's entry
+ * points.
+ * @module
+ */
+import { registerFileSystem } from "../core/registry.js";
+import { LocalBackend } from "./file.js";
+import { HttpBackend, type HttpOptions } from "./http.js";
+import { MemoryBackend, type MemoryOptions } from "./memory.js";
+
+registerFileSystem("file", () => new LocalBackend());
+registerFileSystem("memory", (options) => new MemoryBackend(options as MemoryOptions));
+registerFileSystem("http", (options) => new HttpBackend(options as HttpOptions, "http"));
+registerFileSystem("https", (options) => new HttpBackend(options as HttpOptions, "https"));

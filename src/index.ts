@@ -1,0 +1,38 @@
+/**
+ * skyfs: one filesystem over every store astronomers keep data in.
+ *
+ * ```ts
+ * import { urlToFs, open } from "skyfs";
+ * const { fs, path } = urlToFs("https://example.org/data/");
+ * console.log(await fs.ls(path));
+ * ```
+ * @module skyfs
+ */
+import "./backends/builtin.js";
+
+export { LocalBackend } from "./backends/file.js";
+export type { HttpOptions } from "./backends/http.js";
+export { HttpBackend } from "./backends/http.js";
+export type { MemoryOptions, MemoryStore } from "./backends/memory.js";
+export { createMemoryStore, MemoryBackend } from "./backends/memory.js";
+export type { AuthPlugin, HttpRequestParts } from "./core/auth.js";
+export { anonymousAuth, basicAuth, bearerAuth, headerAuth } from "./core/auth.js";
+export type { Backend, FileInfo, ListOptions, ReadRangeOptions, WriteOptions } from "./core/backend.js";
+export { BackendByteSource } from "./core/backend-source.js";
+export type { ByteRange, ByteSource, IoOptions } from "./core/byte-source.js";
+export type { UrlOptions } from "./core/dispatch.js";
+export { cat, glob, open } from "./core/dispatch.js";
+export * from "./core/errors.js";
+export type {
+  FileSystemOptions,
+  FindOptions,
+  GlobOptions,
+  RecursiveOptions,
+  TransferOptions,
+  TransferProgress,
+  WalkEntry,
+} from "./core/filesystem.js";
+export { FileSystem, resolveSlice } from "./core/filesystem.js";
+export { BytesSource } from "./core/memory-source.js";
+export type { FileSystemFactory, StorageOptions, UrlRecognizer } from "./core/registry.js";
+export { filesystem, registeredSchemes, registerFileSystem, registerUrlRecognizer, schemeOf, urlToFs } from "./core/registry.js";
