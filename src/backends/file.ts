@@ -2,11 +2,14 @@
  * The `file://` backend (also bare paths): the local disk.
  * @module
  */
+
+import type { Stats } from "node:fs";
 import { copyFile, mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Backend, FileInfo } from "../core/backend.js";
+import type { Backend, FileInfo, ReadRangeOptions } from "../core/backend.js";
 import {
+  ConsistencyError,
   FileExistsError,
   IsADirectoryError,
   NotADirectoryError,
@@ -54,9 +57,13 @@ export class LocalBackend implements Backend {
     return [...found.filter((entry) => entry.type === "file"), ...nested.flat()];
   }
 
-  async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
+  async readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {
     const handle = await open(path, "r").catch((error: unknown) => rethrow(error, path));
     try {
+      if (options.ifMatch !== undefined) {
+        const stats = await handle.stat();
+        if (localEtag(stats) !== options.ifMatch) throw new ConsistencyError("the file changed since it was opened", { url: path });
+      }
       const buffer = new Uint8Array(length);
       let filled = 0;
       while (filled < length) {
@@ -103,6 +110,11 @@ export class LocalBackend implements Backend {
     await mkdir(dirname(target), { recursive: true }).catch((error: unknown) => rethrow(error, target));
     await copyFile(source, target).catch((error: unknown) => rethrow(error, source));
   }
+}
+
+/** A change marker for a local file: its modification time and size. */
+function localEtag(stats: Stats): string {
+  return `${stats.mtimeMs.toString(36)}-${stats.size.toString(36)}`;
 }
 
 /** Maps a Node file-system error to the skyfs error family. */

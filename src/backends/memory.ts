@@ -3,8 +3,8 @@
  * unless a private store is given. Directories are prefixes, as in an object store.
  * @module
  */
-import type { Backend, FileInfo } from "../core/backend.js";
-import { NotFoundError } from "../core/errors.js";
+import type { Backend, FileInfo, ReadRangeOptions } from "../core/backend.js";
+import { ConsistencyError, NotFoundError } from "../core/errors.js";
 import { trimTrailingSlash } from "../core/paths.js";
 
 interface StoredObject {
@@ -76,9 +76,12 @@ export class MemoryBackend implements Backend {
     return [...entries.values()];
   }
 
-  async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
+  async readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {
     const object = this.store.get(path);
     if (!object) throw new NotFoundError("no such object", { url: this.toUrl(path) });
+    if (options.ifMatch !== undefined && options.ifMatch !== object.etag) {
+      throw new ConsistencyError("the object changed since it was opened", { url: this.toUrl(path) });
+    }
     return object.data.slice(offset, offset + length);
   }
 

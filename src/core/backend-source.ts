@@ -17,11 +17,16 @@ export function clipRange(offset: number, length: number, size: number, url: str
   return Math.max(0, Math.min(length, size - offset));
 }
 
-/** A {@link ByteSource} that sends every read to the backend as one ranged read. */
+/**
+ * A {@link ByteSource} that sends every read to the backend as one ranged read. The object's
+ * ETag (or version) seen at open is pinned: every read asks the store to refuse it if the object
+ * changed, and the backend raises `ConsistencyError`.
+ */
 export class BackendByteSource implements ByteSource {
   readonly url: string;
   readonly size: number;
   readonly etag: string | undefined;
+  private readonly version: string | undefined;
 
   constructor(
     private readonly backend: Backend,
@@ -31,12 +36,13 @@ export class BackendByteSource implements ByteSource {
     this.url = backend.toUrl(path);
     this.size = info.size;
     this.etag = info.etag;
+    this.version = info.version;
   }
 
   async read(offset: number, length: number, options: IoOptions = {}): Promise<Uint8Array> {
     const clipped = clipRange(offset, length, this.size, this.url);
     if (clipped === 0) return new Uint8Array(0);
-    return this.backend.readRange(this.path, offset, clipped, { signal: options.signal });
+    return this.backend.readRange(this.path, offset, clipped, { signal: options.signal, ifMatch: this.etag, version: this.version });
   }
 
   readMany(ranges: readonly ByteRange[], options: IoOptions = {}): Promise<Uint8Array[]> {
