@@ -87,7 +87,7 @@ export class HttpBackend implements Backend {
     await head.body.dump();
     if (head.status < 300) {
       const size = headerNumber(head.headers["content-length"]);
-      if (head.url.endsWith("/") && !path.endsWith("/")) return { name: path, type: "directory", size: 0 };
+      if (head.url.endsWith("/") || new URL(head.url).pathname === "/") return { name: path, type: "directory", size: 0 };
       if (size !== undefined && head.headers["content-encoding"] === undefined) return describe(path, size, head);
     } else if (![403, 405, 501].includes(head.status)) {
       throw this.errorFor(head.status, path);
