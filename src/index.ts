@@ -13,7 +13,7 @@ import "./backends/builtin.js";
 export { LocalBackend } from "./backends/file.js";
 export type { HttpOptions } from "./backends/http.js";
 export { HttpBackend } from "./backends/http.js";
-export type { MemoryOptions, MemoryStore } from "./backends/memory.js";
+export type { MemoryOptions, MemoryStore, StoredObject } from "./backends/memory.js";
 export { createMemoryStore, MemoryBackend } from "./backends/memory.js";
 export type { AuthPlugin, HttpRequestParts } from "./core/auth.js";
 export { anonymousAuth, basicAuth, bearerAuth, headerAuth } from "./core/auth.js";

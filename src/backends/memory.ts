@@ -7,9 +7,13 @@ import type { Backend, FileInfo, ReadRangeOptions } from "../core/backend.js";
 import { ConsistencyError, NotFoundError } from "../core/errors.js";
 import { trimTrailingSlash } from "../core/paths.js";
 
-interface StoredObject {
+/** One object of a {@link MemoryStore}. */
+export interface StoredObject {
+  /** The object's bytes. */
   data: Uint8Array;
+  /** When it was written. */
   mtime: Date;
+  /** A marker that changes with every write. */
   etag: string;
 }
 
