@@ -7,7 +7,7 @@ import { existsSync, statSync } from "node:fs";
 const marker = "node_modules/.package-lock.json";
 const stale = !existsSync(marker) || statSync("package-lock.json").mtimeMs > statSync(marker).mtimeMs;
 if (stale) {
-  console.log("skyfs: installing the locked dependencies (npm ci)...");
-  const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { stdio: "inherit", shell: process.platform === "win32" });
+  console.log("skyfs: installing the locked dependencies (npm install)...");
+  const result = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { stdio: "inherit", shell: process.platform === "win32" });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
