@@ -1,0 +1,71 @@
+/**
+ * What every command shares: the global options turned into storage options, output helpers,
+ * and the filesystems opened during the command (for `--stats` and closing).
+ * @module
+ */
+import { type FileSystem, type StorageOptions, urlToFs } from "../index.js";
+
+/** The global options of the `skyfs` command. */
+export interface GlobalOptions {
+  /** Unsigned requests, no credential lookup. */
+  anon?: boolean;
+  /** Requester-pays: `true` for S3, a billing project for GCS. */
+  requesterPays?: boolean | string;
+  /** A custom endpoint (S3-compatible stores, emulators). */
+  endpoint?: string;
+  /** The provider region. */
+  region?: string;
+  /** A named credentials profile. */
+  profile?: string;
+  /** Machine-readable output. */
+  json?: boolean;
+  /** Print requests and bytes moved at the end. */
+  stats?: boolean;
+}
+
+/** The state of one CLI run. */
+export class CliContext {
+  private readonly opened: FileSystem[] = [];
+
+  constructor(
+    /** The parsed global options. */
+    readonly options: GlobalOptions,
+    /** Where results go. */
+    readonly out: NodeJS.WritableStream = process.stdout,
+    /** Where progress and statistics go. */
+    readonly err: NodeJS.WritableStream = process.stderr,
+  ) {}
+
+  /** Storage options for the backends, from the global options. */
+  storageOptions(): StorageOptions {
+    const options: StorageOptions = {};
+    if (this.options.anon) options.anon = true;
+    if (this.options.requesterPays !== undefined) options.requesterPays = this.options.requesterPays;
+    if (this.options.endpoint) options.endpoint = this.options.endpoint;
+    if (this.options.region) options.region = this.options.region;
+    if (this.options.profile) options.profile = this.options.profile;
+    return options;
+  }
+
+  /** The filesystem for a URL (remembered for statistics and closing). */
+  resolve(url: string): { fs: FileSystem; path: string } {
+    const resolved = urlToFs(url, this.storageOptions());
+    this.opened.push(resolved.fs);
+    return resolved;
+  }
+
+  /** Writes one line of output. */
+  print(line: string): void {
+    this.out.write(`${line}\n`);
+  }
+
+  /** Writes a value as JSON. */
+  printJson(value: unknown): void {
+    this.out.write(`${JSON.stringify(value, (_key, item) => (typeof item === "bigint" ? item.toString() : item), 2)}\n`);
+  }
+
+  /** Closes every filesystem opened during the run. */
+  async close(): Promise<void> {
+    await Promise.all(this.opened.map((fs) => fs.close()));
+  }
+}
