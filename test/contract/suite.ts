@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FileSystem, IsADirectoryError, NotFoundError } from "../../src/index.js";
+import { ConsistencyError, type FileSystem, IsADirectoryError, NotFoundError } from "../../src/index.js";
 
 /** What a backend gives the contract suite. */
 export interface ContractTarget {
@@ -178,6 +178,19 @@ export function describeContract(name: string, setup: () => Promise<ContractTarg
       const leftovers = (await readdir(folder, { recursive: true })).filter((name) => String(name).includes("skyfs-partial"));
       expect(leftovers).toEqual([]);
       await expect(fs.get(p("missing.bin"), join(local, "m"))).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it("raises ConsistencyError when an open object is replaced between two reads", async (context) => {
+      if (target.readOnly) {
+        context.skip();
+        return;
+      }
+      await fs.pipe(p("w/changing.txt"), "first version");
+      const source = await fs.open(p("w/changing.txt"));
+      expect(new TextDecoder().decode(await source.read(0, 5))).toBe("first");
+      await fs.pipe(p("w/changing.txt"), "second, longer version");
+      await expect(source.read(0, 5)).rejects.toBeInstanceOf(ConsistencyError);
+      await fs.rm(p("w/changing.txt"));
     });
 
     it("writes, uploads, copies, moves and deletes", async (context) => {

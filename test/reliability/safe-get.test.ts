@@ -1,0 +1,86 @@
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { safeLocalPath } from "../../src/core/safe-path.js";
+import { type Backend, type FileInfo, FileSystem, InvalidArgumentError, NotFoundError, NotSupportedError } from "../../src/index.js";
+
+/** A store whose listing holds the given keys below `bucket/`, each holding the key as text. */
+class HostileListingBackend implements Backend {
+  readonly protocol = "hostile";
+  readonly directories = "prefix";
+  readonly reads: string[] = [];
+
+  constructor(private readonly keys: string[]) {}
+
+  stripProtocol(urlOrPath: string): string {
+    return urlOrPath.replace(/^hostile:\/\//, "").replace(/\/+$/, "");
+  }
+
+  toUrl(path: string): string {
+    return `hostile://${path}`;
+  }
+
+  async info(path: string): Promise<FileInfo> {
+    if (path === "bucket") return { name: path, type: "directory", size: 0 };
+    const key = path.slice("bucket/".length);
+    if (!this.keys.includes(key)) throw new NotFoundError("no such key", { url: path });
+    return { name: path, type: "file", size: key.length };
+  }
+
+  async list(): Promise<FileInfo[]> {
+    return this.keys.map((key) => ({ name: `bucket/${key}`, type: "file", size: key.length }));
+  }
+
+  async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
+    this.reads.push(path);
+    return new TextEncoder().encode(path.slice("bucket/".length)).slice(offset, offset + length);
+  }
+
+  async write(): Promise<void> {
+    throw new NotSupportedError("read-only");
+  }
+
+  async deleteFiles(): Promise<void> {
+    throw new NotSupportedError("read-only");
+  }
+}
+
+describe("safe downloads", () => {
+  let sandbox: string;
+  let target: string;
+
+  beforeEach(async () => {
+    sandbox = await mkdtemp(join(tmpdir(), "skyfs-safe-"));
+    target = join(sandbox, "target");
+    await mkdir(join(sandbox, "outside"));
+  });
+
+  afterEach(() => rm(sandbox, { recursive: true, force: true }));
+
+  const hostileKeys = ["../outside/escaped.txt", "ok/../../outside/x", "/etc/passwd-copy", "C:/windows/x", "a\\..\\..\\b", "nul\0byte"];
+
+  for (const key of hostileKeys) {
+    it(`refuses the key ${JSON.stringify(key)} before anything is written`, async () => {
+      const backend = new HostileListingBackend(["fine/one.txt", key, "fine/two.txt"]);
+      const fs = new FileSystem(backend);
+      await expect(fs.get("bucket", target, { recursive: true })).rejects.toBeInstanceOf(InvalidArgumentError);
+      expect(backend.reads).toEqual([]);
+      expect(await readdir(join(sandbox, "outside"))).toEqual([]);
+      expect((await readdir(sandbox)).sort()).toEqual(["outside"]);
+    });
+  }
+
+  it("downloads ordinary keys, including dot segments that stay inside", async () => {
+    const fs = new FileSystem(new HostileListingBackend(["a/./b.txt", "c.txt"]));
+    await fs.get("bucket", target, { recursive: true });
+    expect((await readdir(target, { recursive: true })).map(String).sort()).toEqual(["a", "a/b.txt", "c.txt"]);
+  });
+
+  it("maps keys below the folder and nowhere else", () => {
+    expect(safeLocalPath("/data/out", "x/y.fits")).toBe("/data/out/x/y.fits");
+    expect(() => safeLocalPath("/data/out", "")).toThrow(InvalidArgumentError);
+    expect(() => safeLocalPath("/data/out", "..")).toThrow(/'\.\.'/);
+    expect(() => safeLocalPath("/data/out", "D:x")).toThrow(/drive letter/);
+  });
+});
