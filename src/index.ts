@@ -36,3 +36,4 @@ export { FileSystem, resolveSlice } from "./core/filesystem.js";
 export { BytesSource } from "./core/memory-source.js";
 export type { FileSystemFactory, StorageOptions, UrlRecognizer } from "./core/registry.js";
 export { filesystem, registeredSchemes, registerFileSystem, registerUrlRecognizer, schemeOf, urlToFs } from "./core/registry.js";
+export type { NumericArray } from "./core/typed-array.js";

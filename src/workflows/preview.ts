@@ -4,20 +4,7 @@
  * @module
  */
 import { PNG } from "pngjs";
-import { InvalidArgumentError } from "../index.js";
-
-/** Any numeric typed array an image reader returns. */
-export type PixelArray =
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array
-  | BigInt64Array
-  | BigUint64Array;
+import { InvalidArgumentError, type NumericArray } from "../index.js";
 
 /** Options of {@link renderPreview}. */
 export interface PreviewOptions {
@@ -49,7 +36,7 @@ export interface Preview {
  * Renders the last two axes of an array (the first plane of a cube) as a PNG. NaN pixels are
  * black; values are clipped to the percentile range.
  */
-export function renderPreview(data: PixelArray, shape: readonly number[], options: PreviewOptions = {}): Preview {
+export function renderPreview(data: NumericArray, shape: readonly number[], options: PreviewOptions = {}): Preview {
   if (shape.length < 2) throw new InvalidArgumentError(`a preview needs at least two axes, got shape [${shape.join(", ")}]`);
   const ny = shape[shape.length - 2] as number;
   const nx = shape[shape.length - 1] as number;

@@ -4,21 +4,6 @@
  */
 import { createHash } from "node:crypto";
 
-/** Any array a reader may return. */
-export type NumericArray =
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array
-  | BigInt64Array
-  | BigUint64Array
-  | boolean[]
-  | Uint8Array;
-
 /** How the values of an array are to be hashed. */
 export type ValueKind = "bool" | "int" | "uint64" | "float" | "complex";
 
