@@ -38,9 +38,9 @@ export function numericHash(values: ArrayLike<number | bigint | boolean>, kind: 
   return Buffer.from(numericHashBytes(values, kind)).toString("hex");
 }
 
-/** SHA-256 of the compact JSON array of strings (trailing spaces removed). */
+/** SHA-256 of the compact JSON array of strings, as the reader returns them (trailing spaces kept, as the reference hashes keep them). */
 export function stringsHash(values: readonly string[]): string {
-  const json = JSON.stringify(values.map((value) => value.replace(/ +$/, "")));
+  const json = JSON.stringify(values);
   return createHash("sha256").update(json, "utf8").digest("hex");
 }
 

@@ -1,5 +1,35 @@
 /**
  * FITS reader and writer over any {@link ByteSource}.
+ *
+ * ```ts
+ * import { openFits } from "skyfs/fits";
+ * const fits = await openFits("s3://bucket/hst/x_drz.fits", { anon: true });
+ * console.log(await fits.info());
+ * const sci = await fits.hdu("SCI");
+ * const cutout = await sci.section([[100, 200], [300, 400]]);
+ * ```
  * @module skyfs/fits
  */
 export type { ByteSource } from "../../core/byte-source.js";
+export type { Card, ComplexValue, HeaderValue } from "./card.js";
+export { COMMENTARY_KEYWORDS, formatCard, parseCard } from "./card.js";
+export type { ChecksumReport } from "./checksum.js";
+export { onesComplementSum, verifyChecksum } from "./checksum.js";
+export type { BinaryColumn, ColumnCode } from "./columns.js";
+export { binaryColumns, parseTform } from "./columns.js";
+export type { AnyHdu, HduFactory, OpenFitsOptions } from "./file.js";
+export { FitsFile, openFitsSource, registerHduFactory, scanSourceHeaders } from "./file.js";
+export type { FitsLimits } from "./hdu.js";
+export { DEFAULT_LIMITS, Hdu } from "./hdu.js";
+export { BLOCK, CARD, Header, parseHeaderCards } from "./header.js";
+export type { ArrayResult, Dtype, Scaling } from "./image-data.js";
+export { applyScaling, decodeBigEndian } from "./image-data.js";
+export type { ImageReadOptions } from "./image-hdu.js";
+export { GroupsHdu, ImageHdu } from "./image-hdu.js";
+export type { HduLayout, HduType } from "./layout.js";
+export type { OpenFitsUrlOptions } from "./open.js";
+export { openFits, scanHeaders } from "./open.js";
+export type { AxisRange } from "./section.js";
+export { planSection } from "./section.js";
+export type { AsciiColumn, ColumnValues, RowRange } from "./table-hdu.js";
+export { AsciiTableHdu, BinTableHdu } from "./table-hdu.js";

@@ -1,0 +1,212 @@
+/**
+ * Opening a FITS file over any ByteSource: HDUs walked lazily by reading headers only (each
+ * header's size gives the next header's offset), an astropy-like summary, and header scans.
+ * @module
+ */
+import type { ByteSource } from "../../core/byte-source.js";
+import { FormatError } from "../../core/errors.js";
+import { CardError } from "./card.js";
+import { DEFAULT_LIMITS, type FitsLimits, Hdu } from "./hdu.js";
+import { BLOCK, CARD, findEnd, type Header, parseHeaderCards } from "./header.js";
+import { GroupsHdu, ImageHdu } from "./image-hdu.js";
+import { axes, dataSize, type HduLayout, type HduType, hduType, padToBlock } from "./layout.js";
+import { AsciiTableHdu, BinTableHdu } from "./table-hdu.js";
+
+/** Any HDU {@link FitsFile.hdu} returns. */
+export type AnyHdu = ImageHdu | GroupsHdu | BinTableHdu | AsciiTableHdu | Hdu;
+
+/** Options of {@link openFits}. */
+export interface OpenFitsOptions extends FitsLimits {
+  /** Bytes read for the first try at a header (default 2880 x 4); doubled until END is found. */
+  headerReadSize?: number;
+  /** Cancels the reads. */
+  signal?: AbortSignal;
+}
+
+/** Turns an HDU header into the right HDU class. */
+export type HduFactory = (source: ByteSource, type: HduType, header: Header, layout: HduLayout, limits: Required<FitsLimits>) => AnyHdu;
+
+const factories: Partial<Record<HduType, HduFactory>> = {
+  PrimaryHDU: (...args) => new ImageHdu(...args),
+  ImageHDU: (...args) => new ImageHdu(...args),
+  GroupsHDU: (...args) => new GroupsHdu(...args),
+  BinTableHDU: (...args) => new BinTableHdu(...args),
+  TableHDU: (...args) => new AsciiTableHdu(...args),
+};
+
+/** Lets a module (e.g. tile compression) supply the class for a kind of HDU. */
+export function registerHduFactory(type: HduType, factory: HduFactory): void {
+  factories[type] = factory;
+}
+
+/** A FITS file whose HDUs are read on demand. */
+export class FitsFile {
+  private readonly loaded: AnyHdu[] = [];
+  private ended = false;
+  private readonly limits: Required<FitsLimits>;
+
+  constructor(
+    /** The file's bytes. */
+    readonly source: ByteSource,
+    private readonly options: OpenFitsOptions = {},
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...options };
+  }
+
+  /** The HDU at `index` (0 = primary), or the first with this EXTNAME (and EXTVER). */
+  async hdu(which: number | string, ver?: number): Promise<AnyHdu> {
+    if (typeof which === "number") {
+      while (this.loaded.length <= which && !this.ended) await this.loadNext();
+      const found = this.loaded[which];
+      if (!found) throw new FormatError(`the file has ${this.loaded.length} HDUs, no HDU ${which}`, { url: this.source.url });
+      return found;
+    }
+    const wanted = which.toUpperCase();
+    for (let i = 0; ; i++) {
+      while (this.loaded.length <= i && !this.ended) await this.loadNext();
+      const hdu = this.loaded[i];
+      if (!hdu) throw new FormatError(`no HDU named ${which}${ver === undefined ? "" : ` version ${ver}`}`, { url: this.source.url });
+      if (hdu.name.toUpperCase() === wanted && (ver === undefined || hdu.ver === ver)) return hdu;
+    }
+  }
+
+  /** Every HDU (reads every header, no data). */
+  async hdus(): Promise<AnyHdu[]> {
+    while (!this.ended) await this.loadNext();
+    return [...this.loaded];
+  }
+
+  /** A table of the HDUs like astropy's `info()`: No., Name, Ver, Type, Cards, Dimensions, Format. */
+  async info(): Promise<string> {
+    const rows = (await this.hdus()).map((hdu) => {
+      const [dimensions, format] = describeData(hdu);
+      return [String(hdu.index), hdu.name, String(hdu.ver), hdu.type, String(hdu.header.cards.length), dimensions, format];
+    });
+    const head = ["No.", "Name", "Ver", "Type", "Cards", "Dimensions", "Format"];
+    const widths = head.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] as string).length)));
+    const line = (cells: string[]): string =>
+      cells
+        .map((cell, column) => cell.padEnd(widths[column] as number))
+        .join("  ")
+        .trimEnd();
+    return [`Filename: ${this.source.url}`, line(head), ...rows.map(line)].join("\n");
+  }
+
+  private async loadNext(): Promise<void> {
+    const index = this.loaded.length;
+    const previous = this.loaded[index - 1];
+    const offset = previous ? previous.layout.nextOffset : 0;
+    if (index > 0 && offset >= this.source.size) {
+      this.ended = true;
+      return;
+    }
+    const hdu = await this.readHdu(index, offset);
+    if (hdu) this.loaded.push(hdu);
+    else this.ended = true;
+  }
+
+  private async readHdu(index: number, offset: number): Promise<AnyHdu | undefined> {
+    const fail = (message: string, at = offset, cause?: unknown): FormatError =>
+      new FormatError(message, { index, offset: at, url: this.source.url, cause });
+    let size = Math.max(BLOCK, this.options.headerReadSize ?? BLOCK * 4);
+    let text = "";
+    let cards = -1;
+    while (cards < 0) {
+      const want = Math.min(size, this.limits.maxHeaderBytes) - text.length;
+      const bytes = await this.source.read(offset + text.length, want, { signal: this.options.signal });
+      if (index === 0 && text.length === 0 && bytes.length < BLOCK)
+        throw fail(bytes.length === 0 ? "empty file" : "the file is shorter than one FITS block");
+      if (index > 0 && text.length === 0 && !startsWith(bytes, "XTENSION")) return undefined;
+      text += Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+      if (index === 0 && !text.startsWith("SIMPLE  =")) throw fail("no SIMPLE card: this is not a FITS file");
+      cards = findEnd(text);
+      if (cards >= 0) break;
+      if (bytes.length < want) throw fail("the header has no END card before the end of the file", offset + text.length);
+      if (text.length >= this.limits.maxHeaderBytes)
+        throw fail(`no END card within ${this.limits.maxHeaderBytes} header bytes (option maxHeaderBytes)`);
+      size *= 2;
+    }
+    let header: Header;
+    let type: HduType;
+    let layout: HduLayout;
+    try {
+      header = parseHeaderCards(text, cards);
+      type = hduType(header, index);
+      if (type === "GroupsHDU" && header.integer("NAXIS") === 0) presentAsGroups(header);
+      axes(header);
+      const headerSize = padToBlock((cards + 1) * CARD);
+      const size = dataSize(header, type);
+      layout = {
+        index,
+        headerOffset: offset,
+        headerSize,
+        dataOffset: offset + headerSize,
+        dataSize: size,
+        nextOffset: offset + headerSize + padToBlock(size),
+      };
+    } catch (error) {
+      if (error instanceof CardError || error instanceof RangeError) throw fail(`bad header: ${error.message}`, offset, error);
+      throw error;
+    }
+    if (layout.nextOffset > this.source.size) {
+      throw fail(
+        `the data unit extends past the end of the file (needs ${layout.dataOffset + layout.dataSize} bytes, has ${this.source.size})`,
+        layout.dataOffset,
+      );
+    }
+    const factory = factories[type] ?? ((...args) => new Hdu(...args));
+    return factory(this.source, type, header, layout, this.limits);
+  }
+}
+
+/** A GROUPS = T primary header without axes is read, as astropy reads it, with NAXIS = 1 and NAXIS1 = 0. */
+function presentAsGroups(header: Header): void {
+  header.set("NAXIS", 1);
+  const at = header.cards.findIndex((card) => card.keyword === "NAXIS");
+  header.cards.splice(at + 1, 0, { keyword: "NAXIS1", value: 0, comment: "" });
+}
+
+function startsWith(bytes: Uint8Array, prefix: string): boolean {
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix.charCodeAt(i)) return false;
+  return bytes.length >= prefix.length;
+}
+
+function describeData(hdu: AnyHdu): [string, string] {
+  if (hdu instanceof BinTableHdu || hdu instanceof AsciiTableHdu) {
+    const formats = hdu.columns.map((column) => column.format).join(", ");
+    return [`${hdu.nrows}R x ${hdu.columns.length}C`, `[${formats}]`];
+  }
+  if (hdu instanceof GroupsHdu)
+    return [`(${hdu.dataShape.slice(1).reverse().join(", ")})`, `${hdu.groups} Groups  ${hdu.params.length} Parameters`];
+  if (hdu instanceof ImageHdu) {
+    const shape = hdu.shape;
+    const format =
+      ({ 8: "uint8", 16: "int16", 32: "int32", 64: "int64", [-32]: "float32", [-64]: "float64" } as Record<number, string>)[hdu.bitpix] ??
+      "";
+    return [`(${[...shape].reverse().join(", ")})`, shape.length === 0 ? "" : format];
+  }
+  return ["", ""];
+}
+
+/** Opens a FITS file from a ByteSource. Reads nothing until an HDU is asked for. */
+export function openFitsSource(source: ByteSource, options: OpenFitsOptions = {}): FitsFile {
+  return new FitsFile(source, options);
+}
+
+/**
+ * Yields every HDU's header, in order, reading headers only: the way to survey a 44 GB cube
+ * without paying for its data.
+ */
+export async function* scanSourceHeaders(source: ByteSource, options: OpenFitsOptions = {}): AsyncGenerator<AnyHdu> {
+  const file = new FitsFile(source, options);
+  for (let index = 0; ; index++) {
+    let hdu: AnyHdu;
+    try {
+      hdu = await file.hdu(index);
+    } catch (error) {
+      if (index > 0 && error instanceof FormatError && /no HDU/.test(error.message)) return;
+      throw error;
+    }
+    yield hdu;
+  }
+}

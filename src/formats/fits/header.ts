@@ -1,0 +1,129 @@
+/**
+ * A FITS header: its cards in order, CONTINUE cards joined, lookup by keyword (and by index for
+ * repeated keywords), and the round trip back to text.
+ * @module
+ */
+import { type Card, CardError, formatCard, type HeaderValue, parseCard } from "./card.js";
+
+/** Size of a FITS block in bytes. */
+export const BLOCK = 2880;
+/** Size of one card. */
+export const CARD = 80;
+
+/** The cards of one header. */
+export class Header {
+  /** The cards in order, without END. */
+  readonly cards: Card[];
+
+  constructor(cards: Card[] = []) {
+    this.cards = cards;
+  }
+
+  /** Whether a keyword is present. */
+  has(keyword: string): boolean {
+    return this.cards.some((card) => card.keyword === keyword.toUpperCase() || card.keyword === keyword);
+  }
+
+  /** The value of the `index`-th card with this keyword (0 = the first), or `undefined`. */
+  get(keyword: string, index = 0): HeaderValue | undefined {
+    return this.card(keyword, index)?.value;
+  }
+
+  /** The `index`-th card with this keyword, or `undefined`. */
+  card(keyword: string, index = 0): Card | undefined {
+    const wanted = keyword.toUpperCase();
+    let seen = 0;
+    for (const card of this.cards) {
+      if (card.keyword === wanted || card.keyword === keyword) {
+        if (seen === index) return card;
+        seen++;
+      }
+    }
+    return undefined;
+  }
+
+  /** Every value of a repeated keyword (COMMENT, HISTORY ...). */
+  getAll(keyword: string): HeaderValue[] {
+    const wanted = keyword.toUpperCase();
+    return this.cards.filter((card) => card.keyword === wanted || card.keyword === keyword).map((card) => card.value);
+  }
+
+  /** An integer value, or `fallback` when absent; throws when present and not an integer. */
+  integer(keyword: string, fallback?: number): number {
+    const value = this.get(keyword);
+    if (value === undefined || value === null) {
+      if (fallback === undefined) throw new CardError(`missing required keyword ${keyword}`);
+      return fallback;
+    }
+    if (typeof value === "number" && Number.isInteger(value)) return value;
+    if (typeof value === "bigint") throw new CardError(`${keyword} = ${value} is too large`);
+    throw new CardError(`${keyword} must be an integer, got ${JSON.stringify(value)}`);
+  }
+
+  /** A numeric value, or `fallback` when absent. */
+  number(keyword: string, fallback: number): number {
+    const value = this.get(keyword);
+    if (typeof value === "number") return value;
+    if (typeof value === "bigint") return Number(value);
+    return fallback;
+  }
+
+  /** A string value (trailing spaces removed), or `fallback`. */
+  string(keyword: string, fallback = ""): string {
+    const value = this.get(keyword);
+    return typeof value === "string" ? value : fallback;
+  }
+
+  /** Sets a keyword's first card (adding it at the end, or before `before`, when absent). */
+  set(keyword: string, value: HeaderValue, comment?: string): void {
+    const existing = this.card(keyword);
+    if (existing) {
+      existing.value = value;
+      if (comment !== undefined) existing.comment = comment;
+    } else this.cards.push({ keyword: keyword.toUpperCase(), value, comment: comment ?? "" });
+  }
+
+  /** The header as FITS text: 80-character cards, END, padded with spaces to whole blocks. */
+  toString(): string {
+    const records = this.cards.flatMap(formatCard);
+    records.push("END".padEnd(CARD));
+    const text = records.join("");
+    return text.padEnd(Math.ceil(text.length / BLOCK) * BLOCK, " ");
+  }
+}
+
+/**
+ * Finds the END card in header text. Returns the number of cards before END, or -1 when the
+ * text holds no END card.
+ */
+export function findEnd(text: string): number {
+  for (let i = 0; i + CARD <= text.length; i += CARD) {
+    if (text.startsWith("END", i) && text.slice(i + 3, i + CARD).trim() === "") return i / CARD;
+  }
+  return -1;
+}
+
+/** Parses `count` cards of header text, joining long strings continued on CONTINUE cards. */
+export function parseHeaderCards(text: string, count: number): Header {
+  const cards: Card[] = [];
+  let open: Card | undefined;
+  for (let i = 0; i < count; i++) {
+    const raw = text.slice(i * CARD, (i + 1) * CARD);
+    let parsed: ReturnType<typeof parseCard>;
+    try {
+      parsed = parseCard(raw);
+    } catch (error) {
+      throw new CardError(`card ${i + 1} (${JSON.stringify(raw.trimEnd())}): ${(error as Error).message}`);
+    }
+    if (parsed.keyword === "CONTINUE" && open && typeof parsed.value === "string") {
+      open.value = (open.value as string).slice(0, -1) + parsed.value;
+      if (parsed.comment) open.comment = open.comment ? `${open.comment} ${parsed.comment}` : parsed.comment;
+      if (!parsed.continued) open = undefined;
+      continue;
+    }
+    const card: Card = { keyword: parsed.keyword, value: parsed.value, comment: parsed.comment };
+    cards.push(card);
+    open = parsed.continued ? card : undefined;
+  }
+  return new Header(cards);
+}
