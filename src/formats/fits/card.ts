@@ -152,13 +152,12 @@ export function formatCard(card: Card): string[] {
   const comment = card.comment ? ` / ${card.comment}` : "";
   if (typeof card.value === "string") {
     const escaped = card.value.replace(/'/g, "''");
-    const room = 80 - prefix.length - 2;
     if (escaped.length + 2 <= 80 - prefix.length) return [fit(`${prefix}${formatValue(card.value)}${comment}`)];
     const records: string[] = [];
     let rest = escaped;
     let first = true;
     while (rest.length > 0) {
-      const width = (first ? room : 70) - 1;
+      const width = (first ? 80 - prefix.length : 70) - 3;
       let cut = Math.min(width, rest.length);
       if (rest[cut - 1] === "'" && rest[cut] === "'") cut--;
       const piece = rest.slice(0, cut);

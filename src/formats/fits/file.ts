@@ -50,7 +50,8 @@ export class FitsFile {
     readonly source: ByteSource,
     private readonly options: OpenFitsOptions = {},
   ) {
-    this.limits = { ...DEFAULT_LIMITS, ...options };
+    const limits = { ...DEFAULT_LIMITS, ...options };
+    this.limits = { maxHeaderBytes: Math.max(BLOCK, limits.maxHeaderBytes), maxArrayBytes: limits.maxArrayBytes };
   }
 
   /** The HDU at `index` (0 = primary), or the first with this EXTNAME (and EXTVER). */

@@ -33,3 +33,5 @@ export type { AxisRange } from "./section.js";
 export { planSection } from "./section.js";
 export type { AsciiColumn, ColumnValues, RowRange } from "./table-hdu.js";
 export { AsciiTableHdu, BinTableHdu } from "./table-hdu.js";
+export type { ColumnInput, ImageInput, TableInput } from "./writer.js";
+export { writeFits } from "./writer.js";
