@@ -7,8 +7,10 @@ import { registerFileSystem } from "../core/registry.js";
 import { LocalBackend } from "./file.js";
 import { HttpBackend, type HttpOptions } from "./http.js";
 import { MemoryBackend, type MemoryOptions } from "./memory.js";
+import { registerS3 } from "./s3/index.js";
 
 registerFileSystem("file", () => new LocalBackend());
 registerFileSystem("memory", (options) => new MemoryBackend(options as MemoryOptions));
 registerFileSystem("http", (options) => new HttpBackend(options as HttpOptions, "http"));
 registerFileSystem("https", (options) => new HttpBackend(options as HttpOptions, "https"));
+registerS3();

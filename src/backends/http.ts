@@ -134,6 +134,11 @@ export class HttpBackend implements Backend {
     const headers: Record<string, string> = { range: `bytes=${offset}-${offset + length - 1}` };
     if (options.ifMatch) headers["if-match"] = options.ifMatch;
     const response = await this.send("GET", path, headers, options);
+    const etag = header(response.headers.etag);
+    if (options.ifMatch && etag && etag !== options.ifMatch && response.status < 300) {
+      await response.body.dump();
+      throw new ConsistencyError("the object changed since it was opened", { url: path, code: "ETagMismatch" });
+    }
     if (response.status === 206) {
       const range = parseContentRange(header(response.headers["content-range"]));
       if (!range || range.start !== offset || range.end !== offset + length - 1) {

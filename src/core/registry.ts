@@ -6,18 +6,23 @@
 import type { Backend } from "./backend.js";
 import { InvalidUrlError } from "./errors.js";
 import { FileSystem, type FileSystemOptions } from "./filesystem.js";
+import { RetryingBackend, type RetryOptions } from "./retry.js";
 
 /** Options passed through to a backend (auth, endpoint, region ...) and to its filesystem. */
-export type StorageOptions = FileSystemOptions & Record<string, unknown>;
+export type StorageOptions = FileSystemOptions & {
+  /** How transient failures are retried; `false` turns retries off (default: {@link RetryOptions} defaults). */
+  retry?: RetryOptions | false;
+} & Record<string, unknown>;
 
 /** Builds a backend, or a whole filesystem, for a scheme from the user's options. */
 export type FileSystemFactory = (options: StorageOptions, protocol: string) => Backend | FileSystem;
 
 /**
  * Recognises URLs of one provider that come under another scheme (e.g. an S3 HTTPS endpoint)
- * and says which registered scheme should serve them, or `undefined` to pass.
+ * and says which registered scheme should serve them (with options the URL implies, such as a
+ * region, under the user's own), or `undefined` to pass.
  */
-export type UrlRecognizer = (url: string, options: StorageOptions) => { protocol: string } | undefined;
+export type UrlRecognizer = (url: string, options: StorageOptions) => { protocol: string; options?: StorageOptions } | undefined;
 
 const factories = new Map<string, FileSystemFactory>();
 const recognizers: UrlRecognizer[] = [];
@@ -51,7 +56,10 @@ export function schemeOf(url: string): string {
   return match[1]!.toLowerCase();
 }
 
-/** Builds a filesystem for a scheme. Throws {@link InvalidUrlError} for an unknown scheme. */
+/**
+ * Builds a filesystem for a scheme, its backend wrapped in the retry layer. Throws
+ * {@link InvalidUrlError} for an unknown scheme.
+ */
 export function filesystem(protocol: string, options: StorageOptions = {}): FileSystem {
   const scheme = protocol.toLowerCase();
   const factory = factories.get(scheme);
@@ -59,7 +67,8 @@ export function filesystem(protocol: string, options: StorageOptions = {}): File
     throw new InvalidUrlError(`no filesystem is registered for '${scheme}://' (known: ${registeredSchemes().join(", ")})`);
   }
   const made = factory(options, scheme);
-  return made instanceof FileSystem ? made : new FileSystem(made, options);
+  if (made instanceof FileSystem) return made;
+  return new FileSystem(options.retry === false ? made : new RetryingBackend(made, options.retry), options);
 }
 
 /** The filesystem serving a URL and the URL's path in that filesystem's form. */
@@ -67,7 +76,7 @@ export function urlToFs(url: string, options: StorageOptions = {}): { fs: FileSy
   for (const recognizer of recognizers) {
     const hit = recognizer(url, options);
     if (hit) {
-      const fs = filesystem(hit.protocol, options);
+      const fs = filesystem(hit.protocol, { ...hit.options, ...options });
       return { fs, path: fs.path(url) };
     }
   }

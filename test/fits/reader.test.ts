@@ -143,7 +143,7 @@ describe("FITS images", () => {
       { keyword: "BLANK", value: -1, comment: "" },
     ]);
     const data = Buffer.alloc(2880);
-    [0, 1, 2, -1].forEach((value, i) => data.writeInt16BE(value, i * 2));
+    for (const [i, value] of [0, 1, 2, -1].entries()) data.writeInt16BE(value, i * 2);
     const text = header.toString() + data.toString("latin1");
     const fits = openFitsSource(new BytesSource(new Uint8Array(Buffer.from(text, "latin1"))));
     const image = await ((await fits.hdu(0)) as ImageHdu).data();
@@ -272,7 +272,7 @@ describe("FITS files that are not what they claim", () => {
         2880,
       );
     const data = Buffer.alloc(2880);
-    [5, 1, 2, 6, 3, 4].forEach((value, i) => data.writeFloatBE(value, i * 4));
+    for (const [i, value] of [5, 1, 2, 6, 3, 4].entries()) data.writeFloatBE(value, i * 4);
     const groups = (await openFitsSource(new BytesSource(new Uint8Array(Buffer.concat([Buffer.from(text, "latin1"), data]))), {}).hdu(
       0,
     )) as GroupsHdu;

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RetryingBackend } from "../../src/core/retry.js";
 import {
   cat,
   FileSystem,
@@ -31,7 +32,7 @@ describe("URL dispatch", () => {
 
   it("maps bare paths and file:// URLs to the local backend", async () => {
     const bare = urlToFs(join(folder, "x.txt"));
-    expect(bare.fs.backend).toBeInstanceOf(LocalBackend);
+    expect((bare.fs.backend as RetryingBackend).inner).toBeInstanceOf(LocalBackend);
     expect(bare.path).toBe(join(folder, "x.txt"));
     const url = urlToFs(pathToFileURL(join(folder, "x.txt")).href);
     expect(url.path).toBe(join(folder, "x.txt"));
@@ -54,7 +55,8 @@ describe("URL dispatch", () => {
 
   it("opens memory URLs through the top-level helpers", async () => {
     const fs = filesystem("memory");
-    expect(fs.backend).toBeInstanceOf(MemoryBackend);
+    expect((fs.backend as RetryingBackend).inner).toBeInstanceOf(MemoryBackend);
+    expect(filesystem("memory", { retry: false }).backend).toBeInstanceOf(MemoryBackend);
     await fs.pipe("memory://dispatch/a.fits", "abc");
     await fs.pipe("memory://dispatch/b.fits", "defg");
     const source = await open("memory://dispatch/b.fits");

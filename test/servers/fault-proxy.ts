@@ -1,7 +1,8 @@
 /**
  * A fault-injecting HTTP proxy for tests: forwards requests to an upstream server and answers
  * a chosen share of them with a fault instead: 503, 429, a reset connection, a body cut short, or
- * a delay. Binds 127.0.0.1; faults are drawn from a seeded generator so runs repeat.
+ * a delay; with rate 0 it is a recording proxy. Binds 127.0.0.1; faults are drawn from a seeded
+ * generator so runs repeat.
  */
 import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -29,6 +30,8 @@ export interface FaultProxy {
   injected: Record<Fault, number>;
   /** Requests forwarded untouched. */
   forwarded: () => number;
+  /** Every request received: method, URL and headers, in order. */
+  seen: Array<{ method: string; url: string; headers: IncomingMessage["headers"] }>;
   /** Settings, changeable while running. */
   options: FaultProxyOptions;
   /** Stops the proxy. */
@@ -40,12 +43,14 @@ export async function startFaultProxy(upstream: string, options: FaultProxyOptio
   const target = new URL(upstream);
   const injected: Record<Fault, number> = { "503": 0, "429": 0, reset: 0, cut: 0, delay: 0 };
   let forwarded = 0;
+  const seen: FaultProxy["seen"] = [];
   let state = options.seed ?? 1;
   const random = (): number => {
     state = (state * 48271) % 2147483647;
     return state / 2147483647;
   };
   const server = createServer((req, res) => {
+    seen.push({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers });
     const faults = options.faults ?? ["503", "429", "reset", "cut", "delay"];
     const fault = random() < options.rate ? faults[Math.floor(random() * faults.length)] : undefined;
     if (fault) injected[fault]++;
@@ -69,6 +74,7 @@ export async function startFaultProxy(upstream: string, options: FaultProxyOptio
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     injected,
     forwarded: () => forwarded,
+    seen,
     options,
     close: () =>
       new Promise<void>((resolve) => {

@@ -119,7 +119,7 @@ function imageHdu(input: ImageInput, primary: boolean): Uint8Array[] {
   else header.set("XTENSION", "IMAGE", "Image extension");
   header.set("BITPIX", encoding.bitpix, "array data type");
   header.set("NAXIS", shape.length, "number of array dimensions");
-  [...shape].reverse().forEach((length, i) => header.cards.push({ keyword: `NAXIS${i + 1}`, value: length, comment: "" }));
+  for (const [i, length] of [...shape].reverse().entries()) header.cards.push({ keyword: `NAXIS${i + 1}`, value: length, comment: "" });
   if (primary) header.set("EXTEND", true);
   else {
     header.set("PCOUNT", 0, "number of parameters");
