@@ -19,9 +19,27 @@ export type { S3Credentials, S3HttpsUrl, S3Options } from "./backends/s3/index.j
 export { parseS3HttpsUrl, S3Backend, spacesEndpoint } from "./backends/s3/index.js";
 export type { AuthPlugin, HttpRequestParts } from "./core/auth.js";
 export { anonymousAuth, basicAuth, bearerAuth, headerAuth } from "./core/auth.js";
-export type { Backend, FileInfo, ListOptions, ReadRangeOptions, WriteOptions } from "./core/backend.js";
+export type { Backend, FileInfo, HeadRead, ListOptions, ReadRangeOptions, WriteOptions } from "./core/backend.js";
+export { baseBackend } from "./core/backend.js";
+export type { ReadPlanning } from "./core/backend-source.js";
 export { BackendByteSource } from "./core/backend-source.js";
 export type { ByteRange, ByteSource, IoOptions } from "./core/byte-source.js";
+export type { FileCacheOptions } from "./core/cache/file-cache.js";
+export { defaultCacheDirectory, LocalFileCache } from "./core/cache/file-cache.js";
+export type { BlockStoreStats, CacheOptions, CacheStrategy } from "./core/cache/index.js";
+export {
+  BlockCachedSource,
+  BlockStore,
+  cachedSource,
+  DEFAULT_BLOCK_SIZE,
+  DEFAULT_CACHE,
+  DEFAULT_HEAD_SIZE,
+  HeadCachedSource,
+  ReadaheadSource,
+  WholeObjectSource,
+} from "./core/cache/index.js";
+export type { BlockCacheLayerOptions, ChainLayer, FileCacheLayerOptions } from "./core/chaining.js";
+export { registerChainLayer } from "./core/chaining.js";
 export type { UrlOptions } from "./core/dispatch.js";
 export { cat, glob, open } from "./core/dispatch.js";
 export * from "./core/errors.js";
@@ -36,8 +54,12 @@ export type {
 } from "./core/filesystem.js";
 export { FileSystem, resolveSlice } from "./core/filesystem.js";
 export { BytesSource } from "./core/memory-source.js";
+export type { PlannedFetch, RangePlanOptions } from "./core/range-plan.js";
+export { DEFAULT_MAX_PART_SIZE, DEFAULT_MERGE_GAP, executePlan, planRanges } from "./core/range-plan.js";
 export type { FileSystemFactory, StorageOptions, UrlRecognizer } from "./core/registry.js";
 export { filesystem, registeredSchemes, registerFileSystem, registerUrlRecognizer, schemeOf, urlToFs } from "./core/registry.js";
 export type { RetryEvent, RetryOptions } from "./core/retry.js";
 export { isRetryable, RetryingBackend, withRetry } from "./core/retry.js";
+export type { RequestKind, TransferSnapshot } from "./core/stats.js";
+export { StatsBackend, TransferStats } from "./core/stats.js";
 export type { NumericArray } from "./core/typed-array.js";

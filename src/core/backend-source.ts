@@ -4,7 +4,15 @@
  */
 import type { Backend, FileInfo } from "./backend.js";
 import type { ByteRange, ByteSource, IoOptions } from "./byte-source.js";
+import type { Semaphore } from "./concurrency.js";
 import { InvalidArgumentError } from "./errors.js";
+import { DEFAULT_MAX_PART_SIZE, executePlan, planRanges, type RangePlanOptions } from "./range-plan.js";
+
+/** How a {@link BackendByteSource} sends its requests. */
+export interface ReadPlanning extends RangePlanOptions {
+  /** Limits the requests in flight (shared by every source of one host). Unlimited when absent. */
+  limiter?: Semaphore;
+}
 
 /** Checks a range and clips it to an object of `size` bytes; returns the clipped length. */
 export function clipRange(offset: number, length: number, size: number, url: string): number {
@@ -18,9 +26,10 @@ export function clipRange(offset: number, length: number, size: number, url: str
 }
 
 /**
- * A {@link ByteSource} that sends every read to the backend as one ranged read. The object's
- * ETag (or version) seen at open is pinned: every read asks the store to refuse it if the object
- * changed, and the backend raises `ConsistencyError`.
+ * A {@link ByteSource} over a backend's ranged reads. `readMany` plans its ranges (neighbours
+ * merged, huge spans split; see {@link planRanges}) and sends the requests in parallel under the
+ * host's limit. The object's ETag (or version) seen at open is pinned: every read asks the store
+ * to refuse it if the object changed, and the backend raises `ConsistencyError`.
  */
 export class BackendByteSource implements ByteSource {
   readonly url: string;
@@ -32,6 +41,7 @@ export class BackendByteSource implements ByteSource {
     private readonly backend: Backend,
     private readonly path: string,
     info: FileInfo,
+    private readonly planning: ReadPlanning = {},
   ) {
     this.url = backend.toUrl(path);
     this.size = info.size;
@@ -42,10 +52,21 @@ export class BackendByteSource implements ByteSource {
   async read(offset: number, length: number, options: IoOptions = {}): Promise<Uint8Array> {
     const clipped = clipRange(offset, length, this.size, this.url);
     if (clipped === 0) return new Uint8Array(0);
-    return this.backend.readRange(this.path, offset, clipped, { signal: options.signal, ifMatch: this.etag, version: this.version });
+    if (clipped > (this.planning.maxPartSize ?? DEFAULT_MAX_PART_SIZE)) {
+      const [bytes] = await this.readMany([{ offset, length: clipped }], options);
+      return bytes as Uint8Array;
+    }
+    return this.fetch({ offset, length: clipped }, options);
   }
 
   readMany(ranges: readonly ByteRange[], options: IoOptions = {}): Promise<Uint8Array[]> {
-    return Promise.all(ranges.map((range) => this.read(range.offset, range.length, options)));
+    const clipped = ranges.map((range) => ({ offset: range.offset, length: clipRange(range.offset, range.length, this.size, this.url) }));
+    return executePlan(clipped, planRanges(clipped, this.planning), (span) => this.fetch(span, options));
+  }
+
+  private fetch(span: ByteRange, options: IoOptions): Promise<Uint8Array> {
+    const send = (): Promise<Uint8Array> =>
+      this.backend.readRange(this.path, span.offset, span.length, { signal: options.signal, ifMatch: this.etag, version: this.version });
+    return this.planning.limiter ? this.planning.limiter.run(send) : send();
   }
 }

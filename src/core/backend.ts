@@ -29,6 +29,14 @@ export interface ReadRangeOptions extends IoOptions {
   version?: string;
 }
 
+/** What {@link Backend.readHead} returns: the object's description and its first bytes. */
+export interface HeadRead {
+  /** The object, as `info` would describe it. */
+  info: FileInfo;
+  /** Its first bytes (fewer than asked when the object is shorter). */
+  head: Uint8Array;
+}
+
 /** Options of a write primitive. */
 export interface WriteOptions extends IoOptions {
   /** Content type to record, where the store keeps one. */
@@ -42,6 +50,18 @@ export interface ListOptions extends IoOptions {
    * entries of one level.
    */
   recursive?: boolean;
+}
+
+/** The backend below every layer (retries, stats) wrapped around `backend`. */
+export function baseBackend(backend: Backend): Backend {
+  let current = backend;
+  while (isLayer(current)) current = current.inner;
+  return current;
+}
+
+function isLayer(backend: Backend): backend is Backend & { inner: Backend } {
+  const inner = (backend as { inner?: unknown }).inner;
+  return typeof inner === "object" && inner !== null && "readRange" in inner;
 }
 
 /**
@@ -71,6 +91,12 @@ export interface Backend {
   list(path: string, options?: ListOptions): Promise<FileInfo[]>;
   /** Reads `length` bytes at `offset`; the caller keeps the range inside the object. */
   readRange(path: string, offset: number, length: number, options?: ReadRangeOptions): Promise<Uint8Array>;
+  /**
+   * Describes an object and reads its first `length` bytes in one request (a ranged GET whose
+   * reply gives the size and ETag), where the store allows it: opening a file for a header
+   * then costs one round trip instead of two.
+   */
+  readHead?(path: string, length: number, options?: IoOptions): Promise<HeadRead>;
   /** Writes a whole object, replacing any existing one. */
   write(path: string, data: Uint8Array, options?: WriteOptions): Promise<void>;
   /** Deletes files (objects). Missing ones are an error. */

@@ -2,23 +2,45 @@
  * The user-facing filesystem: fsspec's vocabulary, written once over a backend's primitives.
  * @module
  */
-import { mkdir, open as openLocal, readdir, readFile, rename, rm as rmLocal, stat as statLocal } from "node:fs/promises";
-import { dirname, join as joinLocal, relative as relativeLocal, sep } from "node:path";
-import type { Backend, FileInfo } from "./backend.js";
+import { mkdir, readdir, readFile, stat as statLocal } from "node:fs/promises";
+import { join as joinLocal, relative as relativeLocal, sep } from "node:path";
+import { type Backend, baseBackend, type FileInfo } from "./backend.js";
 import { BackendByteSource } from "./backend-source.js";
-import type { ByteSource, IoOptions } from "./byte-source.js";
-import { mapLimit } from "./concurrency.js";
+import type { ByteRange, ByteSource, IoOptions } from "./byte-source.js";
+import { BlockStore } from "./cache/block-store.js";
+import { type FileCacheOptions, LocalFileCache } from "./cache/file-cache.js";
+import { type CacheOptions, cachedSource, DEFAULT_CACHE, DEFAULT_HEAD_SIZE } from "./cache/strategy.js";
+import { mapLimit, Semaphore } from "./concurrency.js";
+import { downloadObject } from "./download.js";
 import { IsADirectoryError, NotFoundError, throwIfAborted } from "./errors.js";
 import { hasMagic, pathMatcher, splitPattern } from "./glob.js";
 import { baseName, joinPath, parentPath, relativePath, trimTrailingSlash } from "./paths.js";
+import type { RangePlanOptions } from "./range-plan.js";
 import { safeLocalPath } from "./safe-path.js";
+import { StatsBackend, type TransferSnapshot, TransferStats } from "./stats.js";
 
 /** Options of a {@link FileSystem}. */
-export interface FileSystemOptions {
-  /** Transfers and listings run at once by `get`, `put`, `rm`, `glob` (default 8). */
+export interface FileSystemOptions extends RangePlanOptions {
+  /** Files transferred and listings run at once by `get`, `put`, `rm`, `glob` (default 8). */
   concurrency?: number;
   /** Size of the parts a download is read in (default 8 MiB). */
   partSize?: number;
+  /** Parts of one download in flight at once (default 4). */
+  partsInFlight?: number;
+  /** Ranged reads in flight at once per host, all files of the filesystem together (default 96). */
+  requestConcurrency?: number;
+  /** Default cache options of {@link FileSystem.open}. */
+  cacheDefaults?: CacheOptions;
+  /** The block store of the `blocks` cache (default: one per filesystem, of `blockCacheCapacity` bytes). */
+  blockStore?: BlockStore;
+  /** Capacity in bytes of the filesystem's own block store (default 128 MiB). */
+  blockCacheCapacity?: number;
+  /** Keep whole objects on local disk, keyed by URL and ETag (`filecache::`); `true` for the default folder. */
+  fileCache?: FileCacheOptions | boolean;
+  /** Bytes this filesystem may receive in all before reads are refused (default: no limit). */
+  byteBudget?: number;
+  /** Counters to use (the registry passes the ones it placed under the retry layer). */
+  stats?: TransferStats;
 }
 
 /** Options of {@link FileSystem.find}. */
@@ -77,6 +99,8 @@ export interface RecursiveOptions extends IoOptions {
 
 const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+const DEFAULT_PARTS_IN_FLIGHT = 4;
+const DEFAULT_REQUEST_CONCURRENCY = 96;
 const DELETE_BATCH = 1000;
 
 /**
@@ -86,13 +110,42 @@ const DELETE_BATCH = 1000;
 export class FileSystem {
   /** The backend this filesystem drives. */
   readonly backend: Backend;
+  /** The shared blocks of the `blocks` cache strategy. */
+  readonly blockStore: BlockStore;
   private readonly concurrency: number;
   private readonly partSize: number;
+  private readonly partsInFlight: number;
+  private readonly transfer: TransferStats;
+  private readonly limiters = new Map<string, Semaphore>();
+  private readonly fileCache: LocalFileCache | undefined;
 
-  constructor(backend: Backend, options: FileSystemOptions = {}) {
-    this.backend = backend;
+  constructor(
+    backend: Backend,
+    private readonly options: FileSystemOptions = {},
+  ) {
+    this.transfer = options.stats ?? new TransferStats(options.byteBudget);
+    this.backend = options.stats ? backend : new StatsBackend(backend, this.transfer);
+    this.blockStore = options.blockStore ?? new BlockStore(options.blockCacheCapacity);
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
+    this.partsInFlight = options.partsInFlight ?? DEFAULT_PARTS_IN_FLIGHT;
+    const fileCache = options.fileCache;
+    this.fileCache = fileCache ? new LocalFileCache(fileCache === true ? {} : fileCache) : undefined;
+  }
+
+  /** The store's own backend, below the retry and stats layers (e.g. to read an `S3Backend`'s endpoint). */
+  get baseBackend(): Backend {
+    return baseBackend(this.backend);
+  }
+
+  /** Requests sent and bytes moved by this filesystem so far. */
+  stats(): TransferSnapshot {
+    return this.transfer.snapshot();
+  }
+
+  /** Sets the transfer counters (and the byte budget's count) back to zero. */
+  resetStats(): void {
+    this.transfer.reset();
   }
 
   /** The backend's main URL scheme. */
@@ -217,12 +270,15 @@ export class FileSystem {
    * fsspec; a range past the end is clipped.
    */
   async catFile(path: string, start?: number, end?: number, options: IoOptions = {}): Promise<Uint8Array> {
-    const source = await this.open(path, options);
+    const source = await this.open(path, { ...options, cache: "none" });
     const [from, to] = resolveSlice(source.size, start, end);
     return source.read(from, to - from, options);
   }
 
-  /** Byte ranges of several files (or several ranges of one), fetched concurrently. */
+  /**
+   * Byte ranges of several files (or several ranges of one). Each file is opened once and its
+   * ranges are read as one planned batch (neighbours merged, all sent in parallel).
+   */
   async catRanges(
     paths: readonly string[],
     starts: readonly (number | undefined)[],
@@ -232,28 +288,60 @@ export class FileSystem {
     if (paths.length !== starts.length || paths.length !== ends.length) {
       throw new RangeError("catRanges needs as many starts and ends as paths");
     }
-    const sources = new Map<string, Promise<ByteSource>>();
-    const sourceOf = (path: string): Promise<ByteSource> => {
-      let source = sources.get(path);
-      if (!source) {
-        source = this.open(path, options);
-        sources.set(path, source);
-      }
-      return source;
-    };
-    return mapLimit(paths, this.concurrency * 4, async (path, i) => {
-      const source = await sourceOf(path);
-      const [from, to] = resolveSlice(source.size, starts[i], ends[i]);
-      return source.read(from, to - from, options);
+    const byPath = new Map<string, number[]>();
+    paths.forEach((path, i) => {
+      const normalised = this.path(path);
+      byPath.set(normalised, [...(byPath.get(normalised) ?? []), i]);
     });
+    const results = new Array<Uint8Array>(paths.length);
+    await mapLimit([...byPath], this.concurrency * 4, async ([path, indexes]) => {
+      const source = await this.open(path, { ...options, cache: "none" });
+      const ranges = indexes.map((i): ByteRange => {
+        const [from, to] = resolveSlice(source.size, starts[i], ends[i]);
+        return { offset: from, length: to - from };
+      });
+      const bytes = await source.readMany(ranges, options);
+      indexes.forEach((index, k) => {
+        results[index] = bytes[k] as Uint8Array;
+      });
+    });
+    return results;
   }
 
-  /** Opens a file for random access. Throws {@link IsADirectoryError} on a directory. */
-  async open(path: string, options: IoOptions = {}): Promise<ByteSource> {
+  /**
+   * Opens a file for random access, cached as `options` (or the filesystem's defaults) choose.
+   * With the default `first-block` strategy, the open request also fetches the head of the
+   * object where the store allows it. Throws {@link IsADirectoryError} on a directory.
+   */
+  async open(path: string, options: IoOptions & CacheOptions = {}): Promise<ByteSource> {
     const normalised = this.path(path);
-    const info = await this.backend.info(normalised, options);
+    const cache = { ...this.options.cacheDefaults, ...definedOnly(options) };
+    const strategy = cache.cache ?? DEFAULT_CACHE;
+    let info: FileInfo | undefined;
+    let head: Uint8Array | undefined;
+    if (strategy === "first-block" && this.backend.readHead && !this.fileCache) {
+      const read = await this.backend.readHead(normalised, cache.headSize ?? DEFAULT_HEAD_SIZE, options).catch(ignoreNotFoundAsUndefined);
+      info = read?.info;
+      head = read?.head;
+    }
+    info ??= await this.backend.info(normalised, options);
     if (info.type === "directory") throw new IsADirectoryError("cannot open a directory", { url: this.url(normalised) });
-    return new BackendByteSource(this.backend, normalised, info);
+    const fileInfo = info;
+    if (this.fileCache) {
+      return this.fileCache.source(this.url(normalised), fileInfo, (local) =>
+        downloadObject(this.backend, fileInfo, local, {
+          partSize: this.partSize,
+          partsInFlight: this.partsInFlight,
+          signal: options.signal,
+        }),
+      );
+    }
+    const source = new BackendByteSource(this.backend, normalised, fileInfo, {
+      mergeGap: this.options.mergeGap,
+      maxPartSize: this.options.maxPartSize,
+      limiter: this.limiterFor(this.url(normalised)),
+    });
+    return cachedSource(source, cache, this.blockStore, head);
   }
 
   /** Writes bytes (or UTF-8 text) to a file, replacing it. */
@@ -297,21 +385,29 @@ export class FileSystem {
   async get(remotePath: string, localPath: string, options: TransferOptions = {}): Promise<void> {
     const source = this.path(remotePath);
     const info = await this.backend.info(source, options);
-    const jobs: Array<{ remote: string; local: string; size: number }> = [];
+    const jobs: Array<{ info: FileInfo; local: string; size: number }> = [];
     if (info.type === "directory") {
       const files = await this.find(source, { detail: true, signal: options.signal });
       for (const file of files) {
         const key = relativePath(source, file.name);
         const localKey = this.backend.localKey ? this.backend.localKey(key) : key;
-        jobs.push({ remote: file.name, local: safeLocalPath(localPath, localKey, this.url(file.name)), size: file.size });
+        jobs.push({ info: file, local: safeLocalPath(localPath, localKey, this.url(file.name)), size: file.size });
       }
       await mkdir(localPath, { recursive: true });
     } else {
-      jobs.push({ remote: source, local: localPath, size: info.size });
+      jobs.push({ info, local: localPath, size: info.size });
     }
     const progress = new ProgressTracker(jobs, options.onProgress);
     await mapLimit(jobs, options.concurrency ?? this.concurrency, async (job) => {
-      await this.download(job.remote, job.local, progress, options);
+      throwIfAborted(options.signal, this.url(job.info.name));
+      const known = job.info.size >= 0 && (job.info.etag !== undefined || this.backend.directories === "real");
+      const fileInfo = known ? job.info : await this.backend.info(job.info.name, options);
+      await downloadObject(this.backend, fileInfo, job.local, {
+        partSize: this.partSize,
+        partsInFlight: this.partsInFlight,
+        signal: options.signal,
+        onBytes: (bytes) => progress.add(job.info.name, bytes),
+      });
       progress.fileDone();
     });
   }
@@ -448,26 +544,14 @@ export class FileSystem {
     return level;
   }
 
-  private async download(remote: string, local: string, progress: ProgressTracker, options: TransferOptions): Promise<void> {
-    const sourceInfo = await this.backend.info(remote, options);
-    await mkdir(dirname(local), { recursive: true });
-    const temporary = `${local}.skyfs-partial-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    const handle = await openLocal(temporary, "w");
-    try {
-      for (let offset = 0; offset < sourceInfo.size; offset += this.partSize) {
-        throwIfAborted(options.signal, this.url(remote));
-        const length = Math.min(this.partSize, sourceInfo.size - offset);
-        const chunk = await this.backend.readRange(remote, offset, length, { signal: options.signal, ifMatch: sourceInfo.etag });
-        await handle.write(chunk, 0, chunk.length, offset);
-        progress.add(remote, chunk.length);
-      }
-      await handle.close();
-      await rename(temporary, local);
-    } catch (error) {
-      await handle.close().catch(() => undefined);
-      await rmLocal(temporary, { force: true });
-      throw error;
+  private limiterFor(url: string): Semaphore {
+    const host = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1] ?? "";
+    let limiter = this.limiters.get(host);
+    if (!limiter) {
+      limiter = new Semaphore(this.options.requestConcurrency ?? DEFAULT_REQUEST_CONCURRENCY);
+      this.limiters.set(host, limiter);
     }
+    return limiter;
   }
 }
 
@@ -477,6 +561,19 @@ export function resolveSlice(size: number, start?: number, end?: number): [numbe
   const from = clamp(start ?? 0);
   const to = clamp(end ?? size);
   return [from, Math.max(from, to)];
+}
+
+function ignoreNotFoundAsUndefined(error: unknown): undefined {
+  if (error instanceof NotFoundError) return undefined;
+  throw error;
+}
+
+function definedOnly(options: CacheOptions): CacheOptions {
+  const picked: CacheOptions = {};
+  if (options.cache !== undefined) picked.cache = options.cache;
+  if (options.blockSize !== undefined) picked.blockSize = options.blockSize;
+  if (options.headSize !== undefined) picked.headSize = options.headSize;
+  return picked;
 }
 
 function ignoreNotFound(error: unknown): FileInfo[] {

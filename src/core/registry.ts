@@ -4,9 +4,11 @@
  * @module
  */
 import type { Backend } from "./backend.js";
+import { splitChain } from "./chaining.js";
 import { InvalidUrlError } from "./errors.js";
 import { FileSystem, type FileSystemOptions } from "./filesystem.js";
 import { RetryingBackend, type RetryOptions } from "./retry.js";
+import { StatsBackend, TransferStats } from "./stats.js";
 
 /** Options passed through to a backend (auth, endpoint, region ...) and to its filesystem. */
 export type StorageOptions = FileSystemOptions & {
@@ -57,8 +59,8 @@ export function schemeOf(url: string): string {
 }
 
 /**
- * Builds a filesystem for a scheme, its backend wrapped in the retry layer. Throws
- * {@link InvalidUrlError} for an unknown scheme.
+ * Builds a filesystem for a scheme: its backend counted by the stats layer (every attempt a
+ * request) inside the retry layer. Throws {@link InvalidUrlError} for an unknown scheme.
  */
 export function filesystem(protocol: string, options: StorageOptions = {}): FileSystem {
   const scheme = protocol.toLowerCase();
@@ -68,11 +70,22 @@ export function filesystem(protocol: string, options: StorageOptions = {}): File
   }
   const made = factory(options, scheme);
   if (made instanceof FileSystem) return made;
-  return new FileSystem(options.retry === false ? made : new RetryingBackend(made, options.retry), options);
+  const stats = new TransferStats(options.byteBudget);
+  const counted = new StatsBackend(made, stats);
+  return new FileSystem(options.retry === false ? counted : new RetryingBackend(counted, options.retry), { ...options, stats });
 }
 
-/** The filesystem serving a URL and the URL's path in that filesystem's form. */
+/**
+ * The filesystem serving a URL and the URL's path in that filesystem's form. A chained URL
+ * (`blockcache::https://...`, `filecache::s3://...`) gives the inner URL's filesystem with the
+ * layer applied; `options[layerName]` configures the layer.
+ */
 export function urlToFs(url: string, options: StorageOptions = {}): { fs: FileSystem; path: string } {
+  const chained = splitChain(url);
+  if (chained) {
+    const { [chained.name]: layerOptions, ...inner } = options;
+    return urlToFs(chained.rest, chained.layer(inner, (layerOptions ?? {}) as Record<string, unknown>) as StorageOptions);
+  }
   for (const recognizer of recognizers) {
     const hit = recognizer(url, options);
     if (hit) {

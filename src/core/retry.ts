@@ -4,7 +4,7 @@
  * policy, applied as a layer around any backend, so that no backend retries on its own.
  * @module
  */
-import type { Backend, FileInfo, ListOptions, ReadRangeOptions, WriteOptions } from "./backend.js";
+import type { Backend, FileInfo, HeadRead, ListOptions, ReadRangeOptions, WriteOptions } from "./backend.js";
 import type { IoOptions } from "./byte-source.js";
 import { AbortError, SkyfsError, TransientError } from "./errors.js";
 
@@ -109,6 +109,8 @@ export class RetryingBackend implements Backend {
     this.protocol = inner.protocol;
     this.directories = inner.directories;
     if (inner.localKey) this.localKey = (key) => inner.localKey?.(key) ?? key;
+    if (inner.readHead)
+      this.readHead = (path, length, io) => this.retry("readHead", io, (signal) => inner.readHead!(path, length, { ...io, signal }));
     if (inner.removeDirectory)
       this.removeDirectory = (path, io) => this.retry("removeDirectory", io, (signal) => inner.removeDirectory!(path, { signal }));
     if (inner.makeDirectory)
@@ -118,6 +120,7 @@ export class RetryingBackend implements Backend {
   }
 
   localKey?: (relativeKey: string) => string;
+  readHead?: (path: string, length: number, options?: IoOptions) => Promise<HeadRead>;
   removeDirectory?: (path: string, options?: IoOptions) => Promise<void>;
   makeDirectory?: (path: string, options?: IoOptions) => Promise<void>;
   copyFile?: (source: string, target: string, options?: IoOptions) => Promise<void>;

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RetryingBackend } from "../../src/core/retry.js";
 import {
   cat,
   FileSystem,
@@ -14,7 +13,9 @@ import {
   MemoryBackend,
   NotSupportedError,
   open,
+  RetryingBackend,
   registeredSchemes,
+  StatsBackend,
   schemeOf,
   urlToFs,
 } from "../../src/index.js";
@@ -32,7 +33,7 @@ describe("URL dispatch", () => {
 
   it("maps bare paths and file:// URLs to the local backend", async () => {
     const bare = urlToFs(join(folder, "x.txt"));
-    expect((bare.fs.backend as RetryingBackend).inner).toBeInstanceOf(LocalBackend);
+    expect(bare.fs.baseBackend).toBeInstanceOf(LocalBackend);
     expect(bare.path).toBe(join(folder, "x.txt"));
     const url = urlToFs(pathToFileURL(join(folder, "x.txt")).href);
     expect(url.path).toBe(join(folder, "x.txt"));
@@ -55,8 +56,11 @@ describe("URL dispatch", () => {
 
   it("opens memory URLs through the top-level helpers", async () => {
     const fs = filesystem("memory");
-    expect((fs.backend as RetryingBackend).inner).toBeInstanceOf(MemoryBackend);
-    expect(filesystem("memory", { retry: false }).backend).toBeInstanceOf(MemoryBackend);
+    expect(fs.baseBackend).toBeInstanceOf(MemoryBackend);
+    expect(fs.backend).toBeInstanceOf(RetryingBackend);
+    const unretried = filesystem("memory", { retry: false }).backend;
+    expect(unretried).toBeInstanceOf(StatsBackend);
+    expect((unretried as StatsBackend).inner).toBeInstanceOf(MemoryBackend);
     await fs.pipe("memory://dispatch/a.fits", "abc");
     await fs.pipe("memory://dispatch/b.fits", "defg");
     const source = await open("memory://dispatch/b.fits");

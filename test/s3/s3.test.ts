@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RetryingBackend } from "../../src/core/retry.js";
 import {
   filesystem,
   MissingDependencyError,
@@ -129,7 +128,7 @@ describe("S3 on s3rver", () => {
     const plain = urlToFs(url);
     expect(plain.fs.protocol).toBe("https");
     const { fs, path } = urlToFs(url, { requesterPays: true, endpoint: proxy.baseUrl, credentials: server.credentials });
-    expect((fs.backend as RetryingBackend).inner).toBeInstanceOf(S3Backend);
+    expect(fs.baseBackend).toBeInstanceOf(S3Backend);
     expect(path).toBe("payer/data/x.bin");
     proxy.seen.length = 0;
     expect(new TextDecoder().decode(await fs.cat(path))).toBe("payload");
@@ -159,12 +158,12 @@ describe("S3 URL forms and DigitalOcean Spaces", () => {
 
   it("builds the Spaces endpoint from the region", () => {
     const { fs, path } = urlToFs("spaces://my-space/data/x.fits", { region: "fra1" });
-    const backend = (fs.backend as RetryingBackend).inner as S3Backend;
+    const backend = fs.baseBackend as S3Backend;
     expect(backend.endpoint).toBe("https://fra1.digitaloceanspaces.com");
     expect(path).toBe("my-space/data/x.fits");
     expect(fs.url(path)).toBe("spaces://my-space/data/x.fits");
     const https = urlToFs("https://my-space.ams3.digitaloceanspaces.com/k/x", { anon: true });
-    expect(((https.fs.backend as RetryingBackend).inner as S3Backend).endpoint).toBe("https://ams3.digitaloceanspaces.com");
+    expect((https.fs.baseBackend as S3Backend).endpoint).toBe("https://ams3.digitaloceanspaces.com");
     expect(https.path).toBe("my-space/k/x");
   });
 

@@ -4,7 +4,7 @@
  * @module
  */
 import type * as S3 from "@aws-sdk/client-s3";
-import type { Backend, FileInfo, ListOptions, ReadRangeOptions, WriteOptions } from "../../core/backend.js";
+import type { Backend, FileInfo, HeadRead, ListOptions, ReadRangeOptions, WriteOptions } from "../../core/backend.js";
 import type { IoOptions } from "../../core/byte-source.js";
 import { mapLimit } from "../../core/concurrency.js";
 import {
@@ -139,6 +139,31 @@ export class S3Backend implements Backend {
       if (key !== "") throw new NotFoundError("no such prefix", { url: this.toUrl(path) });
     }
     return [...found.values()];
+  }
+
+  /**
+   * One ranged GetObject gives the size (Content-Range), the ETag and the head. An object the
+   * range does not fit (an empty one answers 416 on S3; some compatible stores drop the
+   * connection) falls back to HeadObject without a head.
+   */
+  async readHead(path: string, length: number, options: IoOptions = {}): Promise<HeadRead> {
+    const { bucket, key } = splitBucketKey(path);
+    if (key === "") return { info: await this.info(path, options), head: new Uint8Array(0) };
+    let reply: S3.GetObjectCommandOutput;
+    let head: Uint8Array;
+    try {
+      reply = await this.send("GetObject", { Bucket: bucket, Key: key, Range: `bytes=0-${Math.max(0, length - 1)}` }, path, options);
+      head = (await reply.Body?.transformToByteArray()) ?? new Uint8Array(0);
+    } catch (error) {
+      if (error instanceof NotFoundError || error instanceof PermissionError || error instanceof AbortError) throw error;
+      return { info: await this.info(path, options), head: new Uint8Array(0) };
+    }
+    const total = /^bytes \d+-\d+\/(\d+)$/.exec(reply.ContentRange ?? "")?.[1];
+    const size = total === undefined ? reply.ContentLength : Number(total);
+    if (size === undefined || head.length !== Math.min(size, length)) {
+      throw new TransientError(`body cut short: ${head.length} of ${Math.min(size ?? length, length)} bytes`, { url: this.toUrl(path) });
+    }
+    return { info: describeObject(path, size, reply.ETag, reply.LastModified, reply.VersionId), head };
   }
 
   async readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {

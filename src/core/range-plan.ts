@@ -1,0 +1,113 @@
+/**
+ * Range planning: turns the ranges a reader asks for into the fewest requests worth sending.
+ * Ranges closer than a gap are merged (one round trip costs more than a few wasted bytes),
+ * very large spans are split into parts fetched in parallel, and each caller gets back exactly
+ * its own bytes.
+ * @module
+ */
+import type { ByteRange } from "./byte-source.js";
+
+/** How ranges are merged and split. */
+export interface RangePlanOptions {
+  /**
+   * Ranges whose gap is at most this many bytes are fetched as one (default 64 KiB: at 20 ms
+   * and 100 MB/s a round trip costs as much as 2 MB, so a gap this small is always cheaper to
+   * read than to skip, while a sparse plan never reads much it was not asked for).
+   */
+  mergeGap?: number;
+  /** Spans longer than this are split into parts fetched in parallel (default 8 MiB). */
+  maxPartSize?: number;
+}
+
+/** One request of a plan: a span of the object, and the asked ranges it serves. */
+export interface PlannedFetch {
+  /** The bytes to fetch. */
+  span: ByteRange;
+  /** Indexes (into the asked ranges) of the ranges this span covers, wholly. */
+  serves: number[];
+}
+
+/** Default gap below which neighbouring ranges are merged. */
+export const DEFAULT_MERGE_GAP = 64 * 1024;
+/** Default size above which a span is split into parallel parts. */
+export const DEFAULT_MAX_PART_SIZE = 8 * 1024 * 1024;
+
+/**
+ * Plans the fetches for `ranges` (any order, overlaps allowed, empty ranges ignored). Every
+ * non-empty asked range is served by exactly one fetch that covers it wholly, except ranges
+ * longer than `maxPartSize`, which are served by the consecutive parts they were split into.
+ */
+export function planRanges(ranges: readonly ByteRange[], options: RangePlanOptions = {}): PlannedFetch[] {
+  const mergeGap = options.mergeGap ?? DEFAULT_MERGE_GAP;
+  const maxPart = Math.max(1, options.maxPartSize ?? DEFAULT_MAX_PART_SIZE);
+  const order = ranges
+    .map((range, index) => ({ range, index }))
+    .filter(({ range }) => range.length > 0)
+    .sort((a, b) => a.range.offset - b.range.offset);
+  const groups: Array<{ start: number; end: number; members: number[] }> = [];
+  for (const { range, index } of order) {
+    const end = range.offset + range.length;
+    const last = groups.at(-1);
+    if (last && range.offset - last.end <= mergeGap && Math.max(last.end, end) - last.start <= maxPart) {
+      last.end = Math.max(last.end, end);
+      last.members.push(index);
+    } else {
+      groups.push({ start: range.offset, end, members: [index] });
+    }
+  }
+  const fetches: PlannedFetch[] = [];
+  for (const group of groups) {
+    const length = group.end - group.start;
+    if (length <= maxPart) {
+      fetches.push({ span: { offset: group.start, length }, serves: group.members });
+      continue;
+    }
+    for (let offset = group.start; offset < group.end; offset += maxPart) {
+      fetches.push({ span: { offset, length: Math.min(maxPart, group.end - offset) }, serves: group.members });
+    }
+  }
+  return fetches;
+}
+
+/**
+ * Runs a plan: fetches every span with `fetchSpan` (the caller limits concurrency) and cuts the
+ * asked ranges out of what came back. Result `i` holds exactly the bytes of `ranges[i]`.
+ */
+export async function executePlan(
+  ranges: readonly ByteRange[],
+  plan: readonly PlannedFetch[],
+  fetchSpan: (span: ByteRange) => Promise<Uint8Array>,
+): Promise<Uint8Array[]> {
+  const fetched = await Promise.all(plan.map((fetch) => fetchSpan(fetch.span)));
+  const results: Uint8Array[] = ranges.map(() => new Uint8Array(0));
+  const parts = new Map<number, Array<{ span: ByteRange; bytes: Uint8Array }>>();
+  plan.forEach((fetch, i) => {
+    for (const index of fetch.serves) {
+      let list = parts.get(index);
+      if (!list) {
+        list = [];
+        parts.set(index, list);
+      }
+      list.push({ span: fetch.span, bytes: fetched[i] as Uint8Array });
+    }
+  });
+  for (const [index, pieces] of parts) {
+    results[index] = assemble(ranges[index] as ByteRange, pieces);
+  }
+  return results;
+}
+
+function assemble(range: ByteRange, pieces: ReadonlyArray<{ span: ByteRange; bytes: Uint8Array }>): Uint8Array {
+  const first = pieces[0];
+  if (pieces.length === 1 && first) {
+    const start = range.offset - first.span.offset;
+    return first.bytes.subarray(start, start + range.length);
+  }
+  const out = new Uint8Array(range.length);
+  for (const piece of pieces) {
+    const from = Math.max(range.offset, piece.span.offset);
+    const to = Math.min(range.offset + range.length, piece.span.offset + piece.bytes.length);
+    if (to > from) out.set(piece.bytes.subarray(from - piece.span.offset, to - piece.span.offset), from - range.offset);
+  }
+  return out;
+}

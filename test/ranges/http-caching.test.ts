@@ -1,0 +1,162 @@
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { BudgetExceededError, filesystem, urlToFs } from "../../src/index.js";
+import { startHttpServer, type TestHttpServer } from "../servers/http-server.js";
+
+const SIZE = 3 * 1024 * 1024 + 123;
+const data = Uint8Array.from({ length: SIZE }, (_, i) => (i * 31 + (i >> 10)) & 255);
+
+describe("caches, planning and stats over a real HTTP server", () => {
+  let folder: string;
+  let server: TestHttpServer;
+  let url: string;
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), "skyfs-caching-"));
+    await writeFile(join(folder, "big.bin"), data);
+    server = await startHttpServer(folder);
+    url = `${server.baseUrl}/big.bin`;
+  });
+
+  afterAll(async () => {
+    await server.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    server.requests.length = 0;
+  });
+
+  const gets = () => server.requests.filter((request) => request.method === "GET");
+
+  it("opens with one ranged GET that brings the head, so header reads cost nothing more", async () => {
+    const fs = filesystem("http");
+    const source = await fs.open(url);
+    expect(source.size).toBe(SIZE);
+    expect(server.requests.map((request) => `${request.method} ${request.headers.range}`)).toEqual(["GET bytes=0-65535"]);
+    expect(await source.read(2880, 5760)).toEqual(data.slice(2880, 8640));
+    expect(await source.read(60_000, 10_000)).toEqual(data.slice(60_000, 70_000));
+    expect(server.requests.map((request) => request.headers.range)).toEqual(["bytes=0-65535", "bytes=65536-69999"]);
+    expect(fs.stats()).toMatchObject({ requests: { read: 2, info: 0 }, bytesReceived: 65_536 + 4464 });
+    await fs.close();
+  });
+
+  it("reads a batch of ranges as one parallel plan: far rows apart, near rows merged", async () => {
+    const fs = filesystem("http", { mergeGap: 4096 });
+    const source = await fs.open(url, { cache: "none" });
+    server.requests.length = 0;
+    const rows = Array.from({ length: 50 }, (_, i) => ({ offset: 100_000 + i * 16_384, length: 400 }));
+    const near = Array.from({ length: 10 }, (_, i) => ({ offset: 2_000_000 + i * 1000, length: 400 }));
+    const results = await source.readMany([...rows, ...near]);
+    [...rows, ...near].forEach((range, i) => expect(results[i]).toEqual(data.slice(range.offset, range.offset + range.length)));
+    expect(gets()).toHaveLength(51);
+    expect(fs.stats().bytesReceived).toBe(50 * 400 + 9 * 1000 + 400);
+    await fs.close();
+  });
+
+  it("catRanges opens each file once and plans its ranges together", async () => {
+    const fs = filesystem("http", { mergeGap: 64 });
+    const starts = [10, 30, 1_000_000, -100];
+    const ends = [20, 40, 1_000_010, undefined];
+    const results = await fs.catRanges([url, url, url, url], starts, ends);
+    expect(results).toEqual([data.slice(10, 20), data.slice(30, 40), data.slice(1_000_000, 1_000_010), data.slice(SIZE - 100)]);
+    expect(server.requests.filter((request) => request.method === "HEAD")).toHaveLength(1);
+    expect(gets()).toHaveLength(3);
+    await fs.close();
+  });
+
+  it("keeps reads of a readahead source inside its window", async () => {
+    const fs = filesystem("http");
+    const source = await fs.open(url, { cache: "readahead", blockSize: 256 * 1024 });
+    server.requests.length = 0;
+    for (let offset = 100_000; offset < 100_000 + 200_000; offset += 10_000) {
+      expect(await source.read(offset, 10_000)).toEqual(data.slice(offset, offset + 10_000));
+    }
+    expect(gets()).toHaveLength(1);
+    await fs.close();
+  });
+
+  it("fetches a whole-object source once, in parallel parts", async () => {
+    const fs = filesystem("http", { maxPartSize: 1024 * 1024 });
+    const source = await fs.open(url, { cache: "whole" });
+    server.requests.length = 0;
+    const [a, b] = await Promise.all([source.read(5, 10), source.read(SIZE - 10, 10)]);
+    expect(a).toEqual(data.slice(5, 15));
+    expect(b).toEqual(data.slice(SIZE - 10));
+    expect(gets()).toHaveLength(4);
+    expect(await source.read(2_000_000, 3)).toEqual(data.slice(2_000_000, 2_000_003));
+    expect(gets()).toHaveLength(4);
+    await fs.close();
+  });
+
+  it("counts requests and bytes, and resets them", async () => {
+    const fs = filesystem("http");
+    await fs.info(url);
+    await fs.catFile(url, 0, 1000);
+    expect(fs.stats()).toEqual({
+      requests: { info: 2, list: 0, read: 1, write: 0, delete: 0, copy: 0, mkdir: 0, rmdir: 0 },
+      totalRequests: 3,
+      bytesReceived: 1000,
+      bytesSent: 0,
+    });
+    fs.resetStats();
+    expect(fs.stats().totalRequests).toBe(0);
+    await fs.close();
+  });
+
+  it("refuses a read that would exceed the byte budget before sending it", async () => {
+    const fs = filesystem("http", { byteBudget: 100_000 });
+    const source = await fs.open(url, { cache: "none" });
+    expect(await source.read(0, 60_000)).toHaveLength(60_000);
+    const before = gets().length;
+    const refused = source.read(60_000, 50_000);
+    await expect(refused).rejects.toBeInstanceOf(BudgetExceededError);
+    await expect(refused).rejects.toThrow(/byte budget of 100000/);
+    expect(gets()).toHaveLength(before);
+    expect(fs.stats().bytesReceived).toBe(60_000);
+    await fs.close();
+  });
+
+  it("shares blocks between opens of blockcache:: URLs", async () => {
+    const first = urlToFs(`blockcache::${url}`, { blockcache: { blockSize: 100_000, capacity: 7_777_777 } });
+    const a = await first.fs.open(first.path);
+    expect(await a.read(150_000, 10)).toEqual(data.slice(150_000, 150_010));
+    const second = urlToFs(`blockcache::${url}`, { blockcache: { blockSize: 100_000, capacity: 7_777_777 } });
+    const b = await second.fs.open(second.path);
+    server.requests.length = 0;
+    expect(await b.read(120_000, 50_000)).toEqual(data.slice(120_000, 170_000));
+    expect(server.requests).toHaveLength(0);
+    await first.fs.close();
+    await second.fs.close();
+  });
+
+  it("keeps whole objects on disk with filecache:: and refetches a changed object", async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), "skyfs-filecache-"));
+    const path = join(folder, "changing.bin");
+    await writeFile(path, "first version of the object");
+    const chained = `filecache::${server.baseUrl}/changing.bin`;
+    try {
+      const open = async () => {
+        const { fs, path: inner } = urlToFs(chained, { filecache: { directory: cacheDir } });
+        const source = await fs.open(inner);
+        const text = new TextDecoder().decode(await source.read(0, source.size));
+        await fs.close();
+        return text;
+      };
+      expect(await open()).toBe("first version of the object");
+      server.requests.length = 0;
+      expect(await open()).toBe("first version of the object");
+      expect(server.requests.map((request) => request.method)).toEqual(["HEAD"]);
+      await writeFile(path, "second version, longer than the first");
+      await utimes(path, new Date(), new Date(Date.now() + 10_000));
+      expect(await open()).toBe("second version, longer than the first");
+      const copies = await readdir(cacheDir);
+      expect(copies).toHaveLength(1);
+      expect(await readFile(join(cacheDir, copies[0] as string), "utf8")).toBe("second version, longer than the first");
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,103 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Backend,
+  type FileInfo,
+  FileSystem,
+  MemoryBackend,
+  type ReadRangeOptions,
+  TransientError,
+  type WriteOptions,
+} from "../../src/index.js";
+
+const MiB = 1024 * 1024;
+
+/** Passes calls to a backend and records the most bytes of reads in flight at once. */
+class InFlightProbe implements Backend {
+  readonly protocol: string;
+  readonly directories: "real" | "prefix";
+  inFlight = 0;
+  maxInFlight = 0;
+  failAtOffset: number | undefined;
+
+  constructor(private readonly inner: Backend) {
+    this.protocol = inner.protocol;
+    this.directories = inner.directories;
+  }
+
+  stripProtocol(url: string): string {
+    return this.inner.stripProtocol(url);
+  }
+
+  toUrl(path: string): string {
+    return this.inner.toUrl(path);
+  }
+
+  info(path: string): Promise<FileInfo> {
+    return this.inner.info(path);
+  }
+
+  list(path: string): Promise<FileInfo[]> {
+    return this.inner.list(path);
+  }
+
+  async readRange(path: string, offset: number, length: number, options?: ReadRangeOptions): Promise<Uint8Array> {
+    if (offset === this.failAtOffset) throw new TransientError("connection reset", { url: path });
+    this.inFlight += length;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      return await this.inner.readRange(path, offset, length, options);
+    } finally {
+      this.inFlight -= length;
+    }
+  }
+
+  write(path: string, data: Uint8Array, options?: WriteOptions): Promise<void> {
+    return this.inner.write(path, data, options);
+  }
+
+  deleteFiles(paths: readonly string[]): Promise<void> {
+    return this.inner.deleteFiles(paths);
+  }
+}
+
+describe("streaming get", () => {
+  let folder: string;
+  const big = Uint8Array.from({ length: 40 * MiB + 17 }, (_, i) => (i ^ (i >> 13)) & 255);
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), "skyfs-get-"));
+  });
+
+  afterAll(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it("fetches parts in parallel with bytes in flight bounded by part size times parts in flight", async () => {
+    const probe = new InFlightProbe(new MemoryBackend());
+    const fs = new FileSystem(probe, { partSize: MiB, partsInFlight: 4 });
+    await fs.pipe("memory://get/big.bin", big);
+    const target = join(folder, "big.bin");
+    let reported = 0;
+    await fs.get("memory://get/big.bin", target, { onProgress: (progress) => (reported = progress.bytes) });
+    const written = await readFile(target);
+    expect(createHash("sha256").update(written).digest("hex")).toBe(createHash("sha256").update(big).digest("hex"));
+    expect(reported).toBe(big.length);
+    expect(probe.maxInFlight).toBeLessThanOrEqual(4 * MiB);
+    expect(probe.maxInFlight).toBeGreaterThanOrEqual(2 * MiB);
+  });
+
+  it("leaves nothing behind when a part fails", async () => {
+    const probe = new InFlightProbe(new MemoryBackend());
+    const fs = new FileSystem(probe, { partSize: MiB, partsInFlight: 3 });
+    await fs.pipe("memory://get/fails.bin", big);
+    probe.failAtOffset = 7 * MiB;
+    const target = join(folder, "sub", "fails.bin");
+    await expect(fs.get("memory://get/fails.bin", target)).rejects.toBeInstanceOf(TransientError);
+    expect(await readdir(join(folder, "sub"))).toEqual([]);
+  });
+});
