@@ -112,7 +112,7 @@ export class HttpBackend implements Backend {
     const response = await this.send("GET", path, { range: `bytes=0-${Math.max(0, length - 1)}` }, options);
     if (response.status === 206) {
       const range = parseContentRange(header(response.headers["content-range"]));
-      if (!range || range.start !== 0 || range.total === undefined || range.end >= range.total || range.end > length - 1) {
+      if (range?.total === undefined || range.start !== 0 || range.end >= range.total || range.end > length - 1) {
         await response.body.dump();
         throw new ProtocolError(`asked for bytes 0-${length - 1}, got ${header(response.headers["content-range"])}`, { url: path });
       }
@@ -127,8 +127,11 @@ export class HttpBackend implements Backend {
       const size = headerNumber(response.headers["content-length"]);
       if (size !== undefined && response.headers["content-encoding"] === undefined) {
         const wanted = Math.min(size, length);
-        const head = wanted === 0 ? (await response.body.dump(), new Uint8Array(0)) : await sliceOfFullBody(response, 0, wanted, path);
-        return { info: describe(path, size, response), head };
+        if (wanted === 0) {
+          await response.body.dump();
+          return { info: describe(path, size, response), head: new Uint8Array(0) };
+        }
+        return { info: describe(path, size, response), head: await sliceOfFullBody(response, 0, wanted, path) };
       }
     }
     await response.body.dump();

@@ -173,9 +173,9 @@ export function describeContract(name: string, setup: () => Promise<ContractTarg
           { offset: big.length - 5, length: 50 },
         ];
         const many = await source.readMany(ranges);
-        ranges.forEach((range, i) =>
-          expect(sha(many[i] as Uint8Array), cache).toBe(sha(big.slice(range.offset, range.offset + range.length))),
-        );
+        ranges.forEach((range, i) => {
+          expect(sha(many[i] as Uint8Array), cache).toBe(sha(big.slice(range.offset, range.offset + range.length)));
+        });
         expect(await source.read(70_000, 40_000)).toEqual(big.slice(70_000, 110_000));
         const empty = await fs.open(p("empty.bin"), { cache });
         expect(empty.size, cache).toBe(0);

@@ -24,7 +24,9 @@ describe("block cache", () => {
     const store = new BlockStore(1 << 20);
     const source = new BlockCachedSource(counting, store, 4096);
     const reads = await Promise.all(Array.from({ length: 20 }, (_, i) => source.read(i * 100, 50)));
-    reads.forEach((bytes, i) => expect(bytes).toEqual(data.slice(i * 100, i * 100 + 50)));
+    reads.forEach((bytes, i) => {
+      expect(bytes).toEqual(data.slice(i * 100, i * 100 + 50));
+    });
     expect(counting.calls).toHaveLength(1);
     expect(store.stats()).toMatchObject({ misses: 1, hits: 19 });
   });

@@ -50,7 +50,9 @@ describe("caches, planning and stats over a real HTTP server", () => {
     const rows = Array.from({ length: 50 }, (_, i) => ({ offset: 100_000 + i * 16_384, length: 400 }));
     const near = Array.from({ length: 10 }, (_, i) => ({ offset: 2_000_000 + i * 1000, length: 400 }));
     const results = await source.readMany([...rows, ...near]);
-    [...rows, ...near].forEach((range, i) => expect(results[i]).toEqual(data.slice(range.offset, range.offset + range.length)));
+    [...rows, ...near].forEach((range, i) => {
+      expect(results[i]).toEqual(data.slice(range.offset, range.offset + range.length));
+    });
     expect(gets()).toHaveLength(51);
     expect(fs.stats().bytesReceived).toBe(50 * 400 + 9 * 1000 + 400);
     await fs.close();
