@@ -26,7 +26,7 @@ export interface HttpOptions {
   headers?: Record<string, string>;
   /** Adds credentials to every request (see `bearerAuth`, `basicAuth`, `headerAuth`). */
   auth?: AuthPlugin;
-  /** Connections kept per origin (default 128, enough for the filesystem's default of 96 reads in flight per host). */
+  /** Connections kept per origin (default 128, the filesystem's default of reads in flight per host). */
   connections?: number;
   /** Milliseconds to wait for response headers and between body chunks (default 30 000). */
   timeout?: number;

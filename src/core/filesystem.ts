@@ -27,7 +27,7 @@ export interface FileSystemOptions extends RangePlanOptions {
   partSize?: number;
   /** Parts of one download in flight at once (default 4). */
   partsInFlight?: number;
-  /** Ranged reads in flight at once per host, all files of the filesystem together (default 96). */
+  /** Ranged reads in flight at once per host, all files of the filesystem together (default 128). */
   requestConcurrency?: number;
   /** Default cache options of {@link FileSystem.open}. */
   cacheDefaults?: CacheOptions;
@@ -100,7 +100,7 @@ export interface RecursiveOptions extends IoOptions {
 const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 const DEFAULT_PARTS_IN_FLIGHT = 4;
-const DEFAULT_REQUEST_CONCURRENCY = 96;
+const DEFAULT_REQUEST_CONCURRENCY = 128;
 const DELETE_BATCH = 1000;
 
 /**
