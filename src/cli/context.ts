@@ -3,7 +3,8 @@
  * and the filesystems opened during the command (for `--stats` and closing).
  * @module
  */
-import { type FileSystem, type StorageOptions, urlToFs } from "../index.js";
+import { type FileSystem, type StorageOptions, type TransferSnapshot, urlToFs } from "../index.js";
+import { formatBytes } from "./progress.js";
 
 /** The global options of the `skyfs` command. */
 export interface GlobalOptions {
@@ -50,8 +51,47 @@ export class CliContext {
   /** The filesystem for a URL (remembered for statistics and closing). */
   resolve(url: string): { fs: FileSystem; path: string } {
     const resolved = urlToFs(url, this.storageOptions());
-    this.opened.push(resolved.fs);
+    this.track(resolved.fs);
     return resolved;
+  }
+
+  /** Remembers a filesystem made elsewhere, for statistics and closing. */
+  track(fs: FileSystem): void {
+    if (!this.opened.includes(fs)) this.opened.push(fs);
+  }
+
+  /** Requests and bytes of every filesystem used so far, added up. */
+  totals(): TransferSnapshot {
+    const total: TransferSnapshot = {
+      requests: { info: 0, list: 0, read: 0, write: 0, delete: 0, copy: 0, mkdir: 0, rmdir: 0 },
+      totalRequests: 0,
+      bytesReceived: 0,
+      bytesSent: 0,
+    };
+    for (const fs of this.opened) {
+      const stats = fs.stats();
+      for (const [kind, count] of Object.entries(stats.requests)) total.requests[kind as keyof TransferSnapshot["requests"]] += count;
+      total.totalRequests += stats.totalRequests;
+      total.bytesReceived += stats.bytesReceived;
+      total.bytesSent += stats.bytesSent;
+    }
+    return total;
+  }
+
+  /** Prints the totals on the error stream (one line, or JSON with `--json`), for `--stats`. */
+  printStats(): void {
+    const totals = this.totals();
+    if (this.options.json) {
+      this.err.write(`${JSON.stringify({ stats: totals })}\n`);
+      return;
+    }
+    const kinds = Object.entries(totals.requests)
+      .filter(([, count]) => count > 0)
+      .map(([kind, count]) => `${kind} ${count}`)
+      .join(", ");
+    this.err.write(
+      `stats: ${totals.totalRequests} requests${kinds ? ` (${kinds})` : ""}, ${formatBytes(totals.bytesReceived)} received, ${formatBytes(totals.bytesSent)} sent\n`,
+    );
   }
 
   /** Writes one line of output. */

@@ -6,6 +6,8 @@
 import { Command, CommanderError } from "commander";
 import { SkyfsError } from "../index.js";
 import { addFileCommands } from "./commands/files.js";
+import { addFitsCommands } from "./commands/fits.js";
+import { addIndexCommands } from "./commands/index-commands.js";
 import { CliContext, type GlobalOptions } from "./context.js";
 
 /** Builds the program; `output` receives results, `errors` progress and messages. */
@@ -28,10 +30,13 @@ function buildProgram(output: NodeJS.WritableStream = process.stdout, errors: No
     try {
       await action(context);
     } finally {
+      if (context.options.stats) context.printStats();
       await context.close();
     }
   };
   addFileCommands(program, run);
+  addFitsCommands(program, run);
+  addIndexCommands(program, run);
   return program;
 }
 

@@ -6,6 +6,7 @@
 import type { ByteSource } from "../../core/byte-source.js";
 import { FormatError } from "../../core/errors.js";
 import { CardError } from "./card.js";
+import { type FitsIndex, type IndexedFile, indexEntryFor, indexedHeader } from "./fits-index.js";
 import { DEFAULT_LIMITS, type FitsLimits, Hdu } from "./hdu.js";
 import { BLOCK, CARD, findEnd, type Header, parseHeaderCards } from "./header.js";
 import { GroupsHdu, ImageHdu } from "./image-hdu.js";
@@ -21,6 +22,11 @@ export interface OpenFitsOptions extends FitsLimits {
   headerReadSize?: number;
   /** Cancels the reads. */
   signal?: AbortSignal;
+  /**
+   * A cloud index (a whole document or this file's entry): HDUs come from it without reading
+   * any header, after checking that the object's size and ETag still match.
+   */
+  index?: FitsIndex | IndexedFile;
 }
 
 /** Turns an HDU header into the right HDU class. */
@@ -95,6 +101,16 @@ export class FitsFile {
 
   private async loadNext(): Promise<void> {
     const index = this.loaded.length;
+    if (this.options.index) {
+      const entry = indexEntryFor(this.options.index, this.source.url, this.source.size, this.source.etag);
+      const indexed = entry.hdus[index];
+      if (!indexed) {
+        this.ended = true;
+        return;
+      }
+      this.loaded.push(this.makeHdu(indexed.type, indexedHeader(indexed, this.source.url), indexedLayout(indexed, index, this.source)));
+      return;
+    }
     const previous = this.loaded[index - 1];
     const offset = previous ? previous.layout.nextOffset : 0;
     if (index > 0 && offset >= this.source.size) {
@@ -155,9 +171,31 @@ export class FitsFile {
         layout.dataOffset,
       );
     }
+    return this.makeHdu(type, header, layout);
+  }
+
+  private makeHdu(type: HduType, header: Header, layout: HduLayout): AnyHdu {
     const factory = factories[type] ?? ((...args) => new Hdu(...args));
     return factory(this.source, type, header, layout, this.limits);
   }
+}
+
+/** The layout an index gives for HDU `index`, checked against the object. */
+function indexedLayout(entry: HduLayout, index: number, source: ByteSource): HduLayout {
+  const layout: HduLayout = {
+    index,
+    headerOffset: entry.headerOffset,
+    headerSize: entry.headerSize,
+    dataOffset: entry.dataOffset,
+    dataSize: entry.dataSize,
+    nextOffset: entry.nextOffset,
+  };
+  const sane =
+    Object.values(layout).every((value) => Number.isSafeInteger(value) && value >= 0) &&
+    layout.dataOffset === layout.headerOffset + layout.headerSize &&
+    layout.dataOffset + layout.dataSize <= source.size;
+  if (!sane) throw new FormatError("the index gives an impossible layout for this HDU", { index, url: source.url });
+  return layout;
 }
 
 /** A GROUPS = T primary header without axes is read, as astropy reads it, with NAXIS = 1 and NAXIS1 = 0. */

@@ -19,6 +19,8 @@ export type { BinaryColumn, ColumnCode } from "./columns.js";
 export { binaryColumns, parseTform } from "./columns.js";
 export type { AnyHdu, HduFactory, OpenFitsOptions } from "./file.js";
 export { FitsFile, openFitsSource, registerHduFactory, scanSourceHeaders } from "./file.js";
+export type { FitsIndex, IndexedFile, IndexedHdu } from "./fits-index.js";
+export { FITS_INDEX_FORMAT, indexEntryFor, indexedHeader, indexHdu } from "./fits-index.js";
 export type { FitsLimits } from "./hdu.js";
 export { DEFAULT_LIMITS, Hdu } from "./hdu.js";
 export { BLOCK, CARD, Header, parseHeaderCards } from "./header.js";

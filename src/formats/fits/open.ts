@@ -10,12 +10,15 @@ import { type AnyHdu, type FitsFile, type OpenFitsOptions, openFitsSource, scanS
 export type OpenFitsUrlOptions = OpenFitsOptions & UrlOptions;
 
 async function sourceOf(urlOrSource: string | ByteSource, options: OpenFitsUrlOptions): Promise<ByteSource> {
-  return typeof urlOrSource === "string" ? open(urlOrSource, options) : urlOrSource;
+  if (typeof urlOrSource !== "string") return urlOrSource;
+  return open(urlOrSource, options.index ? { cache: "none", ...options } : options);
 }
 
 /**
- * Opens a FITS file at a URL (any registered store) or over a ByteSource. Only the size is asked
- * for here; headers are read when HDUs are asked for, data when data is.
+ * Opens a FITS file at a URL (any registered store) or over a ByteSource. The open request
+ * brings the object's head (the default `first-block` cache), so the first headers cost no
+ * further round trip; later headers are read when their HDUs are asked for, data when data is.
+ * With an `index`, the open asks only for the object's size and ETag, and no header is read.
  */
 export async function openFits(urlOrSource: string | ByteSource, options: OpenFitsUrlOptions = {}): Promise<FitsFile> {
   return openFitsSource(await sourceOf(urlOrSource, options), options);

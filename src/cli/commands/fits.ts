@@ -1,0 +1,160 @@
+/**
+ * The FITS commands: info, header, cutout, preview.
+ * @module
+ */
+import { writeFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { type AnyHdu, type AxisRange, type FitsFile, type ImageHdu, openFitsSource } from "../../fits.js";
+import { InvalidArgumentError, NotFoundError } from "../../index.js";
+import { cutoutFits } from "../../workflows/cutout.js";
+import { renderPreview } from "../../workflows/preview.js";
+import type { CliContext } from "../context.js";
+
+type Run = (action: (context: CliContext) => Promise<void>) => Promise<void>;
+
+/** Parses `--section "y0:y1,x0:x1"` (numpy axis order; an empty side means the axis end). */
+export function parseSection(text: string): AxisRange[] {
+  return text.split(",").map((part) => {
+    const match = /^\s*(\d*)\s*:\s*(\d*)\s*$/.exec(part);
+    if (!match)
+      throw new InvalidArgumentError(`--section takes START:END per axis, comma separated (numpy order), got ${JSON.stringify(text)}`);
+    return [match[1] === "" ? 0 : Number(match[1]), match[2] === "" ? Number.MAX_SAFE_INTEGER : Number(match[2])] as const;
+  });
+}
+
+/** Opens a FITS file through the command's context (so its requests are counted). */
+export async function openFitsFile(context: CliContext, url: string): Promise<FitsFile> {
+  const { fs, path } = context.resolve(url);
+  return openFitsSource(await fs.open(path));
+}
+
+/** The HDU named by `--hdu` (an index or an EXTNAME), or the first HDU holding an image. */
+export async function chooseImageHdu(file: FitsFile, which: string | undefined): Promise<ImageHdu | AnyHdu> {
+  if (which !== undefined) return file.hdu(/^\d+$/.test(which) ? Number(which) : which);
+  for (const hdu of await file.hdus()) {
+    if ("section" in hdu && hdu.type !== "BinTableHDU" && (hdu as ImageHdu).shape.length >= 2) return hdu;
+  }
+  throw new NotFoundError("the file has no image HDU with at least two axes", { url: file.source.url });
+}
+
+function imageOf(hdu: AnyHdu): ImageHdu {
+  if (!("section" in hdu) || !("shape" in hdu) || hdu.type === "BinTableHDU" || hdu.type === "TableHDU")
+    throw new InvalidArgumentError(`HDU ${hdu.index} (${hdu.type}) is not an image`);
+  return hdu as ImageHdu;
+}
+
+/** Adds the FITS commands to the program. */
+export function addFitsCommands(program: Command, run: Run): void {
+  program
+    .command("info")
+    .description("the HDUs of a FITS file (like astropy's info()), reading headers only")
+    .argument("<url>")
+    .action((url: string) =>
+      run(async (context) => {
+        const file = await openFitsFile(context, url);
+        if (!context.options.json) {
+          context.print(await file.info());
+          return;
+        }
+        const hdus = await file.hdus();
+        context.printJson(
+          hdus.map((hdu) => ({
+            ...hdu.layout,
+            name: hdu.name,
+            ver: hdu.ver,
+            type: hdu.type,
+            cards: hdu.header.cards.length,
+            shape: "shape" in hdu ? (hdu as ImageHdu).shape : undefined,
+          })),
+        );
+      }),
+    );
+
+  program
+    .command("header")
+    .description("print the header of one HDU, or of all, like fitsheader")
+    .argument("<url>")
+    .option("--hdu <n|name>", "one HDU, by index or EXTNAME (default: all)")
+    .option("-k, --keyword <name...>", "only these keywords")
+    .action((url: string, options: { hdu?: string; keyword?: string[] }) =>
+      run(async (context) => {
+        const file = await openFitsFile(context, url);
+        const hdus =
+          options.hdu === undefined ? await file.hdus() : [await file.hdu(/^\d+$/.test(options.hdu) ? Number(options.hdu) : options.hdu)];
+        const wanted = options.keyword?.map((keyword) => keyword.toUpperCase());
+        if (context.options.json) {
+          context.printJson(
+            hdus.map((hdu) => ({
+              index: hdu.index,
+              name: hdu.name,
+              cards: hdu.header.cards.filter((card) => !wanted || wanted.includes(card.keyword)),
+            })),
+          );
+          return;
+        }
+        for (const hdu of hdus) {
+          context.print(`# HDU ${hdu.index} in ${url}:`);
+          const text = hdu.header.toString();
+          for (let at = 0; at < text.length; at += 80) {
+            const card = text.slice(at, at + 80).trimEnd();
+            if (card === "END") break;
+            const keyword = card.slice(0, 8).trim();
+            if (!wanted || wanted.includes(keyword)) context.print(card);
+          }
+        }
+      }),
+    );
+
+  program
+    .command("cutout")
+    .description("write a section of an image HDU to a new FITS file (header kept, CRPIX shifted)")
+    .argument("<url>")
+    .requiredOption("--section <y0:y1,x0:x1>", "the section, numpy axis order (slowest axis first), end exclusive")
+    .requiredOption("-o, --output <file>", "the FITS file to write")
+    .option("--hdu <n|name>", "the image HDU (default: the first with two axes or more)")
+    .action((url: string, options: { section: string; output: string; hdu?: string }) =>
+      run(async (context) => {
+        const section = parseSection(options.section);
+        const hdu = imageOf(await chooseImageHdu(await openFitsFile(context, url), options.hdu));
+        const cutout = await cutoutFits(hdu, section);
+        await writeFile(options.output, cutout.fits);
+        if (context.options.json) context.printJson({ output: options.output, shape: cutout.shape, bounds: cutout.bounds });
+        else
+          context.print(
+            `${options.output}: HDU ${hdu.index}, section ${cutout.bounds.map(([a, b]) => `${a}:${b}`).join(",")}, shape (${cutout.shape.join(", ")})`,
+          );
+      }),
+    );
+
+  program
+    .command("preview")
+    .description("a PNG quick look of an image HDU with a percentile stretch")
+    .argument("<url>")
+    .requiredOption("-o, --output <file>", "the PNG file to write")
+    .option("--hdu <n|name>", "the image HDU (default: the first with two axes or more)")
+    .option("--section <y0:y1,x0:x1>", "preview only this section (numpy axis order)")
+    .option("--low <pct>", "percentile shown black", Number, 1)
+    .option("--high <pct>", "percentile shown white", Number, 99)
+    .option("--max-size <px>", "longest side of the PNG", Number, 1024)
+    .action((url: string, options: { output: string; hdu?: string; section?: string; low: number; high: number; maxSize: number }) =>
+      run(async (context) => {
+        const hdu = imageOf(await chooseImageHdu(await openFitsFile(context, url), options.hdu));
+        const shape = hdu.shape;
+        const section = options.section ? parseSection(options.section) : [];
+        const leadingAxes = shape.length - (section.length === 0 ? 2 : section.length);
+        const ranges = [...shape.slice(0, Math.max(0, leadingAxes)).map((): AxisRange => [0, 1]), ...section].map(
+          ([start, end], axis): AxisRange => [start, Math.min(end, shape[axis] ?? end)],
+        );
+        const array = await hdu.section(ranges);
+        const preview = renderPreview(array.data, array.shape, {
+          lowPercentile: options.low,
+          highPercentile: options.high,
+          maxSize: options.maxSize,
+        });
+        await writeFile(options.output, preview.png);
+        const summary = { output: options.output, width: preview.width, height: preview.height, low: preview.low, high: preview.high };
+        if (context.options.json) context.printJson(summary);
+        else context.print(`${options.output}: ${preview.width}x${preview.height}, stretch ${preview.low} .. ${preview.high}`);
+      }),
+    );
+}
