@@ -165,7 +165,7 @@ describe("the skyfs command", () => {
         [5, 8],
         [10, 14],
       ]);
-      expect(Array.from(section.data)).toEqual([5, 6, 7].flatMap((y) => [10, 11, 12, 13].map((x) => pixels[y * NX + x])));
+      expect(Array.from(section.data as Float32Array)).toEqual([5, 6, 7].flatMap((y) => [10, 11, 12, 13].map((x) => pixels[y * NX + x])));
       const dataOffset = index.files[0]?.hdus[1]?.dataOffset as number;
       expect(server.requests.map((request) => request.method)).toEqual(["HEAD", "GET"]);
       for (const request of server.requests.slice(1)) {
