@@ -1,63 +1,205 @@
 /**
- * The skyfs demo: starts a local HTTP archive on 127.0.0.1 (no network, no account), fills it
- * with archive-like files, and walks through listing, globbing, ranged reads and downloads.
+ * The skyfs demo: starts a local S3 server on 127.0.0.1 (no network, no account), fills a
+ * bucket laid out like the public archives with files skyfs writes itself, then walks the
+ * archive workflow, printing the requests and bytes each step cost.
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { filesystem, glob, open } from "../src/index.js";
-import { startHttpServer } from "../test/servers/http-server.js";
+import { join } from "node:path";
+import { type ImageHdu, openFitsSource, writeFits } from "../src/fits.js";
+import { type FileSystem, filesystem } from "../src/index.js";
+import { cutoutFits } from "../src/workflows/cutout.js";
+import { buildFitsIndex } from "../src/workflows/fits-index.js";
+import { renderPreview } from "../src/workflows/preview.js";
+import { startS3rver } from "../test/servers/s3-servers.js";
 
-const step = (title: string): void => console.log(`\n== ${title}`);
+const BUCKET = "stpubdata";
+const DRZ = "hst/public/jbev/jbeveo010/jbeveo010_drz.fits";
+const SECTOR = "tess/public/ffi/s0012/2019/143";
+const CUBE = "tess/public/mast/tess-s0012-3-4-cube.fits";
 
-async function main(): Promise<void> {
-  const archive = await mkdtemp(join(tmpdir(), "skyfs-demo-archive-"));
-  const downloads = await mkdtemp(join(tmpdir(), "skyfs-demo-get-"));
-  for (const camera of [1, 2, 3, 4]) {
-    for (const ccd of [1, 2, 3, 4]) {
-      const file = join(archive, "tess/public/ffi/s0012/2019/143", `${camera}-${ccd}`, `tess2019143-s0012-${camera}-${ccd}_ffic.fits`);
-      await mkdir(dirname(file), { recursive: true });
-      const body = Buffer.alloc(2880 * 4, " ");
-      body.write(`SIMPLE  =                    T / camera ${camera} ccd ${ccd}`, 0, "ascii");
-      await writeFile(file, body);
+/** A smooth sky with a few stars, so previews and cutouts show something. */
+function sky(ny: number, nx: number, seed: number): Float32Array {
+  const pixels = new Float32Array(ny * nx);
+  const stars = Array.from({ length: 40 }, (_, i) => [
+    ((i * 7919 + seed * 104_729) % ny) + 0.5,
+    ((i * 6151 + seed * 1_299_709) % nx) + 0.5,
+    500 + ((i * 37) % 2000),
+  ]);
+  for (let y = 0; y < ny; y++) {
+    for (let x = 0; x < nx; x++) {
+      let value = 100 + 0.01 * x + 0.02 * y;
+      for (const [sy, sx, flux] of stars as number[][])
+        value += (flux as number) * Math.exp(-(((y - (sy as number)) ** 2 + (x - (sx as number)) ** 2) / 4));
+      pixels[y * nx + x] = value;
     }
   }
-  const server = await startHttpServer(archive);
-  const fs = filesystem("http");
+  return pixels;
+}
+
+function wcsCards(ny: number, nx: number): Array<{ keyword: string; value: string | number; comment: string }> {
+  return [
+    { keyword: "CTYPE1", value: "RA---TAN", comment: "" },
+    { keyword: "CTYPE2", value: "DEC--TAN", comment: "" },
+    { keyword: "CRPIX1", value: nx / 2 + 0.5, comment: "reference pixel" },
+    { keyword: "CRPIX2", value: ny / 2 + 0.5, comment: "reference pixel" },
+    { keyword: "CRVAL1", value: 10.684708, comment: "" },
+    { keyword: "CRVAL2", value: 41.26875, comment: "" },
+    { keyword: "CD1_1", value: -1.1e-5, comment: "" },
+    { keyword: "CD2_2", value: 1.1e-5, comment: "" },
+  ];
+}
+
+/** Writes the archive's files into the bucket through an authenticated filesystem. */
+async function fillArchive(writer: FileSystem): Promise<void> {
+  const ny = 1024;
+  const nx = 1024;
+  await writer.pipe(
+    `${BUCKET}/${DRZ}`,
+    writeFits([
+      {
+        cards: [
+          { keyword: "TELESCOP", value: "HST", comment: "" },
+          { keyword: "INSTRUME", value: "ACS", comment: "" },
+        ],
+      },
+      { data: sky(ny, nx, 1), shape: [ny, nx], name: "SCI", cards: wcsCards(ny, nx) },
+      { data: new Float32Array(ny * nx).fill(1), shape: [ny, nx], name: "WHT" },
+      { data: new Int32Array(ny * nx).fill(1), shape: [ny, nx], name: "CTX" },
+    ]),
+  );
+  for (const camera of [1, 2, 3, 4]) {
+    for (const ccd of [1, 2, 3, 4]) {
+      await writer.pipe(`${BUCKET}/${SECTOR}/${camera}-${ccd}/`, "");
+      const name = `${SECTOR}/${camera}-${ccd}/tess2019143${camera}${ccd}0000-s0012-${camera}-${ccd}-0144-s_ffic.fits`;
+      await writer.pipe(
+        `${BUCKET}/${name}`,
+        writeFits([
+          {
+            cards: [
+              { keyword: "CAMERA", value: camera, comment: "" },
+              { keyword: "CCD", value: ccd, comment: "" },
+            ],
+          },
+          { data: sky(256, 256, camera * 4 + ccd), shape: [256, 256], name: "CAMERA.CCD", cards: wcsCards(256, 256) },
+        ]),
+      );
+    }
+  }
+  for (const marker of [
+    "tess/",
+    "tess/public/",
+    "tess/public/ffi/",
+    "tess/public/ffi/s0012/",
+    "tess/public/ffi/s0012/2019/",
+    `${SECTOR}/`,
+  ]) {
+    await writer.pipe(`${BUCKET}/${marker}`, "");
+  }
+  const frames = 40;
+  const cube = new Float32Array(frames * 32 * 32 * 2);
+  for (let i = 0; i < cube.length; i++) cube[i] = (i % 2 === 0 ? 100 : 1) + (i % 97);
+  await writer.pipe(
+    `${BUCKET}/${CUBE}`,
+    writeFits([
+      { cards: [{ keyword: "SECTOR", value: 12, comment: "" }] },
+      { data: cube, shape: [32, 32, frames, 2], name: "CUBE" },
+      {
+        kind: "table",
+        rows: frames,
+        name: "TIMES",
+        columns: [{ name: "TSTART", data: Float64Array.from({ length: frames }, (_, i) => 1600 + i / 48) }],
+      },
+    ]),
+  );
+}
+
+function cost(fs: FileSystem): string {
+  const stats = fs.stats();
+  const kinds = Object.entries(stats.requests)
+    .filter(([, count]) => count > 0)
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(", ");
+  fs.resetStats();
+  return `   [${stats.totalRequests} requests (${kinds || "none"}), ${stats.bytesReceived.toLocaleString("en")} bytes received]`;
+}
+
+async function main(): Promise<void> {
+  const out = await mkdtemp(join(tmpdir(), "skyfs-demo-"));
+  const server = await startS3rver([BUCKET]);
+  const writer = filesystem("s3", { endpoint: server.endpoint, credentials: server.credentials });
+  const fs = filesystem("s3", { endpoint: server.endpoint, anon: true });
+  const step = (title: string): void => console.log(`\n== ${title}`);
   try {
-    const root = `${server.baseUrl}/tess/public/ffi/s0012`;
-    step(`a local archive served at ${server.baseUrl}`);
-    console.log(await fs.ls(`${root}/2019/143`));
+    step(`a local S3 server at ${server.endpoint}, bucket s3://${BUCKET} laid out like the archive`);
+    await fillArchive(writer);
+    console.log(`   wrote ${(await writer.find(BUCKET)).length} objects`);
 
-    step("glob the full-frame images of camera 3, CCD 4");
-    const found = await glob(`${root}/*/*/3-4/*_ffic.fits`);
-    console.log(found);
+    step("anonymous glob of the full-frame images of camera 3, CCD 4 (no credentials at all)");
+    const images = await fs.glob(`${BUCKET}/tess/public/ffi/s0012/*/*/3-4/*_ffic.fits`);
+    for (const image of images) console.log(`   s3://${image}`);
+    console.log(cost(fs));
 
-    step("read the first card of one image with a single Range request");
-    const source = await open(found[0] as string);
-    const card = new TextDecoder().decode(await source.read(0, 80));
-    console.log(`size ${source.size} bytes, etag ${source.etag}\n${card}`);
+    step("info of the drizzled image: headers only");
+    const drz = openFitsSource(await fs.open(`${BUCKET}/${DRZ}`));
+    console.log((await drz.info()).replace(/^/gm, "   "));
+    console.log(cost(fs));
 
-    step("the same card from every camera-3 image at once (catRanges)");
-    const camera3 = await glob(`${root}/2019/143/3-*/*.fits`);
-    const cards = await fs.catRanges(
-      camera3,
-      camera3.map(() => 0),
-      camera3.map(() => 80),
+    step("a 100 x 100 cutout around the reference pixel, written as FITS with its WCS");
+    const sci = (await drz.hdu("SCI")) as ImageHdu;
+    const cutout = await cutoutFits(sci, [
+      [462, 562],
+      [462, 562],
+    ]);
+    await writeFile(join(out, "cutout.fits"), cutout.fits);
+    console.log(`   ${join(out, "cutout.fits")}: shape (${cutout.shape.join(", ")}), ${cutout.fits.length} bytes`);
+    console.log(cost(fs));
+
+    step("a PNG preview of the SCI image (1st-99th percentile stretch)");
+    const whole = await sci.data();
+    const preview = renderPreview(whole.data, whole.shape, { maxSize: 512 });
+    await writeFile(join(out, "preview.png"), preview.png);
+    console.log(
+      `   ${join(out, "preview.png")}: ${preview.width} x ${preview.height}, stretch ${preview.low.toFixed(1)} .. ${preview.high.toFixed(1)}`,
     );
-    for (const bytes of cards) console.log(new TextDecoder().decode(bytes).trim());
+    console.log(cost(fs));
 
-    step("download the whole sector to a local folder");
-    let last = 0;
-    await fs.get(root, downloads, { recursive: true, onProgress: (progress) => (last = progress.bytes) });
-    const files = (await readdir(downloads, { recursive: true })).filter((name) => String(name).endsWith(".fits"));
-    console.log(`${files.length} files, ${last} bytes in ${downloads}`);
-    console.log(`\nthe server answered ${server.requests.length} requests in all`);
+    step("header scan of the cube: every HDU's header, no data");
+    const cube = openFitsSource(await fs.open(`${BUCKET}/${CUBE}`));
+    for (const hdu of await cube.hdus()) {
+      console.log(
+        `   HDU ${hdu.index} ${hdu.name.padEnd(8)} ${hdu.type.padEnd(12)} ${hdu.header.cards.length} cards, data ${hdu.layout.dataSize.toLocaleString("en")} bytes at ${hdu.layout.dataOffset}`,
+      );
+    }
+    console.log(cost(fs));
+
+    step("a cloud index of the sector's images, stored next to the data");
+    const { index, fs: indexer } = await buildFitsIndex(`s3://${BUCKET}/tess/public/ffi/s0012/*/*/*/*_ffic.fits`, {
+      storage: { endpoint: server.endpoint, anon: true },
+    });
+    await writer.pipe(`${BUCKET}/tess/public/ffi/s0012/index.json`, JSON.stringify(index));
+    console.log(`   ${index.files.length} files, ${index.files.reduce((sum, file) => sum + file.hdus.length, 0)} HDUs indexed`);
+    console.log(`   [${indexer.stats().totalRequests} requests, ${indexer.stats().bytesReceived.toLocaleString("en")} bytes received]`);
+
+    step("a section read through the index: no header requests");
+    const stored = JSON.parse(new TextDecoder().decode(await fs.cat(`${BUCKET}/tess/public/ffi/s0012/index.json`)));
+    fs.resetStats();
+    const target = images[0] as string;
+    const indexed = openFitsSource(await fs.open(target, { cache: "none" }), { index: stored });
+    const section = await ((await indexed.hdu(1)) as ImageHdu).section([
+      [100, 110],
+      [100, 110],
+    ]);
+    console.log(
+      `   s3://${target} HDU 1 [100:110, 100:110]: mean ${(Array.from(section.data as Float32Array).reduce((a, b) => a + b, 0) / 100).toFixed(2)}`,
+    );
+    console.log(cost(fs));
+    console.log(`\nfiles written to ${out}`);
+    console.log(`the preview is ${(await readFile(join(out, "preview.png"))).length} bytes of PNG`);
   } finally {
     await fs.close();
+    await writer.close();
     await server.close();
-    await rm(archive, { recursive: true, force: true });
-    await rm(downloads, { recursive: true, force: true });
   }
 }
 
