@@ -3,7 +3,7 @@
  * bucket laid out like the public archives with files skyfs writes itself, then walks the
  * archive workflow, printing the requests and bytes each step cost.
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ImageHdu, openFitsSource, writeFits } from "../src/fits.js";
