@@ -1,0 +1,18 @@
+/**
+ * The archive workflows: cutouts, previews, the cloud index of FITS files and its kerchunk export.
+ *
+ * ```ts
+ * import { buildFitsIndex, cutoutFits, renderPreview, toKerchunk } from "skyfs/workflows";
+ * ```
+ * @module skyfs/workflows
+ */
+import "../backends/builtin.js";
+
+export type { Cutout, CutoutSource } from "./cutout.js";
+export { cutoutFits } from "./cutout.js";
+export type { BuildIndexOptions } from "./fits-index.js";
+export { buildFitsIndex } from "./fits-index.js";
+export type { KerchunkOptions, KerchunkReferences, SkippedHdu } from "./kerchunk.js";
+export { toKerchunk } from "./kerchunk.js";
+export type { Preview, PreviewOptions } from "./preview.js";
+export { percentiles, renderPreview } from "./preview.js";
