@@ -156,6 +156,7 @@ async function checkHdu(hdu: AnyHdu, expected: Record<string, Json>, problems: s
 /** Reads everything a file holds, to provoke the reader's errors on invalid files. */
 async function readEverything(hdus: AnyHdu[]): Promise<void> {
   for (const hdu of hdus) {
+    if (hdu.header.has("CHECKSUM") || hdu.header.has("DATASUM")) await verifyChecksum(hdu);
     if (hdu instanceof GroupsHdu) await hdu.read();
     else if (hdu instanceof ImageHdu) await hdu.data();
     else if (hdu instanceof BinTableHdu || hdu instanceof AsciiTableHdu) for (const name of hdu.columnNames.keys()) await hdu.column(name);

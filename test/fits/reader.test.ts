@@ -264,6 +264,12 @@ describe("FITS files that are not what they claim", () => {
     const report = await verifyChecksum(hdu);
     expect(report.datasumOk).toBe(false);
     expect(report.problems[0]).toMatch(/DATASUM says 12345/);
+    const blank = Buffer.from(good)
+      .toString("latin1")
+      .replace("END     ", `DATASUM = '        '${" ".repeat(60)}END     `);
+    const damaged = await openFitsSource(new BytesSource(new Uint8Array(Buffer.from(blank, "latin1")))).hdu(0);
+    await expect(verifyChecksum(damaged)).rejects.toThrow(/DATASUM must hold an unsigned decimal integer/);
+    await expect(verifyChecksum(damaged)).rejects.toBeInstanceOf(FormatError);
   });
 
   it("recognises random groups", async () => {

@@ -56,6 +56,8 @@ export async function verifyChecksum(hdu: Hdu, options: { signal?: AbortSignal }
   const stated = hdu.header.get("DATASUM");
   let datasumOk: boolean | undefined;
   if (stated !== undefined) {
+    if (!/^\s*\d+\s*$/.test(String(stated)))
+      throw hdu.formatError(`DATASUM must hold an unsigned decimal integer, it holds ${JSON.stringify(stated)}`, headerOffset);
     datasumOk = String(stated).trim() === String(datasum);
     if (!datasumOk) problems.push(`DATASUM says ${stated}, the data sums to ${datasum}`);
   }
