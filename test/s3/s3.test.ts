@@ -82,6 +82,22 @@ describe("S3 on s3rver", () => {
     await fs.close();
   });
 
+  it("opens an object with one ranged GET that brings its size, ETag and head", async () => {
+    const fs = filesystem("s3", { endpoint: proxy.baseUrl, credentials: server.credentials, requesterPays: true });
+    const body = new Uint8Array(randomBytes(200_000));
+    await fs.pipe("payer/data/head.bin", body);
+    proxy.seen.length = 0;
+    const source = await fs.open("payer/data/head.bin");
+    expect(source.size).toBe(200_000);
+    expect(source.etag).toMatch(/^".+"$/);
+    expect(await source.read(1000, 5000)).toEqual(body.slice(1000, 6000));
+    expect(proxy.seen.map((request) => `${request.method} ${request.headers.range}`)).toEqual(["GET bytes=0-65535"]);
+    expect(proxy.seen[0]?.headers["x-amz-request-payer"]).toBe("requester");
+    expect(await source.read(150_000, 10)).toEqual(body.slice(150_000, 150_010));
+    expect(proxy.seen[1]?.headers["if-match"]).toBe(source.etag);
+    await fs.close();
+  });
+
   it("reads anonymously without signing or looking up credentials", async () => {
     const previous = process.env.AWS_PROFILE;
     process.env.AWS_PROFILE = "no-such-profile-anywhere";
