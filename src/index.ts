@@ -40,7 +40,7 @@ export {
 } from "./core/cache/index.js";
 export type { BlockCacheLayerOptions, ChainLayer, FileCacheLayerOptions } from "./core/chaining.js";
 export { registerChainLayer } from "./core/chaining.js";
-export { mapLimit, Semaphore } from "./core/concurrency.js";
+export { mapLimit, Semaphore, WeightedSemaphore } from "./core/concurrency.js";
 export type { UrlOptions } from "./core/dispatch.js";
 export { cat, glob, open } from "./core/dispatch.js";
 export * from "./core/errors.js";

@@ -39,14 +39,17 @@ export function progressReporter(stream: NodeJS.WriteStream | NodeJS.WritableStr
       update(progress) {
         const payload = {
           done: formatBytes(progress.bytes),
-          all: formatBytes(progress.totalBytes),
+          all: progress.totalBytes > 0 ? formatBytes(progress.totalBytes) : "?",
           rate: formatBytes(progress.bytes / Math.max(0.001, (Date.now() - started) / 1000)),
           files: `${progress.filesDone}/${progress.totalFiles} files`,
         };
         if (!begun) {
           bar.start(Math.max(1, progress.totalBytes), progress.bytes, payload);
           begun = true;
-        } else bar.update(progress.bytes, payload);
+        } else {
+          if (progress.totalBytes === 0) bar.setTotal(Math.max(1, progress.bytes));
+          bar.update(progress.bytes, payload);
+        }
       },
       stop: () => bar.stop(),
     };
@@ -56,7 +59,7 @@ export function progressReporter(stream: NodeJS.WriteStream | NodeJS.WritableStr
   const line = (progress: TransferProgress): void => {
     const seconds = Math.max(0.001, (Date.now() - started) / 1000);
     stream.write(
-      `${formatBytes(progress.bytes)} / ${formatBytes(progress.totalBytes)}, ${progress.filesDone}/${progress.totalFiles} files, ${formatBytes(progress.bytes / seconds)}/s\n`,
+      `${formatBytes(progress.bytes)} / ${progress.totalBytes > 0 ? formatBytes(progress.totalBytes) : "?"}, ${progress.filesDone}/${progress.totalFiles} files, ${formatBytes(progress.bytes / seconds)}/s\n`,
     );
   };
   return {

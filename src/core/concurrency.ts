@@ -45,3 +45,39 @@ export class Semaphore {
     }
   }
 }
+
+/**
+ * A semaphore counted in units (bytes): `acquire(n)` waits, first come first served, until `n`
+ * more units fit under the capacity. A request larger than the capacity runs alone.
+ */
+export class WeightedSemaphore {
+  private used = 0;
+  private readonly waiting: Array<{ units: number; start: () => void }> = [];
+
+  constructor(private readonly capacity: number) {}
+
+  /** Waits for `units`; call the returned function to give them back. */
+  async acquire(units: number): Promise<() => void> {
+    if (this.waiting.length === 0 && this.fits(units)) this.used += units;
+    else await new Promise<void>((resolve) => this.waiting.push({ units, start: resolve }));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.used -= units;
+      this.wake();
+    };
+  }
+
+  private fits(units: number): boolean {
+    return this.used === 0 || this.used + units <= this.capacity;
+  }
+
+  private wake(): void {
+    while (this.waiting.length > 0 && this.fits((this.waiting[0] as { units: number }).units)) {
+      const next = this.waiting.shift() as { units: number; start: () => void };
+      this.used += next.units;
+      next.start();
+    }
+  }
+}

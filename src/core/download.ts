@@ -1,53 +1,96 @@
 /**
  * Streaming download of one object to a local file: parts fetched in parallel, written in order,
- * memory bounded by part size times parts in flight, never by the object's size.
+ * memory bounded by the parts in flight, never by the object's size.
  * @module
  */
 import { mkdir, open as openLocal, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Backend, FileInfo } from "./backend.js";
 import type { IoOptions } from "./byte-source.js";
+import type { WeightedSemaphore } from "./concurrency.js";
 import { throwIfAborted } from "./errors.js";
 
 /** How {@link downloadObject} moves bytes. */
 export interface DownloadPlan extends IoOptions {
   /** Bytes per ranged read. */
   partSize: number;
-  /** Parts in flight at once. */
+  /** Parts of this object in flight at once. */
   partsInFlight: number;
+  /** Bytes in flight shared with other downloads (each part holds its length until written). */
+  bytesInFlight?: WeightedSemaphore;
   /** Called after each part is written, with its length. */
   onBytes?: (bytes: number) => void;
 }
 
 /**
- * Downloads `info` (an object of `backend`) to `localPath`: the bytes go to a temporary name
- * beside the target, renamed when complete and removed on failure, so a partial file never
- * looks complete. Every part is pinned to the ETag in `info`.
+ * Downloads the object `file` names to `localPath`. When `file` already carries a trustworthy
+ * size (and ETag where the store has them), parts are read straight away; otherwise the first
+ * part is read with the store's head read, which also gives the size and ETag (one request for
+ * a small object), or after an `info`. Bytes go to a temporary name beside the target, renamed
+ * when complete and removed on failure, so a partial file never looks complete. Every part is
+ * pinned to the object's ETag.
  */
-export async function downloadObject(backend: Backend, info: FileInfo, localPath: string, plan: DownloadPlan): Promise<void> {
+export async function downloadObject(
+  backend: Backend,
+  file: FileInfo,
+  known: boolean,
+  localPath: string,
+  plan: DownloadPlan,
+): Promise<void> {
   await mkdir(dirname(localPath), { recursive: true });
   const temporary = `${localPath}.skyfs-partial-${process.pid}-${Math.random().toString(36).slice(2)}`;
   const handle = await openLocal(temporary, "w");
-  const url = backend.toUrl(info.name);
-  const partCount = Math.ceil(info.size / plan.partSize);
-  const inFlight: Array<Promise<Uint8Array>> = [];
-  let launched = 0;
-  const launch = (): void => {
-    if (launched >= partCount) return;
-    const offset = launched++ * plan.partSize;
-    const length = Math.min(plan.partSize, info.size - offset);
-    const part = backend.readRange(info.name, offset, length, { signal: plan.signal, ifMatch: info.etag, version: info.version });
-    part.catch(() => undefined);
-    inFlight.push(part);
-  };
+  const url = backend.toUrl(file.name);
+  const held: Array<() => void> = [];
   try {
+    let info = file;
+    let first: Uint8Array | undefined;
+    if (!known) {
+      if (backend.readHead) {
+        const release = await plan.bytesInFlight?.acquire(plan.partSize);
+        try {
+          ({ info, head: first } = await backend.readHead(file.name, plan.partSize, { signal: plan.signal }));
+        } finally {
+          release?.();
+        }
+      } else {
+        info = await backend.info(file.name, { signal: plan.signal });
+      }
+    }
+    let written = 0;
+    if (first) {
+      await handle.write(first, 0, first.length, 0);
+      plan.onBytes?.(first.length);
+      written = first.length;
+    }
+    const partCount = Math.ceil((info.size - written) / plan.partSize);
+    const inFlight: Array<Promise<{ bytes: Uint8Array; release: (() => void) | undefined }>> = [];
+    let launched = 0;
+    const launch = (): void => {
+      if (launched >= partCount) return;
+      const offset = written + launched++ * plan.partSize;
+      const length = Math.min(plan.partSize, info.size - offset);
+      const part = (async () => {
+        const release = await plan.bytesInFlight?.acquire(length);
+        if (release) held.push(release);
+        const bytes = await backend.readRange(info.name, offset, length, {
+          signal: plan.signal,
+          ifMatch: info.etag,
+          version: info.version,
+        });
+        return { bytes, release };
+      })();
+      part.catch(() => undefined);
+      inFlight.push(part);
+    };
     for (let i = 0; i < Math.max(1, plan.partsInFlight); i++) launch();
-    for (let written = 0; written < partCount; written++) {
+    for (let done = 0; done < partCount; done++) {
       throwIfAborted(plan.signal, url);
-      const chunk = await (inFlight.shift() as Promise<Uint8Array>);
+      const { bytes, release } = await (inFlight.shift() as Promise<{ bytes: Uint8Array; release: (() => void) | undefined }>);
       launch();
-      await handle.write(chunk, 0, chunk.length, written * plan.partSize);
-      plan.onBytes?.(chunk.length);
+      await handle.write(bytes, 0, bytes.length, written + done * plan.partSize);
+      release?.();
+      plan.onBytes?.(bytes.length);
     }
     await handle.close();
     await rename(temporary, localPath);
@@ -55,5 +98,7 @@ export async function downloadObject(backend: Backend, info: FileInfo, localPath
     await handle.close().catch(() => undefined);
     await rm(temporary, { force: true });
     throw error;
+  } finally {
+    for (const release of held) release();
   }
 }

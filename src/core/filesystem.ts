@@ -10,7 +10,7 @@ import type { ByteRange, ByteSource, IoOptions } from "./byte-source.js";
 import { BlockStore } from "./cache/block-store.js";
 import { type FileCacheOptions, LocalFileCache } from "./cache/file-cache.js";
 import { type CacheOptions, cachedSource, DEFAULT_CACHE, DEFAULT_HEAD_SIZE } from "./cache/strategy.js";
-import { mapLimit, Semaphore } from "./concurrency.js";
+import { mapLimit, Semaphore, WeightedSemaphore } from "./concurrency.js";
 import { downloadObject } from "./download.js";
 import { IsADirectoryError, NotFoundError, throwIfAborted } from "./errors.js";
 import { hasMagic, pathMatcher, splitPattern } from "./glob.js";
@@ -21,7 +21,10 @@ import { StatsBackend, type TransferSnapshot, TransferStats } from "./stats.js";
 
 /** Options of a {@link FileSystem}. */
 export interface FileSystemOptions extends RangePlanOptions {
-  /** Files transferred and listings run at once by `get`, `put`, `rm`, `glob` (default 8). */
+  /**
+   * Files transferred and listings run at once by `get`, `put`, `rm`, `glob` (default 32). A
+   * download's bytes in flight stay under `partSize x partsInFlight` whatever this is.
+   */
   concurrency?: number;
   /** Size of the parts a download is read in (default 8 MiB). */
   partSize?: number;
@@ -73,7 +76,7 @@ export interface TransferProgress {
   path: string;
   /** Bytes moved so far, all files together. */
   bytes: number;
-  /** Bytes to move in all, when known. */
+  /** Bytes to move in all; 0 when some sizes are unknown before the transfer (HTTP folder listings). */
   totalBytes: number;
   /** Files completed so far. */
   filesDone: number;
@@ -97,7 +100,7 @@ export interface RecursiveOptions extends IoOptions {
   recursive?: boolean;
 }
 
-const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 const DEFAULT_PARTS_IN_FLIGHT = 4;
 const DEFAULT_REQUEST_CONCURRENCY = 128;
@@ -329,7 +332,7 @@ export class FileSystem {
     const fileInfo = info;
     if (this.fileCache) {
       return this.fileCache.source(this.url(normalised), fileInfo, (local) =>
-        downloadObject(this.backend, fileInfo, local, {
+        downloadObject(this.backend, fileInfo, true, local, {
           partSize: this.partSize,
           partsInFlight: this.partsInFlight,
           signal: options.signal,
@@ -387,7 +390,7 @@ export class FileSystem {
     const info = await this.backend.info(source, options);
     const jobs: Array<{ info: FileInfo; local: string; size: number }> = [];
     if (info.type === "directory") {
-      const files = await this.find(source, { detail: true, signal: options.signal });
+      const files = await this.findEntries(source, { signal: options.signal });
       for (const file of files) {
         const key = relativePath(source, file.name);
         const localKey = this.backend.localKey ? this.backend.localKey(key) : key;
@@ -398,13 +401,14 @@ export class FileSystem {
       jobs.push({ info, local: localPath, size: info.size });
     }
     const progress = new ProgressTracker(jobs, options.onProgress);
+    const bytesInFlight = new WeightedSemaphore(this.partSize * this.partsInFlight);
     await mapLimit(jobs, options.concurrency ?? this.concurrency, async (job) => {
       throwIfAborted(options.signal, this.url(job.info.name));
       const known = job.info.size >= 0 && (job.info.etag !== undefined || this.backend.directories === "real");
-      const fileInfo = known ? job.info : await this.backend.info(job.info.name, options);
-      await downloadObject(this.backend, fileInfo, job.local, {
+      await downloadObject(this.backend, job.info, known, job.local, {
         partSize: this.partSize,
         partsInFlight: this.partsInFlight,
+        bytesInFlight,
         signal: options.signal,
         onBytes: (bytes) => progress.add(job.info.name, bytes),
       });
@@ -602,7 +606,7 @@ class ProgressTracker {
     jobs: ReadonlyArray<{ size: number }>,
     private readonly onProgress: ((progress: TransferProgress) => void) | undefined,
   ) {
-    this.totalBytes = jobs.reduce((sum, job) => sum + job.size, 0);
+    this.totalBytes = jobs.some((job) => job.size < 0) ? 0 : jobs.reduce((sum, job) => sum + job.size, 0);
     this.totalFiles = jobs.length;
   }
 

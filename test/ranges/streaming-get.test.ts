@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,11 +7,14 @@ import {
   type Backend,
   type FileInfo,
   FileSystem,
+  filesystem,
   MemoryBackend,
   type ReadRangeOptions,
   TransientError,
+  WeightedSemaphore,
   type WriteOptions,
 } from "../../src/index.js";
+import { startHttpServer } from "../servers/http-server.js";
 
 const MiB = 1024 * 1024;
 
@@ -99,5 +102,47 @@ describe("streaming get", () => {
     const target = join(folder, "sub", "fails.bin");
     await expect(fs.get("memory://get/fails.bin", target)).rejects.toBeInstanceOf(TransientError);
     expect(await readdir(join(folder, "sub"))).toEqual([]);
+  });
+
+  it("fetches each small file of an HTTP folder with one request, no HEAD", async () => {
+    const served = join(folder, "served");
+    await mkdir(join(served, "small"), { recursive: true });
+    for (let i = 0; i < 20; i++) await writeFile(join(served, "small", `f${i}.bin`), `file number ${i}`);
+    const server = await startHttpServer(served);
+    const fs = filesystem("http");
+    try {
+      const target = join(folder, "small-copy");
+      await fs.get(`${server.baseUrl}/small/`, target, { recursive: true });
+      expect((await readdir(target)).sort()).toHaveLength(20);
+      expect(await readFile(join(target, "f7.bin"), "utf8")).toBe("file number 7");
+      const fileRequests = server.requests.filter((request) => /\/f\d+\.bin$/.test(request.url));
+      expect(fileRequests.map((request) => request.method)).toEqual(Array(20).fill("GET"));
+      expect(new Set(fileRequests.map((request) => request.url)).size).toBe(20);
+    } finally {
+      await fs.close();
+      await server.close();
+    }
+  });
+});
+
+describe("weighted semaphore", () => {
+  it("keeps the units in flight under its capacity, first come first served", async () => {
+    const bytes = new WeightedSemaphore(10);
+    let held = 0;
+    let most = 0;
+    const order: number[] = [];
+    await Promise.all(
+      [4, 4, 4, 9, 1, 20, 2].map(async (units, i) => {
+        const release = await bytes.acquire(units);
+        order.push(i);
+        held += units;
+        most = Math.max(most, units > 10 ? 0 : held);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        held -= units;
+        release();
+      }),
+    );
+    expect(most).toBeLessThanOrEqual(10);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 });
