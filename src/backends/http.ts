@@ -26,7 +26,7 @@ export interface HttpOptions {
   headers?: Record<string, string>;
   /** Adds credentials to every request (see `bearerAuth`, `basicAuth`, `headerAuth`). */
   auth?: AuthPlugin;
-  /** Connections kept per origin (default 128, the filesystem's default of reads in flight per host). */
+  /** Connections kept per origin (default 256, the filesystem's default of reads in flight per host). */
   connections?: number;
   /** Milliseconds to wait for response headers and between body chunks (default 30 000). */
   timeout?: number;
@@ -58,7 +58,7 @@ export class HttpBackend implements Backend {
     const timeout = options.timeout ?? 30_000;
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher =
-      options.dispatcher ?? new Agent({ connections: options.connections ?? 128, headersTimeout: timeout, bodyTimeout: timeout });
+      options.dispatcher ?? new Agent({ connections: options.connections ?? 256, headersTimeout: timeout, bodyTimeout: timeout });
   }
 
   stripProtocol(urlOrPath: string): string {

@@ -10,6 +10,12 @@ import type { IoOptions } from "./byte-source.js";
 import type { WeightedSemaphore } from "./concurrency.js";
 import { throwIfAborted } from "./errors.js";
 
+/**
+ * Bytes asked for by the first read of an object whose size is unknown: small objects come
+ * whole, and many such reads fit in the bytes-in-flight budget at once.
+ */
+const FIRST_READ = 256 * 1024;
+
 /** How {@link downloadObject} moves bytes. */
 export interface DownloadPlan extends IoOptions {
   /** Bytes per ranged read. */
@@ -20,13 +26,15 @@ export interface DownloadPlan extends IoOptions {
   bytesInFlight?: WeightedSemaphore;
   /** Called after each part is written, with its length. */
   onBytes?: (bytes: number) => void;
+  /** The target's folder exists already (skips creating it). */
+  folderExists?: boolean;
 }
 
 /**
  * Downloads the object `file` names to `localPath`. When `file` already carries a trustworthy
  * size (and ETag where the store has them), parts are read straight away; otherwise the first
- * part is read with the store's head read, which also gives the size and ETag (one request for
- * a small object), or after an `info`. Bytes go to a temporary name beside the target, renamed
+ * 256 KiB are read with the store's head read, which also gives the size and ETag (one request
+ * for a small object), or the size comes from an `info`. Bytes go to a temporary name beside the target, renamed
  * when complete and removed on failure, so a partial file never looks complete. Every part is
  * pinned to the object's ETag.
  */
@@ -37,7 +45,7 @@ export async function downloadObject(
   localPath: string,
   plan: DownloadPlan,
 ): Promise<void> {
-  await mkdir(dirname(localPath), { recursive: true });
+  if (!plan.folderExists) await mkdir(dirname(localPath), { recursive: true });
   const temporary = `${localPath}.skyfs-partial-${process.pid}-${Math.random().toString(36).slice(2)}`;
   const handle = await openLocal(temporary, "w");
   const url = backend.toUrl(file.name);
@@ -47,9 +55,10 @@ export async function downloadObject(
     let first: Uint8Array | undefined;
     if (!known) {
       if (backend.readHead) {
-        const release = await plan.bytesInFlight?.acquire(plan.partSize);
+        const headSize = Math.min(plan.partSize, FIRST_READ);
+        const release = await plan.bytesInFlight?.acquire(headSize);
         try {
-          ({ info, head: first } = await backend.readHead(file.name, plan.partSize, { signal: plan.signal }));
+          ({ info, head: first } = await backend.readHead(file.name, headSize, { signal: plan.signal }));
         } finally {
           release?.();
         }

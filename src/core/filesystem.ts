@@ -3,7 +3,7 @@
  * @module
  */
 import { mkdir, readdir, readFile, stat as statLocal } from "node:fs/promises";
-import { join as joinLocal, relative as relativeLocal, sep } from "node:path";
+import { dirname, join as joinLocal, relative as relativeLocal, sep } from "node:path";
 import { type Backend, baseBackend, type FileInfo } from "./backend.js";
 import { BackendByteSource } from "./backend-source.js";
 import type { ByteRange, ByteSource, IoOptions } from "./byte-source.js";
@@ -30,7 +30,7 @@ export interface FileSystemOptions extends RangePlanOptions {
   partSize?: number;
   /** Parts of one download in flight at once (default 4). */
   partsInFlight?: number;
-  /** Ranged reads in flight at once per host, all files of the filesystem together (default 128). */
+  /** Ranged reads in flight at once per host, all files of the filesystem together (default 256). */
   requestConcurrency?: number;
   /** Default cache options of {@link FileSystem.open}. */
   cacheDefaults?: CacheOptions;
@@ -103,7 +103,7 @@ export interface RecursiveOptions extends IoOptions {
 const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 const DEFAULT_PARTS_IN_FLIGHT = 4;
-const DEFAULT_REQUEST_CONCURRENCY = 128;
+const DEFAULT_REQUEST_CONCURRENCY = 256;
 const DELETE_BATCH = 1000;
 
 /**
@@ -401,6 +401,8 @@ export class FileSystem {
       jobs.push({ info, local: localPath, size: info.size });
     }
     const progress = new ProgressTracker(jobs, options.onProgress);
+    const folders = [...new Set(jobs.map((job) => dirname(job.local)))];
+    await mapLimit(folders, this.concurrency, (folder) => mkdir(folder, { recursive: true }));
     const bytesInFlight = new WeightedSemaphore(this.partSize * this.partsInFlight);
     await mapLimit(jobs, options.concurrency ?? this.concurrency, async (job) => {
       throwIfAborted(options.signal, this.url(job.info.name));
@@ -409,6 +411,7 @@ export class FileSystem {
         partSize: this.partSize,
         partsInFlight: this.partsInFlight,
         bytesInFlight,
+        folderExists: true,
         signal: options.signal,
         onBytes: (bytes) => progress.add(job.info.name, bytes),
       });

@@ -54,6 +54,8 @@ export interface S3Options {
   partSize?: number;
   /** Parts uploaded at once (default 4). */
   uploadConcurrency?: number;
+  /** Sockets kept per host (default 256, the filesystem's default of reads in flight per host). */
+  connections?: number;
 }
 
 type Sdk = typeof S3;
@@ -279,6 +281,10 @@ export class S3Backend implements Backend {
         maxAttempts: 1,
         requestChecksumCalculation: "WHEN_REQUIRED",
         responseChecksumValidation: "WHEN_REQUIRED",
+        requestHandler: {
+          httpAgent: { keepAlive: true, maxSockets: options.connections ?? 256 },
+          httpsAgent: { keepAlive: true, maxSockets: options.connections ?? 256 },
+        },
       };
       if (options.anon) {
         config.credentials = { accessKeyId: "anonymous", secretAccessKey: "anonymous" };

@@ -1,0 +1,67 @@
+/**
+ * The skyfs benchmark: serves fixtures from a local HTTP server behind a latency-injecting proxy
+ * (both in a child process), runs skyfs and its peers side by side, and prints one table.
+ *
+ * Usage: npm run bench -- [--latency <ms>] [--repeats <n>] [--only <scenario numbers, e.g. 1,5>]
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { writeFixtures } from "./fixtures.js";
+import type { BenchContext } from "./measure.js";
+import { bigGet } from "./scenarios/big-get.js";
+import { cutoutRows } from "./scenarios/cutout-rows.js";
+import { fitsCutout } from "./scenarios/fits-cutout.js";
+import { manyGet } from "./scenarios/many-get.js";
+import { randomReads } from "./scenarios/random-reads.js";
+import { startBenchServer } from "./server.js";
+import { type Goal, type Measurement, printTable } from "./table.js";
+
+const { values } = parseArgs({
+  options: { latency: { type: "string", default: "20" }, repeats: { type: "string", default: "3" }, only: { type: "string" } },
+});
+const latencyMs = Number(values.latency);
+const only = values.only?.split(",").map(Number);
+const wanted = (scenario: number): boolean => !only || only.includes(scenario);
+
+const root = await mkdtemp(join(tmpdir(), "skyfs-bench-data-"));
+const scratch = await mkdtemp(join(tmpdir(), "skyfs-bench-out-"));
+const cleanUp = async (): Promise<void> => {
+  await rm(root, { recursive: true, force: true });
+  await rm(scratch, { recursive: true, force: true });
+};
+process.once("SIGINT", () => {
+  void cleanUp().finally(() => process.exit(130));
+});
+
+try {
+  console.log(`writing fixtures (1 GiB object, 2,000 small objects, 64 MiB FITS) to ${root} ...`);
+  await writeFixtures(root);
+  const server = await startBenchServer(root, latencyMs);
+  const context: BenchContext = { server, root, scratch, repeats: Number(values.repeats) };
+  const rows: Measurement[] = [];
+  const goals: Goal[] = [];
+  const scenarios: Array<[number, () => Promise<{ rows: Measurement[]; goals: Goal[] }>]> = [
+    [1, () => randomReads(context)],
+    [2, () => cutoutRows(context, latencyMs)],
+    [3, () => bigGet(context)],
+    [4, () => manyGet(context)],
+    [5, () => fitsCutout(context, latencyMs)],
+  ];
+  try {
+    for (const [number, scenario] of scenarios) {
+      if (!wanted(number)) continue;
+      console.log(`scenario ${number} ...`);
+      const result = await scenario();
+      rows.push(...result.rows);
+      goals.push(...result.goals);
+    }
+  } finally {
+    server.close();
+  }
+  console.log(`\n${latencyMs} ms added per request through the proxy (scenario 3 without); best of ${context.repeats} runs.\n`);
+  console.log(printTable(rows, goals));
+} finally {
+  await cleanUp();
+}
