@@ -260,23 +260,26 @@ export function parseContentRange(value: string | undefined): { start: number; e
   return { start: Number(match[1]), end: Number(match[2]), total: match[3] === "*" ? undefined : Number(match[3]) };
 }
 
-async function readExactly(response: HttpResponse, length: number, url: string): Promise<Uint8Array> {
+function readExactly(response: HttpResponse, length: number, url: string): Promise<Uint8Array> {
   const result = new Uint8Array(length);
   let filled = 0;
-  try {
-    for await (const chunk of response.body) {
-      const bytes = chunk as Uint8Array;
-      if (filled + bytes.length > length) throw new ProtocolError(`the server sent more than the ${length} bytes asked for`, { url });
-      result.set(bytes, filled);
-      filled += bytes.length;
-    }
-  } catch (error) {
-    response.body.destroy();
-    if (error instanceof SkyfsError) throw error;
-    throw networkError(error, url);
-  }
-  if (filled !== length) throw new TransientError(`body cut short: ${filled} of ${length} bytes`, { url });
-  return result;
+  return new Promise((resolve, reject) => {
+    const fail = (error: unknown): void => {
+      response.body.destroy();
+      reject(error instanceof SkyfsError ? error : networkError(error, url));
+    };
+    response.body.on("data", (chunk: Uint8Array) => {
+      if (filled + chunk.length > length)
+        return fail(new ProtocolError(`the server sent more than the ${length} bytes asked for`, { url }));
+      result.set(chunk, filled);
+      filled += chunk.length;
+    });
+    response.body.once("error", fail);
+    response.body.once("end", () => {
+      if (filled !== length) reject(new TransientError(`body cut short: ${filled} of ${length} bytes`, { url }));
+      else resolve(result);
+    });
+  });
 }
 
 /** Takes `[offset, offset + length)` from a 200 reply to a Range request, then drops the connection's body. */

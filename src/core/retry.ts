@@ -58,13 +58,25 @@ export async function withRetry<T>(
   const deadline = options.deadlineMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.deadlineMs;
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw new AbortError("operation aborted", { cause: signal.reason });
-    const timeout = AbortSignal.timeout(Math.max(1, Math.min(policy.attemptTimeoutMs, deadline - Date.now())));
-    const attemptSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const attemptController = new AbortController();
+    let timedOutNow = false;
+    const timer = setTimeout(
+      () => {
+        timedOutNow = true;
+        attemptController.abort(new Error(`${name} timed out`));
+      },
+      Math.max(1, Math.min(policy.attemptTimeoutMs, deadline - Date.now())),
+    );
+    const forward = (): void => attemptController.abort(signal?.reason);
+    signal?.addEventListener("abort", forward, { once: true });
     let failure: unknown;
     try {
-      return await operation(attemptSignal);
+      return await operation(attemptController.signal);
     } catch (error) {
-      failure = timeout.aborted && !signal?.aborted ? timedOut(name, error) : error;
+      failure = timedOutNow && !signal?.aborted ? timedOut(name, error) : error;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", forward);
     }
     const delayMs = Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
     const outOfTime = Date.now() + delayMs >= deadline;
