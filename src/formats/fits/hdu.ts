@@ -37,8 +37,7 @@ export class Hdu {
     /** Limits in force. */
     readonly limits: Required<FitsLimits>,
   ) {
-    const extname = header.string("EXTNAME").trim();
-    this.name = extname !== "" ? extname : layout.index === 0 ? "PRIMARY" : type === "CompImageHDU" ? "COMPRESSED_IMAGE" : "";
+    this.name = hduName(header, type, layout.index);
     const extver = header.get("EXTVER");
     this.ver = typeof extver === "number" && Number.isInteger(extver) ? extver : 1;
   }
@@ -81,6 +80,20 @@ export class Hdu {
     const [bytes] = await this.readDataRanges([{ offset: 0, length: this.layout.dataSize }], options);
     return bytes as Uint8Array;
   }
+}
+
+/**
+ * An HDU's name as astropy gives it: EXTNAME, PRIMARY for a primary HDU without one, and for a
+ * compressed image the image's EXTNAME (the table's own `COMPRESSED_IMAGE` is the default).
+ */
+function hduName(header: Header, type: HduType, index: number): string {
+  const names = header
+    .getAll("EXTNAME")
+    .filter((value): value is string => typeof value === "string")
+    .map((value) => value.trim());
+  if (type === "CompImageHDU") return names.find((name) => name !== "COMPRESSED_IMAGE") ?? "COMPRESSED_IMAGE";
+  const extname = names[0] ?? "";
+  return extname !== "" ? extname : index === 0 ? "PRIMARY" : "";
 }
 
 /** Concatenates byte arrays. */

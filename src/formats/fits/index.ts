@@ -17,6 +17,7 @@ export type { ChecksumReport } from "./checksum.js";
 export { onesComplementSum, verifyChecksum } from "./checksum.js";
 export type { BinaryColumn, ColumnCode } from "./columns.js";
 export { binaryColumns, parseTform } from "./columns.js";
+export * from "./compression/index.js";
 export type { AnyHdu, HduFactory, OpenFitsOptions } from "./file.js";
 export { FitsFile, openFitsSource, registerHduFactory, scanSourceHeaders } from "./file.js";
 export type { FitsIndex, IndexedFile, IndexedHdu } from "./fits-index.js";
