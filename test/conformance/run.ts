@@ -30,10 +30,10 @@ async function main(): Promise<void> {
   let failed = 0;
   for (const expectedPath of await expectationFiles(folder)) {
     const file = expectedPath.slice(0, -".expected.json".length);
-    if (only && !file.includes(only)) continue;
+    const label = file.slice(folder.length + 1);
+    if (only && !label.includes(only)) continue;
     const extension = file.slice(file.lastIndexOf("."));
     const checker = checkers[extension];
-    const label = file.slice(folder.length + 1);
     if (!checker) {
       failed++;
       console.log(`FAIL ${label}: no reader for ${extension}`);
