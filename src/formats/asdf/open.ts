@@ -1,0 +1,20 @@
+/**
+ * Opening ASDF files by URL or ByteSource.
+ * @module
+ */
+import type { ByteSource } from "../../core/byte-source.js";
+import { open, type UrlOptions } from "../../core/dispatch.js";
+import { AsdfFile, type AsdfOptions } from "./file.js";
+
+/** Options of {@link openAsdf}: storage options for URLs plus the reader's options. */
+export type OpenAsdfOptions = AsdfOptions & UrlOptions;
+
+/**
+ * Opens an ASDF file at a URL (any registered store) or over a ByteSource: reads the head (header
+ * lines and YAML tree) and the tail (block index) in one batch; blocks are read when arrays are.
+ * External array files are opened on the same store with the same options.
+ */
+export async function openAsdf(urlOrSource: string | ByteSource, options: OpenAsdfOptions = {}): Promise<AsdfFile> {
+  const source = typeof urlOrSource === "string" ? await open(urlOrSource, options) : urlOrSource;
+  return AsdfFile.open(source, { resolveExternal: (url) => open(url, options), ...options });
+}
