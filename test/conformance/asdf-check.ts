@@ -115,7 +115,7 @@ function differences(ours: unknown, theirs: unknown, path: string, problems: str
     return;
   }
   if (Array.isArray(ours) && Array.isArray(theirs) && ours.length === theirs.length) {
-    ours.forEach((item, i) => differences(item, theirs[i], `${path}/${i}`, problems));
+    for (const [i, item] of ours.entries()) differences(item, theirs[i], `${path}/${i}`, problems);
     return;
   }
   problems.push(`${path || "/"}: ${canonical(ours)?.slice(0, 200)}, expected ${canonical(theirs)?.slice(0, 200)}`);

@@ -138,9 +138,10 @@ export class AsdfFile implements BlockReader {
       }
       if (node === null || typeof node !== "object" || seen.has(node)) return;
       seen.add(node);
-      if (node instanceof TaggedValue) return walk(node.value, path);
-      if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${path}/${i}`));
-      else for (const [key, value] of Object.entries(node)) walk(value, `${path}/${key}`);
+      if (node instanceof TaggedValue) walk(node.value, path);
+      else if (Array.isArray(node)) {
+        for (const [i, item] of node.entries()) walk(item, `${path}/${i}`);
+      } else for (const [key, value] of Object.entries(node)) walk(value, `${path}/${key}`);
     };
     walk(this.tree, "");
     return found;
