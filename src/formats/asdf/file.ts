@@ -207,7 +207,7 @@ export class AsdfFile implements BlockReader {
   toJSON(): unknown {
     const convert = (node: unknown): unknown => {
       if (node instanceof NdArray)
-        return { ndarray: { shape: node.declaredShape, dtype: node.dtype, source: node.meta.source ?? "inline" } };
+        return { ndarray: { shape: node.declaredShape, dtype: describeDtype(node), source: node.meta.source ?? "inline" } };
       if (node instanceof TaggedValue) return { tag: node.tag, value: convert(node.value) };
       if (typeof node === "bigint") return node.toString();
       if (typeof node === "number" && !Number.isFinite(node)) return String(node);
@@ -234,7 +234,7 @@ export class AsdfFile implements BlockReader {
         const last = i === entries.length - 1;
         const branch = `${indent}${last ? "└─" : "├─"}${key}`;
         if (value instanceof NdArray)
-          lines.push(`${branch} (NDArrayType): shape=(${value.declaredShape.join(", ")}), dtype=${value.dtype}`);
+          lines.push(`${branch} (NDArrayType): shape=(${value.declaredShape.join(", ")}), dtype=${describeDtype(value)}`);
         else if (value instanceof TaggedValue) {
           lines.push(`${branch} (${value.tag})`);
           walk(value.value, `${indent}${last ? "  " : "│ "}`, seen);
@@ -309,6 +309,15 @@ export class AsdfFile implements BlockReader {
 
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+}
+
+/** The array's dtype, or what is wrong with its datatype (summaries never fail). */
+function describeDtype(array: NdArray): string {
+  try {
+    return array.dtype;
+  } catch (error) {
+    return `invalid (${(error as Error).message})`;
+  }
 }
 
 function typeName(value: unknown): string {

@@ -83,7 +83,7 @@ export class NdArray {
   async read(): Promise<NdArrayData> {
     const datatype = this.datatype;
     const fail = (message: string): FormatError => new FormatError(message, { url: this.reader.url });
-    if (this.meta.data !== undefined && this.meta.source === undefined) return this.readInline(datatype);
+    if (this.meta.data !== undefined && this.meta.source === undefined) return this.withMask(this.readInline(datatype));
     const source = this.meta.source;
     let reader = this.reader;
     let block: number;
@@ -118,10 +118,7 @@ export class NdArray {
       parts = ranges.map((range) => whole.subarray(range.offset, range.offset + range.length));
     } else parts = ranges.length === 0 ? [] : await reader.readBlockRanges(block, ranges);
     const bytes = concat(parts, count * itemsize);
-    const result = decode(bytes, datatype, count, shape);
-    const mask = await this.readMask();
-    if (mask) result.mask = mask;
-    return result;
+    return this.withMask(decode(bytes, datatype, count, shape));
   }
 
   private readInline(datatype: Datatype): NdArrayData {
@@ -147,11 +144,12 @@ export class NdArray {
     return { data: numbers, shape, dtype: dtypeName(datatype), datatype };
   }
 
-  private async readMask(): Promise<Uint8Array | undefined> {
+  private async withMask(result: NdArrayData): Promise<NdArrayData> {
     const mask = this.meta.mask;
-    if (!(mask instanceof NdArray)) return undefined;
+    if (!(mask instanceof NdArray)) return result;
     const read = await mask.read();
-    return Uint8Array.from(read.data as ArrayLike<number>, (value) => (Number(value) ? 1 : 0));
+    result.mask = Uint8Array.from(read.data as ArrayLike<number>, (value) => (Number(value) ? 1 : 0));
+    return result;
   }
 }
 
