@@ -6,7 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { SkyfsError } from "../index.js";
 import { addFileCommands } from "./commands/files.js";
-import { addFitsCommands } from "./commands/fits.js";
+import { addFormatCommands } from "./commands/formats.js";
 import { addIndexCommands } from "./commands/index-commands.js";
 import { CliContext, type GlobalOptions } from "./context.js";
 
@@ -35,7 +35,7 @@ function buildProgram(output: NodeJS.WritableStream = process.stdout, errors: No
     }
   };
   addFileCommands(program, run);
-  addFitsCommands(program, run);
+  addFormatCommands(program, run);
   addIndexCommands(program, run);
   return program;
 }

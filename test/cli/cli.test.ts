@@ -5,6 +5,7 @@ import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FitsIndex, type ImageHdu, openFits, writeFits } from "../../src/fits.js";
 import { ConsistencyError } from "../../src/index.js";
+import { bytesOf, TREE_START, writeAsdf } from "../asdf/asdf-writer.js";
 import { startHttpServer, type TestHttpServer } from "../servers/http-server.js";
 import { type S3TestServer, startS3rver } from "../servers/s3-servers.js";
 import { skyfs } from "./run-cli.js";
@@ -39,6 +40,13 @@ describe("the skyfs command", () => {
     folder = await mkdtemp(join(tmpdir(), "skyfs-cli-"));
     await writeFile(join(folder, "drz.fits"), archiveFile());
     await writeFile(join(folder, "notes.txt"), "0123456789");
+    await writeFile(
+      join(folder, "roman.asdf"),
+      writeAsdf(
+        `${TREE_START}roman:\n  meta: {exposure: {exposure_time: 139.8}}\n  data: !core/ndarray-1.0.0 {source: 0, datatype: float32, byteorder: little, shape: [${NY}, ${NX}]}\n...\n`,
+        [{ data: bytesOf(pixels, "float32", "little"), compression: "zlib" }],
+      ),
+    );
     server = await startHttpServer(folder);
     base = server.baseUrl;
   });
@@ -59,7 +67,11 @@ describe("the skyfs command", () => {
   it("lists, reads byte ranges and prints transfer stats", async () => {
     const listing = await skyfs(["ls", `${base}/`, "--json"]);
     expect(listing.code).toBe(0);
-    expect(JSON.parse(listing.stdout).map((entry: { name: string }) => entry.name)).toEqual([`${base}/drz.fits`, `${base}/notes.txt`]);
+    expect(JSON.parse(listing.stdout).map((entry: { name: string }) => entry.name)).toEqual([
+      `${base}/drz.fits`,
+      `${base}/notes.txt`,
+      `${base}/roman.asdf`,
+    ]);
     const cat = await skyfs(["--stats", "cat", `${base}/notes.txt`, "--range", "2:-3"]);
     expect(cat.stdout).toBe("23456");
     expect(cat.stderr).toMatch(/^stats: 2 requests \(info 1, read 1\), 5 B received, 0 B sent$/m);
@@ -109,6 +121,21 @@ describe("the skyfs command", () => {
     ]);
     const json = JSON.parse((await skyfs(["--json", "info", `${base}/drz.fits`])).stdout);
     expect(json[1]).toMatchObject({ index: 1, name: "SCI", shape: [NY, NX], dataSize: NY * NX * 4 });
+  });
+
+  it("prints an ASDF tree like asdf info and previews an ASDF array", async () => {
+    const info = await skyfs(["info", `${base}/roman.asdf`]);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stdout).toMatch(/^root \(AsdfObject\)/);
+    expect(info.stdout).toMatch(/exposure_time \(float\): 139\.8/);
+    expect(info.stdout).toMatch(/data \(NDArrayType\): shape=\(120, 200\), dtype=float32/);
+    const json = JSON.parse((await skyfs(["--json", "info", `${base}/roman.asdf`])).stdout);
+    expect(json.roman.data).toEqual({ ndarray: { shape: [NY, NX], dtype: "float32", source: 0 } });
+    const output = join(folder, "asdf.png");
+    const preview = await skyfs(["preview", `${base}/roman.asdf`, "-o", output]);
+    expect(preview.code, preview.stderr).toBe(0);
+    const png = PNG.sync.read(await readFile(output));
+    expect([png.width, png.height]).toEqual([NX, NY]);
   });
 
   it("writes a cutout with the header kept and CRPIX shifted", async () => {

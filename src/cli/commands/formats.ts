@@ -1,9 +1,10 @@
 /**
- * The FITS commands: info, header, cutout, preview.
+ * The format commands: info (FITS and ASDF), header, cutout, preview (FITS images and ASDF arrays).
  * @module
  */
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { AsdfFile, NdArray } from "../../asdf.js";
 import { type AnyHdu, type AxisRange, type FitsFile, type ImageHdu, openFitsSource } from "../../fits.js";
 import { InvalidArgumentError, NotFoundError } from "../../index.js";
 import { cutoutFits } from "../../workflows/cutout.js";
@@ -22,6 +23,20 @@ export function parseSection(text: string): AxisRange[] {
   });
 }
 
+/** Opens a FITS or ASDF file (told apart by its first bytes, which the open request brings). */
+async function openDocument(
+  context: CliContext,
+  url: string,
+): Promise<{ kind: "asdf"; file: AsdfFile } | { kind: "fits"; file: FitsFile }> {
+  const { fs, path } = context.resolve(url);
+  const source = await fs.open(path);
+  const head = Buffer.from(await source.read(0, 6)).toString("latin1");
+  if (head === "#ASDF ") {
+    return { kind: "asdf", file: await AsdfFile.open(source, { resolveExternal: (target) => context.resolve(target).fs.open(target) }) };
+  }
+  return { kind: "fits", file: openFitsSource(source) };
+}
+
 /** Opens a FITS file through the command's context (so its requests are counted). */
 export async function openFitsFile(context: CliContext, url: string): Promise<FitsFile> {
   const { fs, path } = context.resolve(url);
@@ -37,21 +52,57 @@ export async function chooseImageHdu(file: FitsFile, which: string | undefined):
   throw new NotFoundError("the file has no image HDU with at least two axes", { url: file.source.url });
 }
 
+/** An ASDF array presented like an image HDU (shape, section), for previews. */
+async function asdfImage(file: AsdfFile, path: string | undefined): Promise<Pick<ImageHdu, "shape" | "section">> {
+  const candidates = path === undefined ? file.arrays() : [path];
+  for (const candidate of candidates) {
+    const array = file.get(candidate);
+    if (!(array instanceof NdArray)) {
+      if (path !== undefined) throw new NotFoundError(`no array at ${path}`, { url: file.url });
+      continue;
+    }
+    const read = await array.read();
+    if (read.shape.length < 2 || read.datatype.kind !== "numeric") continue;
+    const shape = read.shape;
+    return {
+      shape,
+      section: async (ranges: readonly AxisRange[]) => {
+        const ny = shape[shape.length - 2] as number;
+        const nx = shape[shape.length - 1] as number;
+        const [[y0, y1] = [0, ny], [x0, x1] = [0, nx]] = ranges.slice(-2);
+        const out = new Float64Array((y1 - y0) * (x1 - x0));
+        for (let y = y0; y < y1; y++)
+          for (let x = x0; x < x1; x++)
+            out[(y - y0) * (x1 - x0) + (x - x0)] = Number((read.data as ArrayLike<number | bigint>)[y * nx + x]);
+        return { data: out, shape: [y1 - y0, x1 - x0], dtype: "float64" };
+      },
+    };
+  }
+  throw new NotFoundError("the file has no numeric array with at least two axes", { url: file.url });
+}
+
 function imageOf(hdu: AnyHdu): ImageHdu {
   if (!("section" in hdu) || !("shape" in hdu) || hdu.type === "BinTableHDU" || hdu.type === "TableHDU")
     throw new InvalidArgumentError(`HDU ${hdu.index} (${hdu.type}) is not an image`);
   return hdu as ImageHdu;
 }
 
-/** Adds the FITS commands to the program. */
-export function addFitsCommands(program: Command, run: Run): void {
+/** Adds the format commands to the program. */
+export function addFormatCommands(program: Command, run: Run): void {
   program
     .command("info")
-    .description("the HDUs of a FITS file (like astropy's info()), reading headers only")
+    .description("the HDUs of a FITS file (like astropy's info()) or the tree of an ASDF file (like asdf info), reading headers only")
     .argument("<url>")
-    .action((url: string) =>
+    .option("--max-rows <n>", "ASDF: lines of the tree to print", Number, 200)
+    .action((url: string, options: { maxRows: number }) =>
       run(async (context) => {
-        const file = await openFitsFile(context, url);
+        const document = await openDocument(context, url);
+        if (document.kind === "asdf") {
+          if (context.options.json) context.printJson(document.file.toJSON());
+          else context.print(document.file.info({ maxRows: options.maxRows }));
+          return;
+        }
+        const file = document.file;
         if (!context.options.json) {
           context.print(await file.info());
           return;
@@ -128,33 +179,42 @@ export function addFitsCommands(program: Command, run: Run): void {
 
   program
     .command("preview")
-    .description("a PNG quick look of an image HDU with a percentile stretch")
+    .description("a PNG quick look of a FITS image HDU or an ASDF array, with a percentile stretch")
     .argument("<url>")
     .requiredOption("-o, --output <file>", "the PNG file to write")
-    .option("--hdu <n|name>", "the image HDU (default: the first with two axes or more)")
+    .option("--hdu <n|name>", "FITS: the image HDU (default: the first with two axes or more)")
+    .option("--array <path>", "ASDF: the array's path in the tree (default: the first with two axes or more)")
     .option("--section <y0:y1,x0:x1>", "preview only this section (numpy axis order)")
     .option("--low <pct>", "percentile shown black", Number, 1)
     .option("--high <pct>", "percentile shown white", Number, 99)
     .option("--max-size <px>", "longest side of the PNG", Number, 1024)
-    .action((url: string, options: { output: string; hdu?: string; section?: string; low: number; high: number; maxSize: number }) =>
-      run(async (context) => {
-        const hdu = imageOf(await chooseImageHdu(await openFitsFile(context, url), options.hdu));
-        const shape = hdu.shape;
-        const section = options.section ? parseSection(options.section) : [];
-        const leadingAxes = shape.length - (section.length === 0 ? 2 : section.length);
-        const ranges = [...shape.slice(0, Math.max(0, leadingAxes)).map((): AxisRange => [0, 1]), ...section].map(
-          ([start, end], axis): AxisRange => [start, Math.min(end, shape[axis] ?? end)],
-        );
-        const array = await hdu.section(ranges);
-        const preview = renderPreview(array.data, array.shape, {
-          lowPercentile: options.low,
-          highPercentile: options.high,
-          maxSize: options.maxSize,
-        });
-        await writeFile(options.output, preview.png);
-        const summary = { output: options.output, width: preview.width, height: preview.height, low: preview.low, high: preview.high };
-        if (context.options.json) context.printJson(summary);
-        else context.print(`${options.output}: ${preview.width}x${preview.height}, stretch ${preview.low} .. ${preview.high}`);
-      }),
+    .action(
+      (
+        url: string,
+        options: { output: string; hdu?: string; array?: string; section?: string; low: number; high: number; maxSize: number },
+      ) =>
+        run(async (context) => {
+          const document = await openDocument(context, url);
+          const hdu =
+            document.kind === "asdf"
+              ? await asdfImage(document.file, options.array)
+              : imageOf(await chooseImageHdu(document.file, options.hdu));
+          const shape = hdu.shape;
+          const section = options.section ? parseSection(options.section) : [];
+          const leadingAxes = shape.length - (section.length === 0 ? 2 : section.length);
+          const ranges = [...shape.slice(0, Math.max(0, leadingAxes)).map((): AxisRange => [0, 1]), ...section].map(
+            ([start, end], axis): AxisRange => [start, Math.min(end, shape[axis] ?? end)],
+          );
+          const array = await hdu.section(ranges);
+          const preview = renderPreview(array.data, array.shape, {
+            lowPercentile: options.low,
+            highPercentile: options.high,
+            maxSize: options.maxSize,
+          });
+          await writeFile(options.output, preview.png);
+          const summary = { output: options.output, width: preview.width, height: preview.height, low: preview.low, high: preview.high };
+          if (context.options.json) context.printJson(summary);
+          else context.print(`${options.output}: ${preview.width}x${preview.height}, stretch ${preview.low} .. ${preview.high}`);
+        }),
     );
 }
