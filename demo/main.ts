@@ -6,17 +6,20 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AsdfFile, type NdArray } from "../src/asdf.js";
 import { type ImageHdu, openFitsSource, writeFits } from "../src/fits.js";
 import { type FileSystem, filesystem } from "../src/index.js";
 import { cutoutFits } from "../src/workflows/cutout.js";
 import { buildFitsIndex } from "../src/workflows/fits-index.js";
 import { renderPreview } from "../src/workflows/preview.js";
+import { bytesOf, TREE_START, writeAsdf } from "../test/asdf/asdf-writer.js";
 import { startS3rver } from "../test/servers/s3-servers.js";
 
 const BUCKET = "stpubdata";
 const DRZ = "hst/public/jbev/jbeveo010/jbeveo010_drz.fits";
 const SECTOR = "tess/public/ffi/s0012/2019/143";
 const CUBE = "tess/public/mast/tess-s0012-3-4-cube.fits";
+const ROMAN = "roman/public/r0000101001001001001_0001_wfi01_cal.asdf";
 
 /** A smooth sky with a few stars, so previews and cutouts show something. */
 function sky(ny: number, nx: number, seed: number): Float32Array {
@@ -52,6 +55,21 @@ function wcsCards(ny: number, nx: number): Array<{ keyword: string; value: strin
 
 /** Writes the archive's files into the bucket through an authenticated filesystem. */
 async function fillArchive(writer: FileSystem): Promise<void> {
+  const side = 512;
+  await writer.pipe(
+    `${BUCKET}/${ROMAN}`,
+    writeAsdf(
+      `${TREE_START}roman: !roman/wfi_image-1.0.0
+  meta:
+    exposure: {exposure_time: 139.8, start_time: !time/time-1.1.0 '2026-01-01T00:00:00', ma_table_name: C2A_IMAGE_001}
+    instrument: {name: WFI, detector: WFI01, optical_element: F158}
+  data: !core/ndarray-1.0.0 {source: 0, datatype: float32, byteorder: little, shape: [${side}, ${side}]}
+  dq: !core/ndarray-1.0.0 {source: 1, datatype: uint32, byteorder: little, shape: [${side}, ${side}]}
+...
+`,
+      [{ data: bytesOf(sky(side, side, 9), "float32", "little") }, { data: new Uint8Array(side * side * 4), compression: "zlib" }],
+    ),
+  );
   const ny = 1024;
   const nx = 1024;
   await writer.pipe(
@@ -171,6 +189,18 @@ async function main(): Promise<void> {
         `   HDU ${hdu.index} ${hdu.name.padEnd(8)} ${hdu.type.padEnd(12)} ${hdu.header.cards.length} cards, data ${hdu.layout.dataSize.toLocaleString("en")} bytes at ${hdu.layout.dataOffset}`,
       );
     }
+    console.log(cost(fs));
+
+    step("a Roman-like ASDF file: the metadata from its head and tail, then one array's block");
+    const roman = await AsdfFile.open(await fs.open(`${BUCKET}/${ROMAN}`));
+    console.log(
+      `   roman/meta/exposure: ${JSON.stringify((roman.toJSON() as { roman: { value: { meta: { exposure: unknown } } } }).roman.value.meta.exposure)}`,
+    );
+    console.log(cost(fs));
+    const romanData = await ((roman.get("roman") as { value: Record<string, unknown> }).value.data as NdArray).read();
+    console.log(
+      `   roman/data: ${romanData.dtype} (${romanData.shape.join(", ")}), first value ${(romanData.data as Float32Array)[0]?.toFixed(2)}`,
+    );
     console.log(cost(fs));
 
     step("a cloud index of the sector's images, stored next to the data");
