@@ -16,6 +16,7 @@ import type { AxisRange } from "../section.js";
 import { normaliseSection } from "../section.js";
 import { inflateTile, unshuffle } from "./byte-codecs.js";
 import { NULL_VALUE, type QuantizeMethod, unquantize } from "./dither.js";
+import { hcompressDecode } from "./hcompress.js";
 import { compressedImageHeader } from "./image-header.js";
 import { plioDecode } from "./plio.js";
 import { CodecError, riceDecode } from "./rice.js";
@@ -287,7 +288,10 @@ export class CompImageHdu extends Hdu {
         integers = decodeBigEndian(stored.bytes, quantized ? 32 : bitpix);
         break;
       case "HCOMPRESS_1":
-        throw new NotSupportedError("HCOMPRESS_1 tiles are not decoded yet", { url: this.source.url });
+        if (this.parameter("SMOOTH", 0) !== 0)
+          throw new NotSupportedError("smoothed HCOMPRESS_1 tiles (SMOOTH != 0) are not decoded", { url: this.source.url });
+        integers = hcompressDecode(stored.bytes, count).values;
+        break;
       default:
         throw this.formatError(`unknown compression ${JSON.stringify(algorithm)}`, this.layout.headerOffset);
     }
