@@ -4,6 +4,7 @@
  * @module
  */
 import { registerFileSystem } from "../core/registry.js";
+import { registerAzure } from "./azure/index.js";
 import { LocalBackend } from "./file.js";
 import { HttpBackend, type HttpOptions } from "./http.js";
 import { MemoryBackend, type MemoryOptions } from "./memory.js";
@@ -14,3 +15,4 @@ registerFileSystem("memory", (options) => new MemoryBackend(options as MemoryOpt
 registerFileSystem("http", (options) => new HttpBackend(options as HttpOptions, "http"));
 registerFileSystem("https", (options) => new HttpBackend(options as HttpOptions, "https"));
 registerS3();
+registerAzure();

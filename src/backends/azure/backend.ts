@@ -1,0 +1,334 @@
+/**
+ * The Azure Blob backend on `@azure/storage-blob`, an optional peer dependency loaded on first
+ * use: hierarchy listings with pagination, ranged downloads pinned to the ETag, block uploads,
+ * server-side copies. Auth: connection string, account key, SAS token, `DefaultAzureCredential`
+ * (when `@azure/identity` is installed), or anonymous access to public containers.
+ * @module
+ */
+import type * as Blob from "@azure/storage-blob";
+import type { Backend, FileInfo, HeadRead, ListOptions, ReadRangeOptions, WriteOptions } from "../../core/backend.js";
+import type { IoOptions } from "../../core/byte-source.js";
+import { mapLimit } from "../../core/concurrency.js";
+import {
+  AbortError,
+  ConsistencyError,
+  InvalidArgumentError,
+  MissingDependencyError,
+  NotFoundError,
+  PermissionError,
+  SkyfsError,
+  TransientError,
+} from "../../core/errors.js";
+import { trimTrailingSlash } from "../../core/paths.js";
+import { parseAzureAccountUrl, splitContainerBlob } from "./urls.js";
+
+/** Options of the Azure backend. */
+export interface AzureOptions {
+  /** The storage account (implied by `abfs://` and HTTPS URLs and by a connection string). */
+  account?: string;
+  /** A connection string (account, key or SAS, and endpoint). */
+  connectionString?: string;
+  /** The account key (with `account`). */
+  accountKey?: string;
+  /** A SAS token (`sv=...&sig=...`, with or without the leading `?`). */
+  sasToken?: string;
+  /** Any `TokenCredential` (e.g. from `@azure/identity`). */
+  credential?: unknown;
+  /** Unsigned requests to a public container; no credential lookup at all. */
+  anon?: boolean;
+  /** The blob service endpoint (default `https://<account>.blob.core.windows.net`; azurite: `http://127.0.0.1:10000/devstoreaccount1`). */
+  endpoint?: string;
+  /** Blobs per listing page (default 5000). */
+  pageSize?: number;
+  /** Bodies above this size are uploaded in blocks (default 16 MiB). */
+  blockThreshold?: number;
+  /** Size of each uploaded block (default 8 MiB). */
+  blockSize?: number;
+  /** Blocks uploaded at once (default 4). */
+  uploadConcurrency?: number;
+}
+
+type Sdk = typeof Blob;
+
+/** The Azure Blob backend. Paths are `container/blob`. */
+export class AzureBackend implements Backend {
+  readonly directories = "prefix";
+  private service: Promise<{ sdk: Sdk; client: Blob.BlobServiceClient }> | undefined;
+
+  constructor(
+    private readonly options: AzureOptions = {},
+    /** The scheme this instance serves (`az`, `azure` or `abfs`). */
+    readonly protocol = "az",
+  ) {}
+
+  stripProtocol(urlOrPath: string): string {
+    const parsed = parseAzureAccountUrl(urlOrPath);
+    if (parsed) return trimTrailingSlash(`${parsed.container}/${parsed.blob}`).replace(/\/$/, "");
+    return trimTrailingSlash(urlOrPath.replace(/^(az|azure|abfss?):\/\//i, "")).replace(/^\/+/, "");
+  }
+
+  toUrl(path: string): string {
+    return `${this.protocol === "abfs" ? "az" : this.protocol}://${path}`;
+  }
+
+  async info(path: string, options: IoOptions = {}): Promise<FileInfo> {
+    const { container, blob } = splitContainerBlob(path);
+    const { client } = await this.client();
+    const containerClient = client.getContainerClient(container);
+    if (blob !== "") {
+      try {
+        const properties = await containerClient.getBlobClient(blob).getProperties({ abortSignal: options.signal });
+        return describe(path, properties.contentLength ?? 0, properties.etag, properties.lastModified);
+      } catch (error) {
+        const mapped = this.error(error, path);
+        if (!(mapped instanceof NotFoundError)) throw mapped;
+      }
+    }
+    try {
+      const page = await containerClient
+        .listBlobsFlat({ prefix: blob === "" ? undefined : `${blob}/` })
+        .byPage({ maxPageSize: 1 })
+        .next();
+      if (blob === "" || (page.value?.segment.blobItems.length ?? 0) > 0) return { name: path, type: "directory", size: 0 };
+    } catch (error) {
+      throw this.error(error, path);
+    }
+    throw new NotFoundError("no such blob or prefix", { url: this.toUrl(path) });
+  }
+
+  async list(path: string, options: ListOptions = {}): Promise<FileInfo[]> {
+    const { container, blob } = splitContainerBlob(path);
+    const prefix = blob === "" ? "" : `${blob}/`;
+    const { client } = await this.client();
+    const containerClient = client.getContainerClient(container);
+    const found = new Map<string, FileInfo>();
+    try {
+      const pages = options.recursive
+        ? containerClient.listBlobsFlat({ prefix }).byPage({ maxPageSize: this.options.pageSize })
+        : containerClient.listBlobsByHierarchy("/", { prefix }).byPage({ maxPageSize: this.options.pageSize });
+      for await (const page of pages) {
+        if (options.signal?.aborted) throw new AbortError("listing aborted", { url: this.toUrl(path) });
+        const segment = page.segment as { blobItems: Blob.BlobItem[]; blobPrefixes?: Array<{ name: string }> };
+        for (const item of segment.blobPrefixes ?? []) {
+          const name = `${container}/${item.name.replace(/\/$/, "")}`;
+          found.set(name, { name, type: "directory", size: 0 });
+        }
+        for (const item of segment.blobItems) {
+          if (item.name.endsWith("/")) continue;
+          const name = `${container}/${item.name}`;
+          found.set(name, describe(name, item.properties.contentLength ?? 0, item.properties.etag, item.properties.lastModified));
+        }
+      }
+    } catch (error) {
+      throw this.error(error, path);
+    }
+    if (found.size === 0 && blob !== "") throw new NotFoundError("no such prefix", { url: this.toUrl(path) });
+    return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  async readHead(path: string, length: number, options: IoOptions = {}): Promise<HeadRead> {
+    const { container, blob } = splitContainerBlob(path);
+    if (blob === "") return { info: await this.info(path, options), head: new Uint8Array(0) };
+    const { client } = await this.client();
+    try {
+      const reply = await client
+        .getContainerClient(container)
+        .getBlobClient(blob)
+        .download(0, Math.max(1, length), { abortSignal: options.signal });
+      const total = /\/(\d+)$/.exec(reply.contentRange ?? "")?.[1];
+      const size = total === undefined ? (reply.contentLength ?? 0) : Number(total);
+      const head = await bodyBytes(reply, Math.min(size, length), this.toUrl(path));
+      return { info: describe(path, size, reply.etag, reply.lastModified), head };
+    } catch (error) {
+      const mapped = this.error(error, path);
+      if (mapped instanceof NotFoundError || mapped instanceof PermissionError || mapped instanceof AbortError) throw mapped;
+      return { info: await this.info(path, options), head: new Uint8Array(0) };
+    }
+  }
+
+  async readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {
+    const { container, blob } = splitContainerBlob(path);
+    const { client } = await this.client();
+    try {
+      const reply = await client
+        .getContainerClient(container)
+        .getBlobClient(blob)
+        .download(offset, length, { abortSignal: options.signal, conditions: options.ifMatch ? { ifMatch: options.ifMatch } : undefined });
+      if (options.ifMatch && reply.etag && quoted(reply.etag) !== quoted(options.ifMatch))
+        throw new ConsistencyError("the blob changed since it was opened", { url: this.toUrl(path) });
+      return await bodyBytes(reply, length, this.toUrl(path));
+    } catch (error) {
+      throw this.error(error, path);
+    }
+  }
+
+  async write(path: string, data: Uint8Array, options: WriteOptions = {}): Promise<void> {
+    const { container, blob } = splitContainerBlob(path);
+    if (blob === "") throw new InvalidArgumentError("a blob path needs a name after the container", { url: this.toUrl(path) });
+    const { client } = await this.client();
+    const blockClient = client.getContainerClient(container).getBlockBlobClient(blob);
+    try {
+      if (data.length <= (this.options.blockThreshold ?? 16 * 1024 * 1024)) {
+        await blockClient.upload(data, data.length, {
+          abortSignal: options.signal,
+          blobHTTPHeaders: { blobContentType: options.contentType },
+        });
+      } else {
+        await blockClient.uploadData(data, {
+          abortSignal: options.signal,
+          blockSize: this.options.blockSize ?? 8 * 1024 * 1024,
+          concurrency: this.options.uploadConcurrency ?? 4,
+          maxSingleShotSize: this.options.blockThreshold ?? 16 * 1024 * 1024,
+          blobHTTPHeaders: { blobContentType: options.contentType },
+        });
+      }
+    } catch (error) {
+      throw this.error(error, path);
+    }
+  }
+
+  async deleteFiles(paths: readonly string[], options: IoOptions = {}): Promise<void> {
+    const { client } = await this.client();
+    await mapLimit(paths, 16, async (path) => {
+      const { container, blob } = splitContainerBlob(path);
+      try {
+        await client.getContainerClient(container).getBlobClient(blob).delete({ abortSignal: options.signal });
+      } catch (error) {
+        throw this.error(error, path);
+      }
+    });
+  }
+
+  async copyFile(source: string, target: string, options: IoOptions = {}): Promise<void> {
+    const from = splitContainerBlob(source);
+    const to = splitContainerBlob(target);
+    const { client } = await this.client();
+    const sourceClient = client.getContainerClient(from.container).getBlobClient(from.blob);
+    try {
+      const poller = await client
+        .getContainerClient(to.container)
+        .getBlobClient(to.blob)
+        .beginCopyFromURL(sourceClient.url, { abortSignal: options.signal, intervalInMs: 50 });
+      await poller.pollUntilDone();
+    } catch (error) {
+      throw this.error(error, source);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.service = undefined;
+  }
+
+  /** The blob service endpoint requests go to. */
+  endpointFor(account: string | undefined): string {
+    if (this.options.endpoint) return this.options.endpoint.replace(/\/+$/, "");
+    if (!account)
+      throw new InvalidArgumentError(
+        "Azure URLs need an account: give the account option, a connection string, or an abfs:// or https:// URL",
+      );
+    return `https://${account}.blob.core.windows.net`;
+  }
+
+  private client(): Promise<{ sdk: Sdk; client: Blob.BlobServiceClient }> {
+    this.service ??= (async () => {
+      let sdk: Sdk;
+      try {
+        sdk = await import("@azure/storage-blob");
+      } catch {
+        throw new MissingDependencyError("@azure/storage-blob", `${this.protocol}:// URLs`);
+      }
+      const options = this.options;
+      const retryOptions = { maxTries: 1 };
+      if (options.connectionString)
+        return { sdk, client: sdk.BlobServiceClient.fromConnectionString(options.connectionString, { retryOptions }) };
+      const endpoint = this.endpointFor(options.account);
+      if (options.sasToken) {
+        return {
+          sdk,
+          client: new sdk.BlobServiceClient(`${endpoint}?${options.sasToken.replace(/^\?/, "")}`, new sdk.AnonymousCredential(), {
+            retryOptions,
+          }),
+        };
+      }
+      if (options.anon) return { sdk, client: new sdk.BlobServiceClient(endpoint, new sdk.AnonymousCredential(), { retryOptions }) };
+      if (options.accountKey && options.account) {
+        return {
+          sdk,
+          client: new sdk.BlobServiceClient(endpoint, new sdk.StorageSharedKeyCredential(options.account, options.accountKey), {
+            retryOptions,
+          }),
+        };
+      }
+      if (options.credential)
+        return { sdk, client: new sdk.BlobServiceClient(endpoint, options.credential as Blob.AnonymousCredential, { retryOptions }) };
+      let identity: { DefaultAzureCredential: new () => unknown };
+      try {
+        identity = await import("@azure/identity" as string);
+      } catch {
+        throw new MissingDependencyError("@azure/identity", "Azure access without a key, SAS token, connection string or anon");
+      }
+      return {
+        sdk,
+        client: new sdk.BlobServiceClient(endpoint, new identity.DefaultAzureCredential() as Blob.AnonymousCredential, { retryOptions }),
+      };
+    })();
+    return this.service;
+  }
+
+  private error(error: unknown, path: string): SkyfsError {
+    return azureError(error, this.toUrl(path));
+  }
+}
+
+function describe(path: string, size: number, etag: string | undefined, modified: Date | undefined): FileInfo {
+  const info: FileInfo = { name: path, type: "file", size };
+  if (etag) info.etag = quoted(etag);
+  if (modified) info.mtime = modified;
+  return info;
+}
+
+/** ETags quoted the same way whether they come from a listing (bare) or a reply (quoted). */
+function quoted(etag: string): string {
+  return etag.startsWith('"') ? etag : `"${etag}"`;
+}
+
+async function bodyBytes(reply: Blob.BlobDownloadResponseParsed, length: number, url: string): Promise<Uint8Array> {
+  const stream = reply.readableStreamBody;
+  if (!stream) throw new TransientError("the download has no body", { url });
+  const out = new Uint8Array(length);
+  let filled = 0;
+  try {
+    for await (const chunk of stream) {
+      const bytes = chunk as Uint8Array;
+      if (filled + bytes.length > length) throw new TransientError(`the service sent more than the ${length} bytes asked for`, { url });
+      out.set(bytes, filled);
+      filled += bytes.length;
+    }
+  } catch (error) {
+    throw azureError(error, url);
+  }
+  if (filled !== length) throw new TransientError(`body cut short: ${filled} of ${length} bytes`, { url });
+  return out;
+}
+
+/** Maps an Azure SDK error to the skyfs error family. */
+export function azureError(error: unknown, url: string): SkyfsError {
+  if (error instanceof SkyfsError) return error;
+  const failure = error as { name?: string; statusCode?: number; code?: string; message?: string };
+  const status = failure.statusCode;
+  const options = { url, code: failure.code, cause: error };
+  if (failure.name === "AbortError") return new AbortError("request aborted", options);
+  if (status === 404) return new NotFoundError(failure.code === "ContainerNotFound" ? "no such container" : "no such blob", options);
+  if (status === 401 || status === 403) return new PermissionError(`access refused (${failure.code ?? status})`, options);
+  if (status === 409 && failure.code === "PublicAccessNotPermitted")
+    return new PermissionError("public access is not permitted on this account", options);
+  if (status === 412 || failure.code === "ConditionNotMet") return new ConsistencyError("the blob changed since it was opened", options);
+  if (status === 416) return new SkyfsError("the range is outside the blob", options);
+  if (status === undefined || status === 408 || status === 429 || status >= 500) {
+    return new TransientError(
+      `Azure request failed: ${failure.code ?? failure.name ?? "network error"}${status ? ` (HTTP ${status})` : ""}`,
+      { ...options, status },
+    );
+  }
+  return new SkyfsError(`Azure request failed: ${failure.code ?? status}: ${failure.message ?? ""}`, options);
+}
