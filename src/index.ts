@@ -10,6 +10,8 @@
  */
 import "./backends/builtin.js";
 
+export type { AzureOptions, AzureUrl } from "./backends/azure/index.js";
+export { AzureBackend, azureError, parseAzureAccountUrl } from "./backends/azure/index.js";
 export { LocalBackend } from "./backends/file.js";
 export type { HttpOptions } from "./backends/http.js";
 export { HttpBackend } from "./backends/http.js";
