@@ -13,6 +13,8 @@ import "./backends/builtin.js";
 export type { AzureOptions, AzureUrl } from "./backends/azure/index.js";
 export { AzureBackend, azureError, parseAzureAccountUrl } from "./backends/azure/index.js";
 export { LocalBackend } from "./backends/file.js";
+export type { GcsOptions } from "./backends/gcs/index.js";
+export { GcsBackend, gcsError } from "./backends/gcs/index.js";
 export type { HttpOptions } from "./backends/http.js";
 export { HttpBackend } from "./backends/http.js";
 export type { MemoryOptions, MemoryStore, StoredObject } from "./backends/memory.js";

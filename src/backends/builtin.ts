@@ -6,6 +6,7 @@
 import { registerFileSystem } from "../core/registry.js";
 import { registerAzure } from "./azure/index.js";
 import { LocalBackend } from "./file.js";
+import { registerGcs } from "./gcs/index.js";
 import { HttpBackend, type HttpOptions } from "./http.js";
 import { MemoryBackend, type MemoryOptions } from "./memory.js";
 import { registerS3 } from "./s3/index.js";
@@ -16,3 +17,4 @@ registerFileSystem("http", (options) => new HttpBackend(options as HttpOptions, 
 registerFileSystem("https", (options) => new HttpBackend(options as HttpOptions, "https"));
 registerS3();
 registerAzure();
+registerGcs();
