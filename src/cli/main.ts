@@ -8,6 +8,7 @@ import { SkyfsError } from "../index.js";
 import { addFileCommands } from "./commands/files.js";
 import { addFormatCommands } from "./commands/formats.js";
 import { addIndexCommands } from "./commands/index-commands.js";
+import { addMastCommands } from "./commands/mast.js";
 import { CliContext, type GlobalOptions } from "./context.js";
 
 /** Builds the program; `output` receives results, `errors` progress and messages. */
@@ -37,6 +38,7 @@ function buildProgram(output: NodeJS.WritableStream = process.stdout, errors: No
   addFileCommands(program, run);
   addFormatCommands(program, run);
   addIndexCommands(program, run);
+  addMastCommands(program, run);
   return program;
 }
 
