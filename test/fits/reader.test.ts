@@ -51,7 +51,7 @@ describe("FITS header cards", () => {
 
   it("joins CONTINUE cards, finds repeated keywords by index, and round-trips to text", () => {
     const header = new Header([
-      { keyword: "LONGSTR", value: "A".repeat(100) + " and more", comment: "long string" },
+      { keyword: "LONGSTR", value: `${"A".repeat(100)} and more`, comment: "long string" },
       { keyword: "HISTORY", value: "first", comment: "" },
       { keyword: "HISTORY", value: "second", comment: "" },
       { keyword: "A VERY LONG KEYWORD NAME", value: 42, comment: "" },

@@ -152,7 +152,7 @@ export function formatCard(card: Card): string[] {
   const comment = card.comment ? ` / ${card.comment}` : "";
   if (typeof card.value === "string") {
     const escaped = card.value.replace(/'/g, "''");
-    if (escaped.length + 2 <= 80 - prefix.length) return [fit(`${prefix}${formatValue(card.value)}${comment}`)];
+    if (escaped.length + 2 <= 80 - prefix.length) return [padCard(`${prefix}${formatValue(card.value)}${comment}`)];
     const records: string[] = [];
     let rest = escaped;
     let first = true;
@@ -163,15 +163,15 @@ export function formatCard(card: Card): string[] {
       const piece = rest.slice(0, cut);
       rest = rest.slice(cut);
       const body = `'${piece}${rest.length > 0 ? "&" : ""}'`;
-      records.push(fit(first ? `${prefix}${body}` : `CONTINUE  ${body}`));
+      records.push(padCard(first ? `${prefix}${body}` : `CONTINUE  ${body}`));
       first = false;
     }
-    if (comment) records[records.length - 1] = fit((records[records.length - 1] as string).trimEnd() + comment);
+    if (comment) records[records.length - 1] = padCard((records[records.length - 1] as string).trimEnd() + comment);
     return records;
   }
-  return [fit(`${prefix}${formatValue(card.value)}${comment}`)];
+  return [padCard(`${prefix}${formatValue(card.value)}${comment}`)];
 }
 
-function fit(record: string): string {
+function padCard(record: string): string {
   return record.length > 80 ? record.slice(0, 80) : record.padEnd(80);
 }
