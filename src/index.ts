@@ -58,6 +58,7 @@ export type {
   WalkEntry,
 } from "./core/filesystem.js";
 export { FileSystem, resolveSlice } from "./core/filesystem.js";
+export { cachedInstanceCount, clearInstanceCache, instanceKey } from "./core/instance-cache.js";
 export { BytesSource } from "./core/memory-source.js";
 export type { PlannedFetch, RangePlanOptions } from "./core/range-plan.js";
 export { DEFAULT_MAX_PART_SIZE, DEFAULT_MERGE_GAP, executePlan, planRanges } from "./core/range-plan.js";

@@ -14,6 +14,7 @@ import { mapLimit, Semaphore, WeightedSemaphore } from "./concurrency.js";
 import { downloadObject } from "./download.js";
 import { IsADirectoryError, NotFoundError, throwIfAborted } from "./errors.js";
 import { hasMagic, pathMatcher, splitPattern } from "./glob.js";
+import { forgetInstance } from "./instance-cache.js";
 import { baseName, joinPath, parentPath, relativePath, trimTrailingSlash } from "./paths.js";
 import type { RangePlanOptions } from "./range-plan.js";
 import { safeLocalPath } from "./safe-path.js";
@@ -121,6 +122,7 @@ export class FileSystem {
   private readonly transfer: TransferStats;
   private readonly limiters = new Map<string, Semaphore>();
   private readonly fileCache: LocalFileCache | undefined;
+  private closing: Promise<void> | undefined;
 
   constructor(
     backend: Backend,
@@ -273,6 +275,7 @@ export class FileSystem {
    * fsspec; a range past the end is clipped.
    */
   async catFile(path: string, start?: number, end?: number, options: IoOptions = {}): Promise<Uint8Array> {
+    if (start === undefined && end === undefined) return this.readWhole(this.path(path), options);
     const source = await this.open(path, { ...options, cache: "none" });
     const [from, to] = resolveSlice(source.size, start, end);
     return source.read(from, to - from, options);
@@ -470,9 +473,39 @@ export class FileSystem {
     await this.backend.makeDirectory?.(this.path(path), options);
   }
 
-  /** Releases the backend's connections. */
-  async close(): Promise<void> {
-    await this.backend.close?.();
+  /**
+   * Releases the backend's connections. A shared instance (see `filesystem`) also leaves the
+   * instance cache, so the next call with the same options builds a new one. Closing twice is
+   * harmless.
+   */
+  close(): Promise<void> {
+    forgetInstance(this);
+    this.closing ??= this.backend.close?.() ?? Promise.resolve();
+    return this.closing;
+  }
+
+  /**
+   * A whole object: one request that describes it and brings its first bytes (no separate
+   * `info`), then the rest, if any, pinned to the ETag seen.
+   */
+  private async readWhole(path: string, options: IoOptions): Promise<Uint8Array> {
+    if (!this.backend.readHead || this.fileCache) {
+      const source = await this.open(path, { ...options, cache: "none" });
+      return source.read(0, source.size, options);
+    }
+    const { info, head } = await this.backend.readHead(path, DEFAULT_HEAD_SIZE, options);
+    if (info.type === "directory") throw new IsADirectoryError("cannot read a directory", { url: this.url(path) });
+    if (head.length >= info.size) return head;
+    const source = new BackendByteSource(this.backend, path, info, {
+      mergeGap: this.options.mergeGap,
+      maxPartSize: this.options.maxPartSize,
+      limiter: this.limiterFor(this.url(path)),
+    });
+    const rest = await source.read(head.length, info.size - head.length, options);
+    const whole = new Uint8Array(info.size);
+    whole.set(head);
+    whole.set(rest, head.length);
+    return whole;
   }
 
   private listLevel(path: string, options: IoOptions): Promise<FileInfo[]> {

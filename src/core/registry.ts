@@ -7,6 +7,7 @@ import type { Backend } from "./backend.js";
 import { splitChain } from "./chaining.js";
 import { InvalidUrlError } from "./errors.js";
 import { FileSystem, type FileSystemOptions } from "./filesystem.js";
+import { cachedInstance, instanceKey, rememberInstance } from "./instance-cache.js";
 import { RetryingBackend, type RetryOptions } from "./retry.js";
 import { StatsBackend, TransferStats } from "./stats.js";
 
@@ -14,6 +15,11 @@ import { StatsBackend, TransferStats } from "./stats.js";
 export type StorageOptions = FileSystemOptions & {
   /** How transient failures are retried; `false` turns retries off (default: {@link RetryOptions} defaults). */
   retry?: RetryOptions | false;
+  /**
+   * `"shared"` (default): the same protocol and equal options give the same filesystem, one
+   * connection pool for every call. `"private"`: a new filesystem that no other call sees.
+   */
+  instance?: "shared" | "private";
 } & Record<string, unknown>;
 
 /** Builds a backend, or a whole filesystem, for a scheme from the user's options. */
@@ -59,8 +65,12 @@ export function schemeOf(url: string): string {
 }
 
 /**
- * Builds a filesystem for a scheme: its backend counted by the stats layer (every attempt a
- * request) inside the retry layer. Throws {@link InvalidUrlError} for an unknown scheme.
+ * The filesystem for a scheme and options: its backend counted by the stats layer (every attempt
+ * a request) inside the retry layer. Instances are shared: the same protocol and equal options
+ * (plain values compared by value, functions and other objects by identity; see
+ * {@link instanceKey}) return the same filesystem until it is closed or
+ * {@link clearInstanceCache} runs; `instance: "private"` builds one that is not shared. Throws
+ * {@link InvalidUrlError} for an unknown scheme.
  */
 export function filesystem(protocol: string, options: StorageOptions = {}): FileSystem {
   const scheme = protocol.toLowerCase();
@@ -68,6 +78,16 @@ export function filesystem(protocol: string, options: StorageOptions = {}): File
   if (!factory) {
     throw new InvalidUrlError(`no filesystem is registered for '${scheme}://' (known: ${registeredSchemes().join(", ")})`);
   }
+  if (options.instance === "private") return build(factory, scheme, options);
+  const key = instanceKey(scheme, { ...options, "\u0000factory": factory });
+  const cached = cachedInstance<FileSystem>(key);
+  if (cached) return cached;
+  const made = build(factory, scheme, options);
+  rememberInstance(key, made);
+  return made;
+}
+
+function build(factory: FileSystemFactory, scheme: string, options: StorageOptions): FileSystem {
   const made = factory(options, scheme);
   if (made instanceof FileSystem) return made;
   const stats = new TransferStats(options.byteBudget);

@@ -60,11 +60,6 @@ export class MastBackend implements Backend {
     throw new NotSupportedError("mast: URLs are read-only", { url: this.toUrl(paths[0] ?? "") });
   }
 
-  async close(): Promise<void> {
-    const targets = await Promise.allSettled(this.targets.values());
-    await Promise.all(targets.map((target) => (target.status === "fulfilled" ? target.value.fs.close() : undefined)));
-  }
-
   private target(path: string): Promise<{ fs: FileSystem; path: string }> {
     let target = this.targets.get(path);
     if (!target) {

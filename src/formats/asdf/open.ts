@@ -15,6 +15,7 @@ export type OpenAsdfOptions = AsdfOptions & UrlOptions;
  * External array files are opened on the same store with the same options.
  */
 export async function openAsdf(urlOrSource: string | ByteSource, options: OpenAsdfOptions = {}): Promise<AsdfFile> {
-  const source = typeof urlOrSource === "string" ? await open(urlOrSource, options) : urlOrSource;
-  return AsdfFile.open(source, { resolveExternal: (url) => open(url, options), ...options });
+  const { maxTreeBytes: _tree, maxArrayBytes: _array, verifyChecksums: _verify, resolveExternal: _resolve, ...storage } = options;
+  const source = typeof urlOrSource === "string" ? await open(urlOrSource, storage) : urlOrSource;
+  return AsdfFile.open(source, { resolveExternal: (url) => open(url, storage), ...options });
 }

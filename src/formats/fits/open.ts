@@ -11,7 +11,8 @@ export type OpenFitsUrlOptions = OpenFitsOptions & UrlOptions;
 
 async function sourceOf(urlOrSource: string | ByteSource, options: OpenFitsUrlOptions): Promise<ByteSource> {
   if (typeof urlOrSource !== "string") return urlOrSource;
-  return open(urlOrSource, options.index ? { cache: "none", ...options } : options);
+  const { index, headerReadSize: _headerReadSize, ...storage } = options;
+  return open(urlOrSource, index ? { cache: "none", ...storage } : storage);
 }
 
 /**
