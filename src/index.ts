@@ -23,9 +23,17 @@ export type { S3Credentials, S3HttpsUrl, S3Options } from "./backends/s3/index.j
 export { parseS3HttpsUrl, S3Backend, spacesEndpoint } from "./backends/s3/index.js";
 export type { AuthPlugin, HttpRequestParts } from "./core/auth.js";
 export { anonymousAuth, basicAuth, bearerAuth, headerAuth } from "./core/auth.js";
-export type { Backend, FileInfo, HeadRead, ListOptions, ReadRangeOptions, WriteOptions } from "./core/backend.js";
-export { baseBackend } from "./core/backend.js";
-export type { ReadPlanning } from "./core/backend-source.js";
+export type {
+  Backend,
+  BackendWriter,
+  FileInfo,
+  GetOptions,
+  GetResult,
+  ListOptions,
+  RequestOptions,
+  WriteOptions,
+} from "./core/backend.js";
+export { BackendLayer, baseBackend } from "./core/backend.js";
 export { BackendByteSource } from "./core/backend-source.js";
 export type { ByteRange, ByteSource, IoOptions } from "./core/byte-source.js";
 export type { FileCacheOptions } from "./core/cache/file-cache.js";
@@ -53,19 +61,23 @@ export type {
   FindOptions,
   GlobOptions,
   RecursiveOptions,
-  TransferOptions,
-  TransferProgress,
   WalkEntry,
 } from "./core/filesystem.js";
 export { FileSystem, resolveSlice } from "./core/filesystem.js";
 export { cachedInstanceCount, clearInstanceCache, instanceKey } from "./core/instance-cache.js";
+export { DEFAULT_REQUEST_CONCURRENCY, LimitBackend } from "./core/limit.js";
 export { BytesSource } from "./core/memory-source.js";
+export type { Stack, StackOptions } from "./core/pipeline.js";
+export { buildStack } from "./core/pipeline.js";
 export type { PlannedFetch, RangePlanOptions } from "./core/range-plan.js";
 export { DEFAULT_MAX_PART_SIZE, DEFAULT_MERGE_GAP, executePlan, planRanges } from "./core/range-plan.js";
+export type { PinnedReadOptions } from "./core/reads.js";
+export { describe, readHead, readRange } from "./core/reads.js";
 export type { FileSystemFactory, StorageOptions, UrlRecognizer } from "./core/registry.js";
 export { filesystem, registeredSchemes, registerFileSystem, registerUrlRecognizer, schemeOf, urlToFs } from "./core/registry.js";
 export type { RetryEvent, RetryOptions } from "./core/retry.js";
 export { isRetryable, RetryingBackend, withRetry } from "./core/retry.js";
 export type { RequestKind, TransferSnapshot } from "./core/stats.js";
 export { StatsBackend, TransferStats } from "./core/stats.js";
+export type { TransferOptions, TransferProgress } from "./core/transfers.js";
 export type { NumericArray } from "./core/typed-array.js";

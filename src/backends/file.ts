@@ -7,7 +7,7 @@ import type { Stats } from "node:fs";
 import { copyFile, mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Backend, FileInfo, ReadRangeOptions } from "../core/backend.js";
+import type { Backend, BackendWriter, FileInfo, GetOptions, GetResult } from "../core/backend.js";
 import {
   ConsistencyError,
   FileExistsError,
@@ -23,7 +23,22 @@ import { trimTrailingSlash } from "../core/paths.js";
 /** The local-disk backend. Paths are absolute, with `/` separators. */
 export class LocalBackend implements Backend {
   readonly protocol = "file";
-  readonly directories = "real";
+  readonly writer: BackendWriter = {
+    put: (path, data) => this.put(path, data),
+    delete: async (paths) => {
+      for (const path of paths) await unlink(path).catch((error: unknown) => rethrow(error, path));
+    },
+    copy: async (source, target) => {
+      await mkdir(dirname(target), { recursive: true }).catch((error: unknown) => rethrow(error, target));
+      await copyFile(source, target).catch((error: unknown) => rethrow(error, source));
+    },
+    makeDirectory: async (path) => {
+      await mkdir(path, { recursive: true }).catch((error: unknown) => rethrow(error, path));
+    },
+    removeDirectory: async (path) => {
+      await rmdir(path).catch((error: unknown) => rethrow(error, path));
+    },
+  };
 
   stripProtocol(urlOrPath: string): string {
     const path = /^file:/i.test(urlOrPath) ? fileURLToPath(urlOrPath) : urlOrPath;
@@ -34,36 +49,18 @@ export class LocalBackend implements Backend {
     return pathToFileURL(path).href;
   }
 
-  async info(path: string): Promise<FileInfo> {
-    const stats = await stat(path).catch((error: unknown) => rethrow(error, path));
-    if (stats.isDirectory()) return { name: path, type: "directory", size: 0, mtime: stats.mtime };
-    return {
-      name: path,
-      type: "file",
-      size: stats.size,
-      mtime: stats.mtime,
-      etag: `${stats.mtimeMs.toString(36)}-${stats.size.toString(36)}`,
-    };
-  }
-
-  async list(path: string, options: { recursive?: boolean } = {}): Promise<FileInfo[]> {
-    const info = await this.info(path);
-    if (info.type === "file") return [info];
-    const names = await readdir(path).catch((error: unknown) => rethrow(error, path));
-    const entries = await Promise.all(names.map((name) => this.info(path === "/" ? `/${name}` : `${path}/${name}`).catch(() => undefined)));
-    const found = entries.filter((entry): entry is FileInfo => entry !== undefined);
-    if (!options.recursive) return found;
-    const nested = await Promise.all(found.filter((entry) => entry.type === "directory").map((entry) => this.list(entry.name, options)));
-    return [...found.filter((entry) => entry.type === "file"), ...nested.flat()];
-  }
-
-  async readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {
+  async get(path: string, options: GetOptions = {}): Promise<GetResult> {
+    if (options.head) return { info: describeLocal(path, await stat(path).catch((error: unknown) => rethrow(error, path))), bytes: EMPTY };
     const handle = await open(path, "r").catch((error: unknown) => rethrow(error, path));
     try {
-      if (options.ifMatch !== undefined) {
-        const stats = await handle.stat();
-        if (localEtag(stats) !== options.ifMatch) throw new ConsistencyError("the file changed since it was opened", { url: path });
+      const stats = await handle.stat();
+      const info = describeLocal(path, stats);
+      if (info.type === "directory") throw new IsADirectoryError("is a directory", { url: path });
+      if (options.ifMatch !== undefined && info.etag !== options.ifMatch) {
+        throw new ConsistencyError("the file changed since it was opened", { url: path });
       }
+      const offset = options.range?.offset ?? 0;
+      const length = Math.max(0, Math.min(options.range?.length ?? stats.size, stats.size - offset));
       const buffer = new Uint8Array(length);
       let filled = 0;
       while (filled < length) {
@@ -71,13 +68,29 @@ export class LocalBackend implements Backend {
         if (bytesRead === 0) throw new ProtocolError(`file ended after ${offset + filled} bytes while reading`, { url: path });
         filled += bytesRead;
       }
-      return buffer;
+      return { info, bytes: buffer };
     } finally {
       await handle.close();
     }
   }
 
-  async write(path: string, data: Uint8Array): Promise<void> {
+  async list(path: string): Promise<FileInfo[]> {
+    const stats = await stat(path).catch((error: unknown) => rethrow(error, path));
+    if (!stats.isDirectory()) return [describeLocal(path, stats)];
+    const names = await readdir(path).catch((error: unknown) => rethrow(error, path));
+    const entries = await Promise.all(
+      names.map((name) => {
+        const child = path === "/" ? `/${name}` : `${path}/${name}`;
+        return stat(child).then(
+          (found) => describeLocal(child, found),
+          () => undefined,
+        );
+      }),
+    );
+    return entries.filter((entry): entry is FileInfo => entry !== undefined);
+  }
+
+  private async put(path: string, data: Uint8Array): Promise<void> {
     await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => rethrow(error, path));
     const temporary = `${path}.skyfs-partial-${process.pid}-${Math.random().toString(36).slice(2)}`;
     try {
@@ -93,23 +106,13 @@ export class LocalBackend implements Backend {
       rethrow(error, path);
     }
   }
+}
 
-  async deleteFiles(paths: readonly string[]): Promise<void> {
-    for (const path of paths) await unlink(path).catch((error: unknown) => rethrow(error, path));
-  }
+const EMPTY = new Uint8Array(0);
 
-  async removeDirectory(path: string): Promise<void> {
-    await rmdir(path).catch((error: unknown) => rethrow(error, path));
-  }
-
-  async makeDirectory(path: string): Promise<void> {
-    await mkdir(path, { recursive: true }).catch((error: unknown) => rethrow(error, path));
-  }
-
-  async copyFile(source: string, target: string): Promise<void> {
-    await mkdir(dirname(target), { recursive: true }).catch((error: unknown) => rethrow(error, target));
-    await copyFile(source, target).catch((error: unknown) => rethrow(error, source));
-  }
+function describeLocal(path: string, stats: Stats): FileInfo {
+  if (stats.isDirectory()) return { name: path, type: "directory", size: 0, mtime: stats.mtime };
+  return { name: path, type: "file", size: stats.size, mtime: stats.mtime, etag: localEtag(stats) };
 }
 
 /** A change marker for a local file: its modification time and size. */

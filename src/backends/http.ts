@@ -6,18 +6,8 @@
  */
 import { Agent, type Dispatcher, request } from "undici";
 import type { AuthPlugin, HttpRequestParts } from "../core/auth.js";
-import type { Backend, FileInfo, HeadRead, ReadRangeOptions } from "../core/backend.js";
-import type { IoOptions } from "../core/byte-source.js";
-import {
-  AbortError,
-  ConsistencyError,
-  NotFoundError,
-  NotSupportedError,
-  PermissionError,
-  ProtocolError,
-  SkyfsError,
-  TransientError,
-} from "../core/errors.js";
+import type { Backend, FileInfo, GetOptions, GetResult, ListOptions, RequestOptions } from "../core/backend.js";
+import { AbortError, ConsistencyError, NotFoundError, PermissionError, ProtocolError, SkyfsError, TransientError } from "../core/errors.js";
 import { parseIndexPage } from "./http-index.js";
 
 /** Options of the HTTP backend. */
@@ -43,10 +33,11 @@ interface HttpResponse {
   url: string;
 }
 
-/** The HTTP(S) backend. Paths are full URLs. */
+const EMPTY = new Uint8Array(0);
+
+/** The HTTP(S) backend. Paths are full URLs. Read-only: it has no writer. */
 export class HttpBackend implements Backend {
   readonly protocol: string;
-  readonly directories = "prefix";
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
 
@@ -69,77 +60,62 @@ export class HttpBackend implements Backend {
     return path;
   }
 
-  localKey(relativeKey: string): string {
-    return relativeKey
-      .split("/")
-      .map((segment) => {
-        try {
-          return decodeURIComponent(segment);
-        } catch {
-          return segment;
-        }
-      })
-      .join("/");
-  }
-
-  async info(path: string, options: IoOptions = {}): Promise<FileInfo> {
-    const head = await this.send("HEAD", path, {}, options);
-    await head.body.dump();
-    if (head.status < 300) {
-      const size = headerNumber(head.headers["content-length"]);
-      if (head.url.endsWith("/") || new URL(head.url).pathname === "/") return { name: path, type: "directory", size: 0 };
-      if (size !== undefined && head.headers["content-encoding"] === undefined) return describe(path, size, head);
-    } else if (![403, 405, 501].includes(head.status)) {
-      throw this.errorFor(head.status, path);
+  async get(path: string, options: GetOptions = {}): Promise<GetResult> {
+    if (options.head) return { info: await this.describe(path, options), bytes: EMPTY };
+    const offset = options.range?.offset ?? 0;
+    const length = options.range?.length;
+    if (length === 0) return { info: await this.describe(path, options), bytes: EMPTY };
+    const headers: Record<string, string> = {};
+    if (length !== undefined) headers.range = `bytes=${offset}-${offset + length - 1}`;
+    if (options.ifMatch) headers["if-match"] = options.ifMatch;
+    const response = await this.send("GET", path, headers, options);
+    const etag = header(response.headers.etag);
+    if (options.ifMatch && etag && etag !== options.ifMatch && response.status < 300) {
+      await response.body.dump();
+      throw new ConsistencyError("the object changed since it was opened", { url: path, code: "ETagMismatch" });
     }
-    const probe = await this.send("GET", path, { range: "bytes=0-0" }, options);
-    await probe.body.dump();
-    if (probe.status === 206) {
-      const total = parseContentRange(header(probe.headers["content-range"]))?.total;
-      if (total === undefined) throw new ProtocolError("a ranged reply lacks the total size in Content-Range", { url: path });
-      return describe(path, total, probe);
-    }
-    if (probe.status === 416) return describe(path, 0, probe);
-    if (probe.status === 200) {
-      const size = headerNumber(probe.headers["content-length"]);
-      if (size === undefined) throw new ProtocolError("the server gives no size for this URL", { url: path });
-      return describe(path, size, probe);
-    }
-    throw this.errorFor(probe.status, path);
-  }
-
-  async readHead(path: string, length: number, options: IoOptions = {}): Promise<HeadRead> {
-    const response = await this.send("GET", path, { range: `bytes=0-${Math.max(0, length - 1)}` }, options);
-    if (response.status === 206) {
+    if (response.status === 206 && length !== undefined) {
+      const last = offset + length - 1;
       const range = parseContentRange(header(response.headers["content-range"]));
-      if (range?.total === undefined || range.start !== 0 || range.end >= range.total || range.end > length - 1) {
+      const clipped = range?.total !== undefined && range.end === range.total - 1;
+      if (!range || range.start !== offset || range.end > last || (range.end !== last && !clipped)) {
         await response.body.dump();
-        throw new ProtocolError(`asked for bytes 0-${length - 1}, got ${header(response.headers["content-range"])}`, { url: path });
+        throw new ProtocolError(`asked for bytes ${offset}-${last}, got ${header(response.headers["content-range"])}`, { url: path });
       }
-      const head = await readExactly(response, range.end + 1, path);
-      return { info: describe(path, range.total, response), head };
+      const bytes = await readExactly(response, range.end - range.start + 1, path);
+      return { info: describeReply(path, range.total ?? -1, response), bytes };
     }
     if (response.status === 416) {
       await response.body.dump();
-      return { info: describe(path, 0, response), head: new Uint8Array(0) };
+      const total = /^bytes \*\/(\d+)$/.exec(header(response.headers["content-range"])?.trim() ?? "")?.[1];
+      return { info: describeReply(path, total === undefined ? 0 : Number(total), response), bytes: EMPTY };
     }
-    if (response.status === 200 && !new URL(response.url).pathname.endsWith("/")) {
-      const size = headerNumber(response.headers["content-length"]);
-      if (size !== undefined && response.headers["content-encoding"] === undefined) {
-        const wanted = Math.min(size, length);
-        if (wanted === 0) {
-          await response.body.dump();
-          return { info: describe(path, size, response), head: new Uint8Array(0) };
-        }
-        return { info: describe(path, size, response), head: await sliceOfFullBody(response, 0, wanted, path) };
+    if (response.status === 200) {
+      if (new URL(response.url).pathname.endsWith("/")) {
+        await response.body.dump();
+        return { info: { name: path, type: "directory", size: 0 }, bytes: EMPTY };
       }
+      if (response.headers["content-encoding"] !== undefined) {
+        await response.body.dump();
+        throw new ProtocolError("the server ignores Range and compresses this object on the fly", { url: path });
+      }
+      const size = headerNumber(response.headers["content-length"]);
+      const wanted = size === undefined ? length : Math.max(0, Math.min(length ?? size, size - offset));
+      if (wanted === 0) {
+        await response.body.dump();
+        return { info: describeReply(path, size ?? -1, response), bytes: EMPTY };
+      }
+      const slice = await sliceOfFullBody(response, offset, wanted, path);
+      if (wanted !== undefined && slice.bytes.length !== wanted) {
+        throw new TransientError(`body cut short: ${slice.bytes.length} of ${wanted} bytes`, { url: path });
+      }
+      return { info: describeReply(path, size ?? (slice.ended ? slice.position : -1), response), bytes: slice.bytes };
     }
     await response.body.dump();
-    if (response.status < 300) return { info: await this.info(path, options), head: new Uint8Array(0) };
     throw this.errorFor(response.status, path);
   }
 
-  async list(path: string, options: { recursive?: boolean; signal?: AbortSignal } = {}): Promise<FileInfo[]> {
+  async list(path: string, options: ListOptions = {}): Promise<FileInfo[]> {
     const base = path.endsWith("/") ? path : `${path}/`;
     const response = await this.send("GET", base, {}, options);
     if (response.status >= 300) {
@@ -153,56 +129,49 @@ export class HttpBackend implements Backend {
       return [{ name: path, type: "file", size: size ?? -1 }];
     }
     const links = parseIndexPage(await response.body.text(), response.url);
-    const entries: FileInfo[] = links.map((link) =>
+    return links.map((link) =>
       link.endsWith("/") ? { name: link.slice(0, -1), type: "directory", size: 0 } : { name: link, type: "file", size: -1 },
     );
-    if (!options.recursive) return entries;
-    const nested = await Promise.all(entries.filter((entry) => entry.type === "directory").map((entry) => this.list(entry.name, options)));
-    return [...entries.filter((entry) => entry.type === "file"), ...nested.flat()];
   }
 
-  async readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {
-    const headers: Record<string, string> = { range: `bytes=${offset}-${offset + length - 1}` };
-    if (options.ifMatch) headers["if-match"] = options.ifMatch;
-    const response = await this.send("GET", path, headers, options);
-    const etag = header(response.headers.etag);
-    if (options.ifMatch && etag && etag !== options.ifMatch && response.status < 300) {
-      await response.body.dump();
-      throw new ConsistencyError("the object changed since it was opened", { url: path, code: "ETagMismatch" });
+  /** HEAD for the size and ETag; a one-byte ranged GET when HEAD is refused or gives no size. */
+  private async describe(path: string, options: RequestOptions): Promise<FileInfo> {
+    const head = await this.send("HEAD", path, {}, options);
+    await head.body.dump();
+    if (head.status < 300) {
+      const size = headerNumber(head.headers["content-length"]);
+      if (head.url.endsWith("/") || new URL(head.url).pathname === "/") return { name: path, type: "directory", size: 0 };
+      if (size !== undefined && head.headers["content-encoding"] === undefined) return describeReply(path, size, head);
+    } else if (![403, 405, 501].includes(head.status)) {
+      throw this.errorFor(head.status, path);
     }
-    if (response.status === 206) {
-      const range = parseContentRange(header(response.headers["content-range"]));
-      if (!range || range.start !== offset || range.end !== offset + length - 1) {
-        await response.body.dump();
-        throw new ProtocolError(`asked for bytes ${offset}-${offset + length - 1}, got ${header(response.headers["content-range"])}`, {
-          url: path,
-        });
-      }
-      return readExactly(response, length, path);
+    const probe = await this.send("GET", path, { range: "bytes=0-0" }, options);
+    await probe.body.dump();
+    if (probe.status === 206) {
+      const total = parseContentRange(header(probe.headers["content-range"]))?.total;
+      if (total === undefined) throw new ProtocolError("a ranged reply lacks the total size in Content-Range", { url: path });
+      return describeReply(path, total, probe);
     }
-    if (response.status === 200) return sliceOfFullBody(response, offset, length, path);
-    await response.body.dump();
-    throw this.errorFor(response.status, path);
-  }
-
-  async write(path: string): Promise<void> {
-    throw new NotSupportedError("plain HTTP servers are read-only", { url: path });
-  }
-
-  async deleteFiles(paths: readonly string[]): Promise<void> {
-    throw new NotSupportedError("plain HTTP servers are read-only", { url: paths[0] });
+    if (probe.status === 416) return describeReply(path, 0, probe);
+    if (probe.status === 200) {
+      const size = headerNumber(probe.headers["content-length"]);
+      if (size === undefined) throw new ProtocolError("the server gives no size for this URL", { url: path });
+      return describeReply(path, size, probe);
+    }
+    throw this.errorFor(probe.status, path);
   }
 
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private async send(method: "GET" | "HEAD", url: string, headers: Record<string, string>, options: IoOptions): Promise<HttpResponse> {
+  private async send(method: "GET" | "HEAD", url: string, headers: Record<string, string>, options: RequestOptions): Promise<HttpResponse> {
     let current = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const parts: HttpRequestParts = { method, url: current, headers: { ...lowerCase(this.options.headers), ...headers } };
       await this.options.auth?.authorize(parts);
       let response: Dispatcher.ResponseData;
+      options.onRequest?.();
       try {
         response = await request(parts.url, { method, headers: parts.headers, dispatcher: this.dispatcher, signal: options.signal });
       } catch (error) {
@@ -230,7 +199,7 @@ export class HttpBackend implements Backend {
   }
 }
 
-function describe(path: string, size: number, response: HttpResponse): FileInfo {
+function describeReply(path: string, size: number, response: HttpResponse): FileInfo {
   const etag = header(response.headers.etag);
   const modified = header(response.headers["last-modified"]);
   const info: FileInfo = { name: path, type: "file", size };
@@ -282,30 +251,48 @@ function readExactly(response: HttpResponse, length: number, url: string): Promi
   });
 }
 
-/** Takes `[offset, offset + length)` from a 200 reply to a Range request, then drops the connection's body. */
-async function sliceOfFullBody(response: HttpResponse, offset: number, length: number, url: string): Promise<Uint8Array> {
-  const result = new Uint8Array(length);
+/**
+ * Takes `[offset, offset + length)` from a 200 reply to a Range request (up to the body's end
+ * when `length` is unknown or the body is shorter), then drops the connection's body. `ended`
+ * tells whether the body's end was seen, and `position` how many bytes it had then.
+ */
+async function sliceOfFullBody(
+  response: HttpResponse,
+  offset: number,
+  length: number | undefined,
+  url: string,
+): Promise<{ bytes: Uint8Array; ended: boolean; position: number }> {
+  const chunks: Uint8Array[] = [];
   let position = 0;
   let filled = 0;
+  let ended = true;
   try {
     for await (const chunk of response.body) {
       const bytes = chunk as Uint8Array;
       const from = Math.max(0, offset - position);
-      const to = Math.min(bytes.length, offset + length - position);
+      const to = Math.min(bytes.length, length === undefined ? bytes.length : offset + length - position);
       if (to > from) {
-        result.set(bytes.subarray(from, to), filled);
+        chunks.push(bytes.subarray(from, to));
         filled += to - from;
       }
       position += bytes.length;
-      if (filled === length) break;
+      if (filled === length) {
+        ended = false;
+        break;
+      }
     }
   } catch (error) {
     throw networkError(error, url);
   } finally {
     response.body.destroy();
   }
-  if (filled !== length) throw new TransientError(`body cut short: ${filled} of ${length} bytes`, { url });
-  return result;
+  const result = new Uint8Array(filled);
+  let at = 0;
+  for (const chunk of chunks) {
+    result.set(chunk, at);
+    at += chunk.length;
+  }
+  return { bytes: result, ended, position };
 }
 
 function networkError(error: unknown, url: string): SkyfsError {

@@ -4,15 +4,9 @@
  */
 import type { Backend, FileInfo } from "./backend.js";
 import type { ByteRange, ByteSource, IoOptions } from "./byte-source.js";
-import type { Semaphore } from "./concurrency.js";
 import { InvalidArgumentError } from "./errors.js";
 import { DEFAULT_MAX_PART_SIZE, executePlan, planRanges, type RangePlanOptions } from "./range-plan.js";
-
-/** How a {@link BackendByteSource} sends its requests. */
-export interface ReadPlanning extends RangePlanOptions {
-  /** Limits the requests in flight (shared by every source of one host). Unlimited when absent. */
-  limiter?: Semaphore;
-}
+import { readRange } from "./reads.js";
 
 /** Checks a range and clips it to an object of `size` bytes; returns the clipped length. */
 export function clipRange(offset: number, length: number, size: number, url: string): number {
@@ -27,8 +21,8 @@ export function clipRange(offset: number, length: number, size: number, url: str
 
 /**
  * A {@link ByteSource} over a backend's ranged reads. `readMany` plans its ranges (neighbours
- * merged, huge spans split; see {@link planRanges}) and sends the requests in parallel under the
- * host's limit. The object's ETag (or version) seen at open is pinned: every read asks the store
+ * merged, huge spans split; see {@link planRanges}) and sends the requests at once (the stack's
+ * limit layer keeps the host's requests in flight bounded). The object's ETag (or version) seen at open is pinned: every read asks the store
  * to refuse it if the object changed, and the backend raises `ConsistencyError`.
  */
 export class BackendByteSource implements ByteSource {
@@ -41,7 +35,7 @@ export class BackendByteSource implements ByteSource {
     private readonly backend: Backend,
     private readonly path: string,
     info: FileInfo,
-    private readonly planning: ReadPlanning = {},
+    private readonly planning: RangePlanOptions = {},
   ) {
     this.url = backend.toUrl(path);
     this.size = info.size;
@@ -65,8 +59,10 @@ export class BackendByteSource implements ByteSource {
   }
 
   private fetch(span: ByteRange, options: IoOptions): Promise<Uint8Array> {
-    const send = (): Promise<Uint8Array> =>
-      this.backend.readRange(this.path, span.offset, span.length, { signal: options.signal, ifMatch: this.etag, version: this.version });
-    return this.planning.limiter ? this.planning.limiter.run(send) : send();
+    return readRange(this.backend, this.path, span.offset, span.length, {
+      signal: options.signal,
+      ifMatch: this.etag,
+      version: this.version,
+    });
   }
 }

@@ -1,11 +1,15 @@
 /**
- * The primitives a storage backend implements. Everything users call is built on these once,
- * in {@link FileSystem}.
+ * The store interface: what a storage backend implements. It is small on purpose: one `get`
+ * (whole object, a range, or only its description, optionally pinned to an ETag or a version),
+ * a one-level `list`, and, for stores that can be written, a separate {@link BackendWriter}.
+ * Everything users call (glob, find, caching, range planning, downloads ...) is built on these
+ * once, and the cross-cutting layers (retry, stats and budget, the per-host limit) wrap them.
+ * See `docs/backends.md`.
  * @module
  */
-import type { IoOptions } from "./byte-source.js";
+import type { ByteRange, IoOptions } from "./byte-source.js";
 
-/** What a listing or `info` says of one entry. */
+/** What a listing or a described object says of one entry. */
 export interface FileInfo {
   /** Path of the entry in the backend's own form (no protocol, no trailing slash). */
   name: string;
@@ -21,92 +25,155 @@ export interface FileInfo {
   mtime?: Date;
 }
 
-/** Options of a ranged read primitive. */
-export interface ReadRangeOptions extends IoOptions {
-  /** When set, the store must refuse the read if the object's ETag differs. */
+/** Options every backend call accepts: a signal, and a hook for the requests it sends. */
+export interface RequestOptions extends IoOptions {
+  /**
+   * Called by the backend once for every request it sends to the store (a fallback, a second
+   * page of a listing ...). The stats layer counts through it; a backend that never calls it is
+   * counted one request per call.
+   */
+  onRequest?: () => void;
+}
+
+/** Options of {@link Backend.get}, after Rust object_store's `GetOptions`. */
+export interface GetOptions extends RequestOptions {
+  /**
+   * The bytes wanted. A range that runs past the end of the object is clipped (a range starting
+   * at or past the end gives no bytes). Absent: the whole object.
+   */
+  range?: ByteRange;
+  /** Only describe the object (or directory): no bytes. */
+  head?: boolean;
+  /** Refuse with `ConsistencyError` when the object's ETag differs. */
   ifMatch?: string;
-  /** When set, read this version/generation of the object. */
+  /** Read this version or generation of the object. */
   version?: string;
 }
 
-/** What {@link Backend.readHead} returns: the object's description and its first bytes. */
-export interface HeadRead {
-  /** The object, as `info` would describe it. */
-  info: FileInfo;
-  /** Its first bytes (fewer than asked when the object is shorter). */
-  head: Uint8Array;
-}
-
-/** Options of a write primitive. */
-export interface WriteOptions extends IoOptions {
-  /** Content type to record, where the store keeps one. */
-  contentType?: string;
-}
-
-/** Options of a listing primitive. */
-export interface ListOptions extends IoOptions {
+/** What {@link Backend.get} returns. */
+export interface GetResult {
   /**
-   * List every file below `path` at any depth (directories may be omitted), instead of the
-   * entries of one level.
+   * The object as the reply describes it: the whole object's size (not the range's), ETag,
+   * version, modification time; `type: "directory"` when a `head` found a folder or prefix.
+   */
+  info: FileInfo;
+  /** The bytes asked for (empty for a `head`). */
+  bytes: Uint8Array;
+}
+
+/** Options of a listing. */
+export interface ListOptions extends RequestOptions {
+  /**
+   * List every file below `path` at any depth (directories may be omitted). Only asked of
+   * backends whose {@link Backend.recursiveListing} is true.
    */
   recursive?: boolean;
 }
 
-/** The backend below every layer (retries, stats) wrapped around `backend`. */
-export function baseBackend(backend: Backend): Backend {
-  let current = backend;
-  while (isLayer(current)) current = current.inner;
-  return current;
+/** Options of a write. */
+export interface WriteOptions extends RequestOptions {
+  /** Content type to record, where the store keeps one. */
+  contentType?: string;
 }
 
-function isLayer(backend: Backend): backend is Backend & { inner: Backend } {
-  const inner = (backend as { inner?: unknown }).inner;
-  return typeof inner === "object" && inner !== null && "readRange" in inner;
+/** The writing capability of a backend. A read-only backend has none. */
+export interface BackendWriter {
+  /** Writes a whole object, replacing any existing one. */
+  put(path: string, data: Uint8Array, options?: WriteOptions): Promise<void>;
+  /** Deletes files (objects). Missing ones are an error. */
+  delete(paths: readonly string[], options?: RequestOptions): Promise<void>;
+  /** Copies one object inside the store without moving its bytes through the client. */
+  copy?(source: string, target: string, options?: RequestOptions): Promise<void>;
+  /** Creates a directory (and its parents), where directories are real. */
+  makeDirectory?(path: string, options?: RequestOptions): Promise<void>;
+  /** Removes an empty directory, where directories are real. */
+  removeDirectory?(path: string, options?: RequestOptions): Promise<void>;
 }
 
 /**
- * A storage backend: a handful of primitives over one kind of store. Paths are in the backend's
- * own form, as returned by {@link Backend.stripProtocol}.
+ * A storage backend. Paths are in the backend's own form, as returned by
+ * {@link Backend.stripProtocol}. Errors are of the `SkyfsError` family (`NotFoundError` when
+ * nothing is there, `TransientError` for what a retry may cure ...).
  */
 export interface Backend {
   /** The main URL scheme of this backend (`file`, `memory`, `https`, `s3` ...). */
   readonly protocol: string;
-  /** Whether directories are real (local disk) or only key prefixes (object stores). */
-  readonly directories: "real" | "prefix";
   /** Turns a URL or path into this backend's path form. */
   stripProtocol(urlOrPath: string): string;
   /** Turns a path of this backend back into a full URL. */
   toUrl(path: string): string;
   /**
-   * How a key below a folder is named on local disk when downloaded, where the store's keys
-   * are encoded (HTTP decodes percent-escapes). Identity when absent.
+   * Reads an object (whole, or `range`), or only describes it (`head`). Throws `NotFoundError`
+   * when nothing is there.
    */
-  localKey?(relativeKey: string): string;
-  /** Describes one entry; throws `NotFoundError` when nothing is there. */
-  info(path: string, options?: IoOptions): Promise<FileInfo>;
+  get(path: string, options?: GetOptions): Promise<GetResult>;
   /**
    * Lists one level below `path` (files and directories), or every file below it when
    * `recursive`. Throws `NotFoundError` when `path` holds nothing.
    */
   list(path: string, options?: ListOptions): Promise<FileInfo[]>;
-  /** Reads `length` bytes at `offset`; the caller keeps the range inside the object. */
-  readRange(path: string, offset: number, length: number, options?: ReadRangeOptions): Promise<Uint8Array>;
-  /**
-   * Describes an object and reads its first `length` bytes in one request (a ranged GET whose
-   * reply gives the size and ETag), where the store allows it: opening a file for a header
-   * then costs one round trip instead of two.
-   */
-  readHead?(path: string, length: number, options?: IoOptions): Promise<HeadRead>;
-  /** Writes a whole object, replacing any existing one. */
-  write(path: string, data: Uint8Array, options?: WriteOptions): Promise<void>;
-  /** Deletes files (objects). Missing ones are an error. */
-  deleteFiles(paths: readonly string[], options?: IoOptions): Promise<void>;
-  /** Removes an empty directory, where directories are real. */
-  removeDirectory?(path: string, options?: IoOptions): Promise<void>;
-  /** Creates a directory (and its parents), where directories are real. */
-  makeDirectory?(path: string, options?: IoOptions): Promise<void>;
-  /** Copies one object inside the store without moving its bytes through the client. */
-  copyFile?(source: string, target: string, options?: IoOptions): Promise<void>;
+  /** Whether `list` can list a whole prefix in one call (object stores); the core walks the tree otherwise. */
+  readonly recursiveListing?: boolean;
+  /** Writing, for stores that can be written. */
+  readonly writer?: BackendWriter;
   /** Releases connections and other resources. */
   close?(): Promise<void>;
+}
+
+/**
+ * A backend that forwards every call to `inner`. A layer extends it and overrides only what it
+ * changes (a layer that wraps writes overrides {@link BackendLayer.wrapWriter}).
+ */
+export class BackendLayer implements Backend {
+  readonly protocol: string;
+  readonly recursiveListing: boolean | undefined;
+  private wrapped: BackendWriter | undefined;
+
+  constructor(
+    /** The backend below this layer. */
+    readonly inner: Backend,
+  ) {
+    this.protocol = inner.protocol;
+    this.recursiveListing = inner.recursiveListing;
+  }
+
+  /** The inner backend's writer as this layer offers it; absent when the inner one is read-only. */
+  get writer(): BackendWriter | undefined {
+    const inner = this.inner.writer;
+    if (!inner) return undefined;
+    this.wrapped ??= this.wrapWriter(inner);
+    return this.wrapped;
+  }
+
+  stripProtocol(urlOrPath: string): string {
+    return this.inner.stripProtocol(urlOrPath);
+  }
+
+  toUrl(path: string): string {
+    return this.inner.toUrl(path);
+  }
+
+  get(path: string, options?: GetOptions): Promise<GetResult> {
+    return this.inner.get(path, options);
+  }
+
+  list(path: string, options?: ListOptions): Promise<FileInfo[]> {
+    return this.inner.list(path, options);
+  }
+
+  async close(): Promise<void> {
+    await this.inner.close?.();
+  }
+
+  /** The writer this layer offers over the inner one (the inner one itself by default). */
+  protected wrapWriter(writer: BackendWriter): BackendWriter {
+    return writer;
+  }
+}
+
+/** The backend below every layer wrapped around `backend`. */
+export function baseBackend(backend: Backend): Backend {
+  let current = backend;
+  while (current instanceof BackendLayer) current = current.inner;
+  return current;
 }

@@ -9,6 +9,7 @@ import type { Backend, FileInfo } from "./backend.js";
 import type { IoOptions } from "./byte-source.js";
 import type { WeightedSemaphore } from "./concurrency.js";
 import { throwIfAborted } from "./errors.js";
+import { readHead, readRange } from "./reads.js";
 
 /**
  * Bytes asked for by the first read of an object whose size is unknown: small objects come
@@ -32,9 +33,8 @@ export interface DownloadPlan extends IoOptions {
 
 /**
  * Downloads the object `file` names to `localPath`. When `file` already carries a trustworthy
- * size (and ETag where the store has them), parts are read straight away; otherwise the first
- * 256 KiB are read with the store's head read, which also gives the size and ETag (one request
- * for a small object), or the size comes from an `info`. Bytes go to a temporary name beside the target, renamed
+ * size, parts are read straight away; otherwise the first 256 KiB are read with one ranged get,
+ * which also gives the size and ETag (one request for a small object). Bytes go to a temporary name beside the target, renamed
  * when complete and removed on failure, so a partial file never looks complete. Every part is
  * pinned to the object's ETag.
  */
@@ -54,16 +54,12 @@ export async function downloadObject(
     let info = file;
     let first: Uint8Array | undefined;
     if (!known) {
-      if (backend.readHead) {
-        const headSize = Math.min(plan.partSize, FIRST_READ);
-        const release = await plan.bytesInFlight?.acquire(headSize);
-        try {
-          ({ info, head: first } = await backend.readHead(file.name, headSize, { signal: plan.signal }));
-        } finally {
-          release?.();
-        }
-      } else {
-        info = await backend.info(file.name, { signal: plan.signal });
+      const headSize = Math.min(plan.partSize, FIRST_READ);
+      const release = await plan.bytesInFlight?.acquire(headSize);
+      try {
+        ({ info, head: first } = await readHead(backend, file.name, headSize, { signal: plan.signal }));
+      } finally {
+        release?.();
       }
     }
     let written = 0;
@@ -82,7 +78,7 @@ export async function downloadObject(
       const part = (async () => {
         const release = await plan.bytesInFlight?.acquire(length);
         if (release) held.push(release);
-        const bytes = await backend.readRange(info.name, offset, length, {
+        const bytes = await readRange(backend, info.name, offset, length, {
           signal: plan.signal,
           ifMatch: info.etag,
           version: info.version,

@@ -1,27 +1,28 @@
 /**
- * The user-facing filesystem: fsspec's vocabulary, written once over a backend's primitives.
+ * The user-facing filesystem: fsspec's vocabulary, written once over the store interface. Tree
+ * expansion lives in `tree.ts`, transfers to and from local disk in `transfers.ts`, opening and
+ * caching in `open-source.ts`, the layers below in `pipeline.ts`.
  * @module
  */
-import { mkdir, readdir, readFile, stat as statLocal } from "node:fs/promises";
-import { dirname, join as joinLocal, relative as relativeLocal, sep } from "node:path";
 import { type Backend, baseBackend, type FileInfo } from "./backend.js";
-import { BackendByteSource } from "./backend-source.js";
 import type { ByteRange, ByteSource, IoOptions } from "./byte-source.js";
 import { BlockStore } from "./cache/block-store.js";
 import { type FileCacheOptions, LocalFileCache } from "./cache/file-cache.js";
-import { type CacheOptions, cachedSource, DEFAULT_CACHE, DEFAULT_HEAD_SIZE } from "./cache/strategy.js";
-import { mapLimit, Semaphore, WeightedSemaphore } from "./concurrency.js";
-import { downloadObject } from "./download.js";
-import { IsADirectoryError, NotFoundError, throwIfAborted } from "./errors.js";
-import { hasMagic, pathMatcher, splitPattern } from "./glob.js";
+import type { CacheOptions } from "./cache/strategy.js";
+import { mapLimit } from "./concurrency.js";
+import { IsADirectoryError, NotFoundError, NotSupportedError } from "./errors.js";
 import { forgetInstance } from "./instance-cache.js";
-import { baseName, joinPath, parentPath, relativePath, trimTrailingSlash } from "./paths.js";
+import { type OpenContext, openSource, readWhole } from "./open-source.js";
+import { baseName, joinPath, relativePath, trimTrailingSlash } from "./paths.js";
+import { buildStack, type StackOptions } from "./pipeline.js";
 import type { RangePlanOptions } from "./range-plan.js";
-import { safeLocalPath } from "./safe-path.js";
-import { StatsBackend, type TransferSnapshot, TransferStats } from "./stats.js";
+import { describe } from "./reads.js";
+import type { TransferSnapshot, TransferStats } from "./stats.js";
+import { getToLocal, putFromLocal, type TransferOptions, type TransferPlan } from "./transfers.js";
+import { describeOrUndefined, expandGlob, findEntries, walkTree } from "./tree.js";
 
 /** Options of a {@link FileSystem}. */
-export interface FileSystemOptions extends RangePlanOptions {
+export interface FileSystemOptions extends RangePlanOptions, StackOptions {
   /**
    * Files transferred and listings run at once by `get`, `put`, `rm`, `glob` (default 32). A
    * download's bytes in flight stay under `partSize x partsInFlight` whatever this is.
@@ -31,8 +32,6 @@ export interface FileSystemOptions extends RangePlanOptions {
   partSize?: number;
   /** Parts of one download in flight at once (default 4). */
   partsInFlight?: number;
-  /** Ranged reads in flight at once per host, all files of the filesystem together (default 256). */
-  requestConcurrency?: number;
   /** Default cache options of {@link FileSystem.open}. */
   cacheDefaults?: CacheOptions;
   /** The block store of the `blocks` cache (default: one per filesystem, of `blockCacheCapacity` bytes). */
@@ -41,10 +40,6 @@ export interface FileSystemOptions extends RangePlanOptions {
   blockCacheCapacity?: number;
   /** Keep whole objects on local disk, keyed by URL and ETag (`filecache::`); `true` for the default folder. */
   fileCache?: FileCacheOptions | boolean;
-  /** Bytes this filesystem may receive in all before reads are refused (default: no limit). */
-  byteBudget?: number;
-  /** Counters to use (the registry passes the ones it placed under the retry layer). */
-  stats?: TransferStats;
 }
 
 /** Options of {@link FileSystem.find}. */
@@ -71,30 +66,6 @@ export interface WalkEntry {
   files: string[];
 }
 
-/** Progress of a `get` or `put`, reported after every chunk. */
-export interface TransferProgress {
-  /** The file the last chunk belonged to. */
-  path: string;
-  /** Bytes moved so far, all files together. */
-  bytes: number;
-  /** Bytes to move in all; 0 when some sizes are unknown before the transfer (HTTP folder listings). */
-  totalBytes: number;
-  /** Files completed so far. */
-  filesDone: number;
-  /** Files to move in all. */
-  totalFiles: number;
-}
-
-/** Options of {@link FileSystem.get} and {@link FileSystem.put}. */
-export interface TransferOptions extends IoOptions {
-  /** Copy a whole folder or prefix. Implied when the source is a directory. */
-  recursive?: boolean;
-  /** Transfers at once (default: the filesystem's concurrency). */
-  concurrency?: number;
-  /** Called as bytes move. */
-  onProgress?: (progress: TransferProgress) => void;
-}
-
 /** Options of {@link FileSystem.rm} and {@link FileSystem.copy}. */
 export interface RecursiveOptions extends IoOptions {
   /** Act on a whole folder or prefix. */
@@ -104,41 +75,47 @@ export interface RecursiveOptions extends IoOptions {
 const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 const DEFAULT_PARTS_IN_FLIGHT = 4;
-const DEFAULT_REQUEST_CONCURRENCY = 256;
 const DELETE_BATCH = 1000;
 
 /**
  * A filesystem over one backend. Every method accepts either the backend's path form
  * (`bucket/key`, `/tmp/x`) or a full URL of the same scheme.
+ *
+ * `new FileSystem(backend, options)` wraps `backend` in the pipeline's layers (stats and byte
+ * budget, the per-host limit, retry; see `buildStack`), exactly as `filesystem()` does.
  */
 export class FileSystem {
-  /** The backend this filesystem drives. */
+  /** The top of the stack this filesystem drives (the retry layer, unless `retry: false`). */
   readonly backend: Backend;
   /** The shared blocks of the `blocks` cache strategy. */
   readonly blockStore: BlockStore;
-  private readonly concurrency: number;
-  private readonly partSize: number;
-  private readonly partsInFlight: number;
   private readonly transfer: TransferStats;
-  private readonly limiters = new Map<string, Semaphore>();
-  private readonly fileCache: LocalFileCache | undefined;
+  private readonly plan: TransferPlan;
+  private readonly opening: OpenContext;
   private closing: Promise<void> | undefined;
 
-  constructor(
-    backend: Backend,
-    private readonly options: FileSystemOptions = {},
-  ) {
-    this.transfer = options.stats ?? new TransferStats(options.byteBudget);
-    this.backend = options.stats ? backend : new StatsBackend(backend, this.transfer);
+  constructor(backend: Backend, options: FileSystemOptions = {}) {
+    const stack = buildStack(backend, options);
+    this.backend = stack.backend;
+    this.transfer = stack.stats;
     this.blockStore = options.blockStore ?? new BlockStore(options.blockCacheCapacity);
-    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-    this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
-    this.partsInFlight = options.partsInFlight ?? DEFAULT_PARTS_IN_FLIGHT;
+    this.plan = {
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      partSize: options.partSize ?? DEFAULT_PART_SIZE,
+      partsInFlight: options.partsInFlight ?? DEFAULT_PARTS_IN_FLIGHT,
+    };
     const fileCache = options.fileCache;
-    this.fileCache = fileCache ? new LocalFileCache(fileCache === true ? {} : fileCache) : undefined;
+    this.opening = {
+      backend: this.backend,
+      blockStore: this.blockStore,
+      fileCache: fileCache ? new LocalFileCache(fileCache === true ? {} : fileCache) : undefined,
+      cacheDefaults: options.cacheDefaults,
+      planning: { mergeGap: options.mergeGap, maxPartSize: options.maxPartSize },
+      download: { partSize: this.plan.partSize, partsInFlight: this.plan.partsInFlight },
+    };
   }
 
-  /** The store's own backend, below the retry and stats layers (e.g. to read an `S3Backend`'s endpoint). */
+  /** The store's own backend, below every layer (e.g. to read an `S3Backend`'s endpoint). */
   get baseBackend(): Backend {
     return baseBackend(this.backend);
   }
@@ -172,66 +149,50 @@ export class FileSystem {
   ls(path: string, options: IoOptions & { detail: true }): Promise<FileInfo[]>;
   ls(path: string, options?: IoOptions & { detail?: false }): Promise<string[]>;
   async ls(path: string, options: IoOptions & { detail?: boolean } = {}): Promise<FileInfo[] | string[]> {
-    const entries = await this.listLevel(this.path(path), options);
+    const entries = await this.backend.list(this.path(path), { signal: options.signal });
     return options.detail ? entries : entries.map((entry) => entry.name);
   }
 
   /** Describes one file or directory; throws {@link NotFoundError} when absent. */
   info(path: string, options: IoOptions = {}): Promise<FileInfo> {
-    return this.backend.info(this.path(path), options);
+    return describe(this.backend, this.path(path), options);
   }
 
   /** Whether anything exists at `path`. */
   async exists(path: string, options: IoOptions = {}): Promise<boolean> {
-    try {
-      await this.info(path, options);
-      return true;
-    } catch (error) {
-      if (error instanceof NotFoundError) return false;
-      throw error;
-    }
+    return (await describeOrUndefined(this.backend, this.path(path), options)) !== undefined;
   }
 
   /** Whether `path` is a file. */
   async isFile(path: string, options: IoOptions = {}): Promise<boolean> {
-    return (await this.infoOrUndefined(path, options))?.type === "file";
+    return (await describeOrUndefined(this.backend, this.path(path), options))?.type === "file";
   }
 
   /** Whether `path` is a directory (or a prefix holding objects). */
   async isDir(path: string, options: IoOptions = {}): Promise<boolean> {
-    return (await this.infoOrUndefined(path, options))?.type === "directory";
+    return (await describeOrUndefined(this.backend, this.path(path), options))?.type === "directory";
   }
 
   /** Every file below `path` (and directories with `withDirs`), sorted. A file finds itself. */
   find(path: string, options: FindOptions & { detail: true }): Promise<FileInfo[]>;
   find(path: string, options?: FindOptions & { detail?: false }): Promise<string[]>;
   async find(path: string, options: FindOptions & { detail?: boolean } = {}): Promise<FileInfo[] | string[]> {
-    const found = await this.findEntries(this.path(path), options);
+    const found = await findEntries(this.backend, this.path(path), { ...options, concurrency: this.plan.concurrency });
     if (options.detail) await this.fillUnknownSizes(found, options);
-    found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    found.sort(byName);
     return options.detail ? found : found.map((entry) => entry.name);
   }
 
   /** Walks a tree level by level, top down, like `os.walk`. */
   async *walk(path: string, options: FindOptions = {}): AsyncGenerator<WalkEntry> {
-    const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
-    const pending: Array<{ root: string; depth: number }> = [{ root: this.path(path), depth: 1 }];
-    while (pending.length > 0) {
-      const { root, depth } = pending.shift() as { root: string; depth: number };
-      let entries: FileInfo[];
-      try {
-        entries = await this.listLevel(root, options);
-      } catch (error) {
-        if (error instanceof NotFoundError && depth > 1) continue;
-        throw error;
+    for await (const level of walkTree(this.backend, this.path(path), { ...options, concurrency: this.plan.concurrency })) {
+      for (const { root, entries } of level) {
+        yield {
+          root,
+          dirs: entries.filter((entry) => entry.type === "directory").map((entry) => baseName(entry.name)),
+          files: entries.filter((entry) => entry.type === "file").map((entry) => baseName(entry.name)),
+        };
       }
-      const dirs = entries.filter((entry) => entry.type === "directory");
-      yield {
-        root,
-        dirs: dirs.map((entry) => baseName(entry.name)),
-        files: entries.filter((entry) => entry.type === "file").map((entry) => baseName(entry.name)),
-      };
-      if (depth < maxDepth) pending.push(...dirs.map((dir) => ({ root: dir.name, depth: depth + 1 })));
     }
   }
 
@@ -243,16 +204,8 @@ export class FileSystem {
   glob(pattern: string, options: GlobOptions & { detail: true }): Promise<FileInfo[]>;
   glob(pattern: string, options?: GlobOptions & { detail?: false }): Promise<string[]>;
   async glob(pattern: string, options: GlobOptions & { detail?: boolean } = {}): Promise<FileInfo[] | string[]> {
-    const normalised = this.path(pattern);
-    let matches: FileInfo[];
-    if (!hasMagic(normalised)) {
-      const info = await this.infoOrUndefined(normalised, options);
-      matches = info ? [info] : [];
-    } else {
-      const { root, segments } = splitPattern(normalised);
-      matches = await this.expandGlob(root, segments, options);
-    }
-    matches.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const matches = await expandGlob(this.backend, this.path(pattern), { ...options, concurrency: this.plan.concurrency });
+    matches.sort(byName);
     return options.detail ? matches : matches.map((entry) => entry.name);
   }
 
@@ -272,10 +225,11 @@ export class FileSystem {
 
   /**
    * Bytes `[start, end)` of a file. A negative `start` or `end` counts from the end, as in
-   * fsspec; a range past the end is clipped.
+   * fsspec; a range past the end is clipped. A whole file is one request when it fits in the
+   * first read (64 KiB).
    */
   async catFile(path: string, start?: number, end?: number, options: IoOptions = {}): Promise<Uint8Array> {
-    if (start === undefined && end === undefined) return this.readWhole(this.path(path), options);
+    if (start === undefined && end === undefined) return readWhole(this.opening, this.path(path), options);
     const source = await this.open(path, { ...options, cache: "none" });
     const [from, to] = resolveSlice(source.size, start, end);
     return source.read(from, to - from, options);
@@ -297,10 +251,12 @@ export class FileSystem {
     const byPath = new Map<string, number[]>();
     paths.forEach((path, i) => {
       const normalised = this.path(path);
-      byPath.set(normalised, [...(byPath.get(normalised) ?? []), i]);
+      const indexes = byPath.get(normalised);
+      if (indexes) indexes.push(i);
+      else byPath.set(normalised, [i]);
     });
     const results = new Array<Uint8Array>(paths.length);
-    await mapLimit([...byPath], this.concurrency * 4, async ([path, indexes]) => {
+    await mapLimit([...byPath], this.plan.concurrency * 4, async ([path, indexes]) => {
       const source = await this.open(path, { ...options, cache: "none" });
       const ranges = indexes.map((i): ByteRange => {
         const [from, to] = resolveSlice(source.size, starts[i], ends[i]);
@@ -317,70 +273,24 @@ export class FileSystem {
   /**
    * Opens a file for random access, cached as `options` (or the filesystem's defaults) choose.
    * With the default `first-block` strategy, the open request also fetches the head of the
-   * object where the store allows it. Throws {@link IsADirectoryError} on a directory.
+   * object. Throws {@link IsADirectoryError} on a directory.
    */
-  async open(path: string, options: IoOptions & CacheOptions = {}): Promise<ByteSource> {
-    const normalised = this.path(path);
-    const cache = { ...this.options.cacheDefaults, ...definedOnly(options) };
-    const strategy = cache.cache ?? DEFAULT_CACHE;
-    let info: FileInfo | undefined;
-    let head: Uint8Array | undefined;
-    if (strategy === "first-block" && this.backend.readHead && !this.fileCache) {
-      const read = await this.backend.readHead(normalised, cache.headSize ?? DEFAULT_HEAD_SIZE, options).catch(ignoreNotFoundAsUndefined);
-      info = read?.info;
-      head = read?.head;
-    }
-    info ??= await this.backend.info(normalised, options);
-    if (info.type === "directory") throw new IsADirectoryError("cannot open a directory", { url: this.url(normalised) });
-    const fileInfo = info;
-    if (this.fileCache) {
-      return this.fileCache.source(this.url(normalised), fileInfo, (local) =>
-        downloadObject(this.backend, fileInfo, true, local, {
-          partSize: this.partSize,
-          partsInFlight: this.partsInFlight,
-          signal: options.signal,
-        }),
-      );
-    }
-    const source = new BackendByteSource(this.backend, normalised, fileInfo, {
-      mergeGap: this.options.mergeGap,
-      maxPartSize: this.options.maxPartSize,
-      limiter: this.limiterFor(this.url(normalised)),
-    });
-    return cachedSource(source, cache, this.blockStore, head);
+  open(path: string, options: IoOptions & CacheOptions = {}): Promise<ByteSource> {
+    return openSource(this.opening, this.path(path), options);
   }
 
   /** Writes bytes (or UTF-8 text) to a file, replacing it. */
   async pipe(path: string, data: Uint8Array | string, options: IoOptions = {}): Promise<void> {
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    await this.backend.write(this.path(path), bytes, options);
+    await this.writer(path).put(this.path(path), bytes, options);
   }
 
   /**
    * Uploads a local file, or a local folder with `recursive`, to `remotePath`. Files are written
    * concurrently; a folder's tree is kept below `remotePath`.
    */
-  async put(localPath: string, remotePath: string, options: TransferOptions = {}): Promise<void> {
-    const target = this.path(remotePath);
-    const localInfo = await statLocal(localPath);
-    const jobs: Array<{ local: string; remote: string; size: number }> = [];
-    if (localInfo.isDirectory()) {
-      if (!options.recursive) throw new IsADirectoryError("use recursive to upload a folder", { url: localPath });
-      for (const file of await listLocalFiles(localPath)) {
-        const key = relativeLocal(localPath, file.path).split(sep).join("/");
-        jobs.push({ local: file.path, remote: joinPath(target, key), size: file.size });
-      }
-    } else {
-      jobs.push({ local: localPath, remote: target, size: localInfo.size });
-    }
-    const progress = new ProgressTracker(jobs, options.onProgress);
-    await mapLimit(jobs, options.concurrency ?? this.concurrency, async (job) => {
-      throwIfAborted(options.signal, job.local);
-      const data = new Uint8Array(await readFile(job.local));
-      await this.backend.write(job.remote, data, options);
-      progress.add(job.remote, data.length);
-      progress.fileDone();
-    });
+  put(localPath: string, remotePath: string, options: TransferOptions = {}): Promise<void> {
+    return putFromLocal(this.backend, localPath, this.path(remotePath), this.plan, options);
   }
 
   /**
@@ -388,55 +298,31 @@ export class FileSystem {
    * temporary name beside its target and renamed when complete; keys that would land outside
    * `localPath` are refused before anything is written.
    */
-  async get(remotePath: string, localPath: string, options: TransferOptions = {}): Promise<void> {
-    const source = this.path(remotePath);
-    const info = await this.backend.info(source, options);
-    const jobs: Array<{ info: FileInfo; local: string; size: number }> = [];
-    if (info.type === "directory") {
-      const files = await this.findEntries(source, { signal: options.signal });
-      for (const file of files) {
-        const key = relativePath(source, file.name);
-        const localKey = this.backend.localKey ? this.backend.localKey(key) : key;
-        jobs.push({ info: file, local: safeLocalPath(localPath, localKey, this.url(file.name)), size: file.size });
-      }
-      await mkdir(localPath, { recursive: true });
-    } else {
-      jobs.push({ info, local: localPath, size: info.size });
-    }
-    const progress = new ProgressTracker(jobs, options.onProgress);
-    const folders = [...new Set(jobs.map((job) => dirname(job.local)))];
-    await mapLimit(folders, this.concurrency, (folder) => mkdir(folder, { recursive: true }));
-    const bytesInFlight = new WeightedSemaphore(this.partSize * this.partsInFlight);
-    await mapLimit(jobs, options.concurrency ?? this.concurrency, async (job) => {
-      throwIfAborted(options.signal, this.url(job.info.name));
-      const known = job.info.size >= 0 && (job.info.etag !== undefined || this.backend.directories === "real");
-      await downloadObject(this.backend, job.info, known, job.local, {
-        partSize: this.partSize,
-        partsInFlight: this.partsInFlight,
-        bytesInFlight,
-        folderExists: true,
-        signal: options.signal,
-        onBytes: (bytes) => progress.add(job.info.name, bytes),
-      });
-      progress.fileDone();
-    });
+  get(remotePath: string, localPath: string, options: TransferOptions = {}): Promise<void> {
+    return getToLocal(this.backend, this.path(remotePath), localPath, this.plan, options);
   }
 
   /** Deletes a file, or a folder or prefix and everything below it with `recursive`. */
   async rm(path: string, options: RecursiveOptions = {}): Promise<void> {
     const target = this.path(path);
-    const info = await this.backend.info(target, options);
+    const writer = this.writer(target);
+    const info = await describe(this.backend, target, options);
     if (info.type === "file") {
-      await this.backend.deleteFiles([target], options);
+      await writer.delete([target], options);
       return;
     }
     if (!options.recursive) throw new IsADirectoryError("use recursive to delete a directory", { url: this.url(target) });
-    const entries = await this.findEntries(target, { withDirs: true, signal: options.signal });
+    const entries = await findEntries(
+      this.backend,
+      target,
+      { withDirs: true, signal: options.signal, concurrency: this.plan.concurrency },
+      info,
+    );
     const files = entries.filter((entry) => entry.type === "file").map((entry) => entry.name);
     const batches: string[][] = [];
     for (let i = 0; i < files.length; i += DELETE_BATCH) batches.push(files.slice(i, i + DELETE_BATCH));
-    await mapLimit(batches, this.concurrency, (batch) => this.backend.deleteFiles(batch, options));
-    const removeDirectory = this.backend.removeDirectory?.bind(this.backend);
+    await mapLimit(batches, this.plan.concurrency, (batch) => writer.delete(batch, options));
+    const removeDirectory = writer.removeDirectory?.bind(writer);
     if (removeDirectory) {
       const dirs = entries.filter((entry) => entry.type === "directory").map((entry) => entry.name);
       dirs.sort((a, b) => b.length - a.length);
@@ -448,17 +334,19 @@ export class FileSystem {
   async copy(source: string, target: string, options: RecursiveOptions = {}): Promise<void> {
     const from = this.path(source);
     const to = this.path(target);
-    const info = await this.backend.info(from, options);
+    const writer = this.writer(to);
+    const info = await describe(this.backend, from, options);
     const pairs: Array<[string, string]> = [];
     if (info.type === "directory") {
       if (!options.recursive) throw new IsADirectoryError("use recursive to copy a directory", { url: this.url(from) });
-      for (const file of await this.find(from, { signal: options.signal })) pairs.push([file, joinPath(to, relativePath(from, file))]);
+      const files = await findEntries(this.backend, from, { signal: options.signal, concurrency: this.plan.concurrency }, info);
+      for (const file of files.sort(byName)) pairs.push([file.name, joinPath(to, relativePath(from, file.name))]);
     } else {
       pairs.push([from, to]);
     }
-    await mapLimit(pairs, this.concurrency, async ([src, dst]) => {
-      if (this.backend.copyFile) await this.backend.copyFile(src, dst, options);
-      else await this.backend.write(dst, await this.cat(src, options), options);
+    await mapLimit(pairs, this.plan.concurrency, async ([src, dst]) => {
+      if (writer.copy) await writer.copy(src, dst, options);
+      else await writer.put(dst, await this.cat(src, options), options);
     });
   }
 
@@ -470,7 +358,7 @@ export class FileSystem {
 
   /** Creates a directory and its parents. A no-op on stores whose directories are prefixes. */
   async mkdir(path: string, options: IoOptions = {}): Promise<void> {
-    await this.backend.makeDirectory?.(this.path(path), options);
+    await this.backend.writer?.makeDirectory?.(this.path(path), options);
   }
 
   /**
@@ -484,114 +372,16 @@ export class FileSystem {
     return this.closing;
   }
 
-  /**
-   * A whole object: one request that describes it and brings its first bytes (no separate
-   * `info`), then the rest, if any, pinned to the ETag seen.
-   */
-  private async readWhole(path: string, options: IoOptions): Promise<Uint8Array> {
-    if (!this.backend.readHead || this.fileCache) {
-      const source = await this.open(path, { ...options, cache: "none" });
-      return source.read(0, source.size, options);
-    }
-    const { info, head } = await this.backend.readHead(path, DEFAULT_HEAD_SIZE, options);
-    if (info.type === "directory") throw new IsADirectoryError("cannot read a directory", { url: this.url(path) });
-    if (head.length >= info.size) return head;
-    const source = new BackendByteSource(this.backend, path, info, {
-      mergeGap: this.options.mergeGap,
-      maxPartSize: this.options.maxPartSize,
-      limiter: this.limiterFor(this.url(path)),
-    });
-    const rest = await source.read(head.length, info.size - head.length, options);
-    const whole = new Uint8Array(info.size);
-    whole.set(head);
-    whole.set(rest, head.length);
-    return whole;
-  }
-
-  private listLevel(path: string, options: IoOptions): Promise<FileInfo[]> {
-    return this.backend.list(path, { signal: options.signal });
-  }
-
-  private async infoOrUndefined(path: string, options: IoOptions): Promise<FileInfo | undefined> {
-    try {
-      return await this.info(path, options);
-    } catch (error) {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    }
+  private writer(path: string): NonNullable<Backend["writer"]> {
+    const writer = this.backend.writer;
+    if (!writer) throw new NotSupportedError(`${this.protocol}:// is read-only`, { url: this.url(path) });
+    return writer;
   }
 
   private async fillUnknownSizes(entries: FileInfo[], options: IoOptions): Promise<void> {
     const unknown = entries.filter((entry) => entry.type === "file" && entry.size < 0);
-    const infos = await mapLimit(unknown, this.concurrency, (entry) => this.backend.info(entry.name, options));
+    const infos = await mapLimit(unknown, this.plan.concurrency, (entry) => describe(this.backend, entry.name, options));
     for (const [i, entry] of unknown.entries()) Object.assign(entry, infos[i]);
-  }
-
-  private async findEntries(path: string, options: FindOptions): Promise<FileInfo[]> {
-    const info = await this.infoOrUndefined(path, options);
-    if (!info) return [];
-    if (info.type === "file") return [info];
-    if (options.maxDepth === undefined && this.backend.directories === "prefix") {
-      const files = await this.backend.list(path, { recursive: true, signal: options.signal });
-      const found = files.filter((entry) => entry.type === "file");
-      if (options.withDirs) found.push(...impliedDirectories(path, found));
-      return found;
-    }
-    const found: FileInfo[] = [];
-    for await (const level of this.walkEntries(path, options)) {
-      for (const entry of level) if (entry.type === "file" || options.withDirs) found.push(entry);
-    }
-    return found;
-  }
-
-  private async *walkEntries(path: string, options: FindOptions): AsyncGenerator<FileInfo[]> {
-    const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
-    let level = [path];
-    for (let depth = 1; level.length > 0 && depth <= maxDepth; depth++) {
-      const listings = await mapLimit(level, this.concurrency, (dir) => this.listLevel(dir, options).catch(ignoreNotFound));
-      const entries = listings.flat();
-      yield entries;
-      level = entries.filter((entry) => entry.type === "directory").map((entry) => entry.name);
-    }
-  }
-
-  private async expandGlob(root: string, segments: string[], options: GlobOptions): Promise<FileInfo[]> {
-    const doubleStar = segments.indexOf("**");
-    const hasDoubleStar = segments.some((segment) => segment.includes("**"));
-    if (hasDoubleStar) {
-      const literalDepth = doubleStar < 0 ? segments.length : doubleStar;
-      const maxDepth = options.maxDepth === undefined ? undefined : literalDepth + options.maxDepth;
-      const matcher = pathMatcher(joinPath(root, ...segments));
-      const entries = await this.findEntries(root, { maxDepth, withDirs: true, signal: options.signal });
-      return entries.filter((entry) => matcher(entry.name));
-    }
-    let level: FileInfo[] = [{ name: root, type: "directory", size: 0 }];
-    for (const [i, segment] of segments.entries()) {
-      const last = i === segments.length - 1;
-      const parents = level.filter((entry) => entry.type === "directory");
-      if (!hasMagic(segment)) {
-        level = parents.map((entry) => ({ name: joinPath(entry.name, segment), type: "directory", size: 0 }));
-        if (last)
-          level = (await mapLimit(level, this.concurrency, (entry) => this.infoOrUndefined(entry.name, options))).filter(
-            (entry): entry is FileInfo => entry !== undefined,
-          );
-        continue;
-      }
-      const matcher = pathMatcher(segment);
-      const listings = await mapLimit(parents, this.concurrency, (entry) => this.listLevel(entry.name, options).catch(ignoreNotFound));
-      level = listings.flat().filter((entry) => matcher(baseName(entry.name)));
-    }
-    return level;
-  }
-
-  private limiterFor(url: string): Semaphore {
-    const host = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1] ?? "";
-    let limiter = this.limiters.get(host);
-    if (!limiter) {
-      limiter = new Semaphore(this.options.requestConcurrency ?? DEFAULT_REQUEST_CONCURRENCY);
-      this.limiters.set(host, limiter);
-    }
-    return limiter;
   }
 }
 
@@ -603,69 +393,6 @@ export function resolveSlice(size: number, start?: number, end?: number): [numbe
   return [from, Math.max(from, to)];
 }
 
-function ignoreNotFoundAsUndefined(error: unknown): undefined {
-  if (error instanceof NotFoundError) return undefined;
-  throw error;
-}
-
-function definedOnly(options: CacheOptions): CacheOptions {
-  const picked: CacheOptions = {};
-  if (options.cache !== undefined) picked.cache = options.cache;
-  if (options.blockSize !== undefined) picked.blockSize = options.blockSize;
-  if (options.headSize !== undefined) picked.headSize = options.headSize;
-  return picked;
-}
-
-function ignoreNotFound(error: unknown): FileInfo[] {
-  if (error instanceof NotFoundError) return [];
-  throw error;
-}
-
-function impliedDirectories(root: string, files: readonly FileInfo[]): FileInfo[] {
-  const dirs = new Set<string>();
-  for (const file of files) {
-    for (let dir = parentPath(file.name); dir.length > root.length && dir.startsWith(root); dir = parentPath(dir)) {
-      if (dirs.has(dir)) break;
-      dirs.add(dir);
-    }
-  }
-  return [...dirs].map((name) => ({ name, type: "directory", size: 0 }));
-}
-
-class ProgressTracker {
-  private bytes = 0;
-  private filesDone = 0;
-  private readonly totalBytes: number;
-  private readonly totalFiles: number;
-
-  constructor(
-    jobs: ReadonlyArray<{ size: number }>,
-    private readonly onProgress: ((progress: TransferProgress) => void) | undefined,
-  ) {
-    this.totalBytes = jobs.some((job) => job.size < 0) ? 0 : jobs.reduce((sum, job) => sum + job.size, 0);
-    this.totalFiles = jobs.length;
-  }
-
-  add(path: string, bytes: number): void {
-    this.bytes += bytes;
-    this.report(path);
-  }
-
-  fileDone(): void {
-    this.filesDone++;
-  }
-
-  private report(path: string): void {
-    this.onProgress?.({ path, bytes: this.bytes, totalBytes: this.totalBytes, filesDone: this.filesDone, totalFiles: this.totalFiles });
-  }
-}
-
-async function listLocalFiles(root: string): Promise<Array<{ path: string; size: number }>> {
-  const files: Array<{ path: string; size: number }> = [];
-  for (const entry of await readdir(root, { withFileTypes: true })) {
-    const full = joinLocal(root, entry.name);
-    if (entry.isDirectory()) files.push(...(await listLocalFiles(full)));
-    else if (entry.isFile()) files.push({ path: full, size: (await statLocal(full)).size });
-  }
-  return files;
+function byName(a: FileInfo, b: FileInfo): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }

@@ -8,13 +8,9 @@ import { splitChain } from "./chaining.js";
 import { InvalidUrlError } from "./errors.js";
 import { FileSystem, type FileSystemOptions } from "./filesystem.js";
 import { cachedInstance, instanceKey, rememberInstance } from "./instance-cache.js";
-import { RetryingBackend, type RetryOptions } from "./retry.js";
-import { StatsBackend, TransferStats } from "./stats.js";
 
 /** Options passed through to a backend (auth, endpoint, region ...) and to its filesystem. */
 export type StorageOptions = FileSystemOptions & {
-  /** How transient failures are retried; `false` turns retries off (default: {@link RetryOptions} defaults). */
-  retry?: RetryOptions | false;
   /**
    * `"shared"` (default): the same protocol and equal options give the same filesystem, one
    * connection pool for every call. `"private"`: a new filesystem that no other call sees.
@@ -65,8 +61,8 @@ export function schemeOf(url: string): string {
 }
 
 /**
- * The filesystem for a scheme and options: its backend counted by the stats layer (every attempt
- * a request) inside the retry layer. Instances are shared: the same protocol and equal options
+ * The filesystem for a scheme and options: its backend wrapped in the pipeline's layers (see
+ * `buildStack`). Instances are shared: the same protocol and equal options
  * (plain values compared by value, functions and other objects by identity; see
  * {@link instanceKey}) return the same filesystem until it is closed or
  * {@link clearInstanceCache} runs; `instance: "private"` builds one that is not shared. Throws
@@ -89,10 +85,7 @@ export function filesystem(protocol: string, options: StorageOptions = {}): File
 
 function build(factory: FileSystemFactory, scheme: string, options: StorageOptions): FileSystem {
   const made = factory(options, scheme);
-  if (made instanceof FileSystem) return made;
-  const stats = new TransferStats(options.byteBudget);
-  const counted = new StatsBackend(made, stats);
-  return new FileSystem(options.retry === false ? counted : new RetryingBackend(counted, options.retry), { ...options, stats });
+  return made instanceof FileSystem ? made : new FileSystem(made, options);
 }
 
 /**

@@ -4,8 +4,16 @@
  * policy, applied as a layer around any backend, so that no backend retries on its own.
  * @module
  */
-import type { Backend, FileInfo, HeadRead, ListOptions, ReadRangeOptions, WriteOptions } from "./backend.js";
-import type { IoOptions } from "./byte-source.js";
+import {
+  type Backend,
+  BackendLayer,
+  type BackendWriter,
+  type FileInfo,
+  type GetOptions,
+  type GetResult,
+  type ListOptions,
+  type RequestOptions,
+} from "./backend.js";
 import { AbortError, SkyfsError, TransientError } from "./errors.js";
 
 /** How operations are retried. */
@@ -26,7 +34,7 @@ export interface RetryOptions {
 
 /** What {@link RetryOptions.onRetry} is told. */
 export interface RetryEvent {
-  /** The operation (`readRange`, `info` ...). */
+  /** The operation (`get`, `info`, `list`, `write` ...). */
   operation: string;
   /** The attempt that failed, from 1. */
   attempt: number;
@@ -106,67 +114,44 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * A backend whose primitives are retried by one {@link RetryOptions} policy. Writes are retried
- * too: each write sends a whole object, so sending it again is safe.
+ * The retry layer: every call of the backend below retried by one {@link RetryOptions} policy.
+ * Writes are retried too: each write sends a whole object, so sending it again is safe.
  */
-export class RetryingBackend implements Backend {
-  readonly protocol: string;
-  readonly directories: "real" | "prefix";
-
+export class RetryingBackend extends BackendLayer {
   constructor(
-    /** The backend whose calls are retried. */
-    readonly inner: Backend,
+    inner: Backend,
     private readonly options: RetryOptions = {},
   ) {
-    this.protocol = inner.protocol;
-    this.directories = inner.directories;
-    if (inner.localKey) this.localKey = (key) => inner.localKey?.(key) ?? key;
-    if (inner.readHead)
-      this.readHead = (path, length, io) => this.retry("readHead", io, (signal) => inner.readHead!(path, length, { ...io, signal }));
-    if (inner.removeDirectory)
-      this.removeDirectory = (path, io) => this.retry("removeDirectory", io, (signal) => inner.removeDirectory!(path, { signal }));
-    if (inner.makeDirectory)
-      this.makeDirectory = (path, io) => this.retry("makeDirectory", io, (signal) => inner.makeDirectory!(path, { signal }));
-    if (inner.copyFile) this.copyFile = (from, to, io) => this.retry("copyFile", io, (signal) => inner.copyFile!(from, to, { signal }));
-    if (inner.close) this.close = () => inner.close!();
+    super(inner);
   }
 
-  localKey?: (relativeKey: string) => string;
-  readHead?: (path: string, length: number, options?: IoOptions) => Promise<HeadRead>;
-  removeDirectory?: (path: string, options?: IoOptions) => Promise<void>;
-  makeDirectory?: (path: string, options?: IoOptions) => Promise<void>;
-  copyFile?: (source: string, target: string, options?: IoOptions) => Promise<void>;
-  close?: () => Promise<void>;
-
-  stripProtocol(urlOrPath: string): string {
-    return this.inner.stripProtocol(urlOrPath);
+  override get(path: string, options: GetOptions = {}): Promise<GetResult> {
+    return this.retry(options.head ? "info" : "get", options, (signal) => this.inner.get(path, { ...options, signal }));
   }
 
-  toUrl(path: string): string {
-    return this.inner.toUrl(path);
-  }
-
-  info(path: string, options: IoOptions = {}): Promise<FileInfo> {
-    return this.retry("info", options, (signal) => this.inner.info(path, { ...options, signal }));
-  }
-
-  list(path: string, options: ListOptions = {}): Promise<FileInfo[]> {
+  override list(path: string, options: ListOptions = {}): Promise<FileInfo[]> {
     return this.retry("list", options, (signal) => this.inner.list(path, { ...options, signal }));
   }
 
-  readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {
-    return this.retry("readRange", options, (signal) => this.inner.readRange(path, offset, length, { ...options, signal }));
+  protected override wrapWriter(writer: BackendWriter): BackendWriter {
+    const wrapped: BackendWriter = {
+      put: (path, data, options = {}) => this.retry("write", options, (signal) => writer.put(path, data, { ...options, signal })),
+      delete: (paths, options = {}) => this.retry("delete", options, (signal) => writer.delete(paths, { ...options, signal })),
+    };
+    const { copy, makeDirectory, removeDirectory } = writer;
+    if (copy)
+      wrapped.copy = (from, to, options = {}) =>
+        this.retry("copy", options, (signal) => copy.call(writer, from, to, { ...options, signal }));
+    if (makeDirectory)
+      wrapped.makeDirectory = (path, options = {}) =>
+        this.retry("makeDirectory", options, (signal) => makeDirectory.call(writer, path, { ...options, signal }));
+    if (removeDirectory)
+      wrapped.removeDirectory = (path, options = {}) =>
+        this.retry("removeDirectory", options, (signal) => removeDirectory.call(writer, path, { ...options, signal }));
+    return wrapped;
   }
 
-  write(path: string, data: Uint8Array, options: WriteOptions = {}): Promise<void> {
-    return this.retry("write", options, (signal) => this.inner.write(path, data, { ...options, signal }));
-  }
-
-  deleteFiles(paths: readonly string[], options: IoOptions = {}): Promise<void> {
-    return this.retry("deleteFiles", options, (signal) => this.inner.deleteFiles(paths, { ...options, signal }));
-  }
-
-  private retry<T>(name: string, options: IoOptions | undefined, operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return withRetry(name, operation, this.options, options?.signal);
+  private retry<T>(name: string, options: RequestOptions, operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return withRetry(name, operation, this.options, options.signal);
   }
 }

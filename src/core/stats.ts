@@ -4,8 +4,16 @@
  * take the bytes received past a budget (requester-pays egress).
  * @module
  */
-import type { Backend, FileInfo, HeadRead, ListOptions, ReadRangeOptions, WriteOptions } from "./backend.js";
-import type { IoOptions } from "./byte-source.js";
+import {
+  type Backend,
+  BackendLayer,
+  type BackendWriter,
+  type FileInfo,
+  type GetOptions,
+  type GetResult,
+  type ListOptions,
+  type RequestOptions,
+} from "./backend.js";
 import { BudgetExceededError } from "./errors.js";
 
 /** The kinds of request counted. */
@@ -87,85 +95,68 @@ function emptyCounts(): Record<RequestKind, number> {
   return { info: 0, list: 0, read: 0, write: 0, delete: 0, copy: 0, mkdir: 0, rmdir: 0 };
 }
 
-/** A backend whose every primitive is counted in a {@link TransferStats}. */
-export class StatsBackend implements Backend {
-  readonly protocol: string;
-  readonly directories: "real" | "prefix";
-  localKey?: (relativeKey: string) => string;
-  readHead?: (path: string, length: number, options?: IoOptions) => Promise<HeadRead>;
-  removeDirectory?: (path: string, options?: IoOptions) => Promise<void>;
-  makeDirectory?: (path: string, options?: IoOptions) => Promise<void>;
-  copyFile?: (source: string, target: string, options?: IoOptions) => Promise<void>;
-  close?: () => Promise<void>;
-
+/**
+ * The stats layer: counts every request the backend below sends (through
+ * {@link RequestOptions.onRequest}, or one per call when the backend does not report), the bytes
+ * that come back and go out, and refuses a ranged read before it is sent when it would take the
+ * bytes received past the budget.
+ */
+export class StatsBackend extends BackendLayer {
   constructor(
-    /** The backend counted. */
-    readonly inner: Backend,
+    inner: Backend,
     /** Where the counts go. */
     readonly stats: TransferStats,
   ) {
-    this.protocol = inner.protocol;
-    this.directories = inner.directories;
-    if (inner.localKey) this.localKey = (key) => inner.localKey?.(key) ?? key;
-    if (inner.readHead) {
-      this.readHead = async (path, length, options) => {
-        stats.count("read");
-        const settle = stats.reserve(length, inner.toUrl(path));
-        let head: HeadRead | undefined;
-        try {
-          head = await inner.readHead!(path, length, options);
-          return head;
-        } finally {
-          settle(head?.head.length ?? 0);
-        }
-      };
-    }
-    if (inner.removeDirectory) this.removeDirectory = (path, io) => this.counted("rmdir", () => inner.removeDirectory!(path, io));
-    if (inner.makeDirectory) this.makeDirectory = (path, io) => this.counted("mkdir", () => inner.makeDirectory!(path, io));
-    if (inner.copyFile) this.copyFile = (from, to, io) => this.counted("copy", () => inner.copyFile!(from, to, io));
-    if (inner.close) this.close = () => inner.close!();
+    super(inner);
   }
 
-  stripProtocol(urlOrPath: string): string {
-    return this.inner.stripProtocol(urlOrPath);
-  }
-
-  toUrl(path: string): string {
-    return this.inner.toUrl(path);
-  }
-
-  info(path: string, options?: IoOptions): Promise<FileInfo> {
-    return this.counted("info", () => this.inner.info(path, options));
-  }
-
-  list(path: string, options?: ListOptions): Promise<FileInfo[]> {
-    return this.counted("list", () => this.inner.list(path, options));
-  }
-
-  async readRange(path: string, offset: number, length: number, options?: ReadRangeOptions): Promise<Uint8Array> {
-    const settle = this.stats.reserve(length, this.inner.toUrl(path));
-    this.stats.count("read");
-    let bytes: Uint8Array | undefined;
+  override async get(path: string, options: GetOptions = {}): Promise<GetResult> {
+    const kind: RequestKind = options.head ? "info" : "read";
+    const settle = options.head ? undefined : this.stats.reserve(options.range?.length ?? 0, this.inner.toUrl(path));
+    let result: GetResult | undefined;
     try {
-      bytes = await this.inner.readRange(path, offset, length, options);
-      return bytes;
+      result = await this.counted(kind, options, (counting) => this.inner.get(path, counting));
+      return result;
     } finally {
-      settle(bytes?.length ?? 0);
+      settle?.(result?.bytes.length ?? 0);
     }
   }
 
-  async write(path: string, data: Uint8Array, options?: WriteOptions): Promise<void> {
-    this.stats.count("write");
-    await this.inner.write(path, data, options);
-    this.stats.addSent(data.length);
+  override list(path: string, options: ListOptions = {}): Promise<FileInfo[]> {
+    return this.counted("list", options, (counting) => this.inner.list(path, counting));
   }
 
-  deleteFiles(paths: readonly string[], options?: IoOptions): Promise<void> {
-    return this.counted("delete", () => this.inner.deleteFiles(paths, options));
+  protected override wrapWriter(writer: BackendWriter): BackendWriter {
+    const wrapped: BackendWriter = {
+      put: async (path, data, options = {}) => {
+        await this.counted("write", options, (counting) => writer.put(path, data, counting));
+        this.stats.addSent(data.length);
+      },
+      delete: (paths, options = {}) => this.counted("delete", options, (counting) => writer.delete(paths, counting)),
+    };
+    const { copy, makeDirectory, removeDirectory } = writer;
+    if (copy) wrapped.copy = (from, to, options = {}) => this.counted("copy", options, (counting) => copy.call(writer, from, to, counting));
+    if (makeDirectory)
+      wrapped.makeDirectory = (path, options = {}) =>
+        this.counted("mkdir", options, (counting) => makeDirectory.call(writer, path, counting));
+    if (removeDirectory)
+      wrapped.removeDirectory = (path, options = {}) =>
+        this.counted("rmdir", options, (counting) => removeDirectory.call(writer, path, counting));
+    return wrapped;
   }
 
-  private counted<T>(kind: RequestKind, call: () => Promise<T>): Promise<T> {
-    this.stats.count(kind);
-    return call();
+  private async counted<T, O extends RequestOptions>(kind: RequestKind, options: O, call: (options: O) => Promise<T>): Promise<T> {
+    let reported = 0;
+    const outer = options.onRequest;
+    const onRequest = (): void => {
+      reported++;
+      this.stats.count(kind);
+      outer?.();
+    };
+    try {
+      return await call({ ...options, onRequest });
+    } finally {
+      if (reported === 0) this.stats.count(kind);
+    }
   }
 }

@@ -3,20 +3,22 @@
  * cached) to its cloud URL and read there, anonymously by default.
  * @module
  */
-import type { Backend, FileInfo, HeadRead, ReadRangeOptions } from "../core/backend.js";
-import type { IoOptions } from "../core/byte-source.js";
+import type { Backend, FileInfo, GetOptions, GetResult } from "../core/backend.js";
 import { NotSupportedError } from "../core/errors.js";
-import type { FileSystem } from "../core/filesystem.js";
+import { FileSystem } from "../core/filesystem.js";
 import { registerFileSystem, type StorageOptions, urlToFs } from "../core/registry.js";
 import { type ResolveOptions, resolveCloudUri } from "./resolve.js";
 
 /** Options of `mast:` filesystems: storage options for the cloud store, plus `mast` for the resolver. */
 export type MastOptions = StorageOptions & { mast?: ResolveOptions };
 
-/** Reads `mast:` URIs from where MAST says they live in the cloud. */
+/**
+ * Reads `mast:` URIs from where MAST says they live in the cloud: each `get` is sent through the
+ * shared filesystem of the cloud URL (its stack retries and counts the real requests).
+ * Read-only.
+ */
 export class MastBackend implements Backend {
   readonly protocol = "mast";
-  readonly directories = "prefix";
   private readonly targets = new Map<string, Promise<{ fs: FileSystem; path: string }>>();
 
   constructor(private readonly options: MastOptions = {}) {}
@@ -29,35 +31,15 @@ export class MastBackend implements Backend {
     return `mast:${path}`;
   }
 
-  async info(path: string, options?: IoOptions): Promise<FileInfo> {
+  async get(path: string, options: GetOptions = {}): Promise<GetResult> {
     const target = await this.target(path);
-    return { ...(await target.fs.backend.info(target.path, options)), name: path };
-  }
-
-  async readHead(path: string, length: number, options?: IoOptions): Promise<HeadRead> {
-    const target = await this.target(path);
-    if (target.fs.backend.readHead) {
-      const read = await target.fs.backend.readHead(target.path, length, options);
-      return { info: { ...read.info, name: path }, head: read.head };
-    }
-    return { info: await this.info(path, options), head: new Uint8Array(0) };
-  }
-
-  async readRange(path: string, offset: number, length: number, options?: ReadRangeOptions): Promise<Uint8Array> {
-    const target = await this.target(path);
-    return target.fs.backend.readRange(target.path, offset, length, options);
+    const { onRequest: _onRequest, ...forwarded } = options;
+    const result = await target.fs.backend.get(target.path, forwarded);
+    return { info: { ...result.info, name: path }, bytes: result.bytes };
   }
 
   async list(path: string): Promise<FileInfo[]> {
     throw new NotSupportedError("MAST data URIs name products, not folders: list their cloud location instead", { url: this.toUrl(path) });
-  }
-
-  async write(path: string): Promise<void> {
-    throw new NotSupportedError("mast: URLs are read-only", { url: this.toUrl(path) });
-  }
-
-  async deleteFiles(paths: readonly string[]): Promise<void> {
-    throw new NotSupportedError("mast: URLs are read-only", { url: this.toUrl(paths[0] ?? "") });
   }
 
   private target(path: string): Promise<{ fs: FileSystem; path: string }> {
@@ -65,7 +47,7 @@ export class MastBackend implements Backend {
     if (!target) {
       const { mast, ...storage } = this.options;
       target = resolveCloudUri(this.toUrl(path), { storage: { anon: true, ...storage }, ...mast }).then((url) =>
-        urlToFs(url, { anon: true, ...storage, retry: false }),
+        urlToFs(url, { anon: true, ...storage }),
       );
       this.targets.set(path, target);
       target.catch(() => this.targets.delete(path));
@@ -74,7 +56,10 @@ export class MastBackend implements Backend {
   }
 }
 
-/** Registers `mast:` (done when `skyfs/mast` is imported). */
+/**
+ * Registers `mast:` (done when `skyfs/mast` is imported). Its own stack has no retry layer: the
+ * cloud filesystems it reads through retry.
+ */
 export function registerMast(): void {
-  registerFileSystem("mast", (options) => new MastBackend(options as MastOptions));
+  registerFileSystem("mast", (options) => new FileSystem(new MastBackend(options as MastOptions), { ...options, retry: false }));
 }

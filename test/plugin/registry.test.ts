@@ -9,6 +9,7 @@ import {
   filesystem,
   glob,
   InvalidUrlError,
+  LimitBackend,
   LocalBackend,
   MemoryBackend,
   NotSupportedError,
@@ -58,9 +59,14 @@ describe("URL dispatch", () => {
     const fs = filesystem("memory");
     expect(fs.baseBackend).toBeInstanceOf(MemoryBackend);
     expect(fs.backend).toBeInstanceOf(RetryingBackend);
+    expect((fs.backend as RetryingBackend).inner).toBeInstanceOf(LimitBackend);
     const unretried = filesystem("memory", { retry: false }).backend;
-    expect(unretried).toBeInstanceOf(StatsBackend);
-    expect((unretried as StatsBackend).inner).toBeInstanceOf(MemoryBackend);
+    expect(unretried).toBeInstanceOf(LimitBackend);
+    const counted = (unretried as LimitBackend).inner;
+    expect(counted).toBeInstanceOf(StatsBackend);
+    expect((counted as StatsBackend).inner).toBeInstanceOf(MemoryBackend);
+    const plain = new FileSystem(new MemoryBackend());
+    expect(plain.backend).toBeInstanceOf(RetryingBackend);
     await fs.pipe("memory://dispatch/a.fits", "abc");
     await fs.pipe("memory://dispatch/b.fits", "defg");
     const source = await open("memory://dispatch/b.fits");

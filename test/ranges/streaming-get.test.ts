@@ -4,67 +4,37 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  type Backend,
-  type FileInfo,
+  BackendLayer,
   FileSystem,
   filesystem,
+  type GetOptions,
+  type GetResult,
   MemoryBackend,
-  type ReadRangeOptions,
   TransientError,
   WeightedSemaphore,
-  type WriteOptions,
 } from "../../src/index.js";
 import { startHttpServer } from "../servers/http-server.js";
 
 const MiB = 1024 * 1024;
 
 /** Passes calls to a backend and records the most bytes of reads in flight at once. */
-class InFlightProbe implements Backend {
-  readonly protocol: string;
-  readonly directories: "real" | "prefix";
+class InFlightProbe extends BackendLayer {
   inFlight = 0;
   maxInFlight = 0;
   failAtOffset: number | undefined;
 
-  constructor(private readonly inner: Backend) {
-    this.protocol = inner.protocol;
-    this.directories = inner.directories;
-  }
-
-  stripProtocol(url: string): string {
-    return this.inner.stripProtocol(url);
-  }
-
-  toUrl(path: string): string {
-    return this.inner.toUrl(path);
-  }
-
-  info(path: string): Promise<FileInfo> {
-    return this.inner.info(path);
-  }
-
-  list(path: string): Promise<FileInfo[]> {
-    return this.inner.list(path);
-  }
-
-  async readRange(path: string, offset: number, length: number, options?: ReadRangeOptions): Promise<Uint8Array> {
+  override async get(path: string, options: GetOptions = {}): Promise<GetResult> {
+    if (!options.range) return this.inner.get(path, options);
+    const { offset, length } = options.range;
     if (offset === this.failAtOffset) throw new TransientError("connection reset", { url: path });
     this.inFlight += length;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
       await new Promise((resolve) => setTimeout(resolve, 2));
-      return await this.inner.readRange(path, offset, length, options);
+      return await this.inner.get(path, options);
     } finally {
       this.inFlight -= length;
     }
-  }
-
-  write(path: string, data: Uint8Array, options?: WriteOptions): Promise<void> {
-    return this.inner.write(path, data, options);
-  }
-
-  deleteFiles(paths: readonly string[]): Promise<void> {
-    return this.inner.deleteFiles(paths);
   }
 }
 

@@ -3,12 +3,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { safeLocalPath } from "../../src/core/safe-path.js";
-import { type Backend, type FileInfo, FileSystem, InvalidArgumentError, NotFoundError, NotSupportedError } from "../../src/index.js";
+import {
+  type Backend,
+  type FileInfo,
+  FileSystem,
+  type GetOptions,
+  type GetResult,
+  InvalidArgumentError,
+  NotFoundError,
+} from "../../src/index.js";
 
 /** A store whose listing holds the given keys below `bucket/`, each holding the key as text. */
 class HostileListingBackend implements Backend {
   readonly protocol = "hostile";
-  readonly directories = "prefix";
+  readonly recursiveListing = true;
   readonly reads: string[] = [];
 
   constructor(private readonly keys: string[]) {}
@@ -21,28 +29,19 @@ class HostileListingBackend implements Backend {
     return `hostile://${path}`;
   }
 
-  async info(path: string): Promise<FileInfo> {
-    if (path === "bucket") return { name: path, type: "directory", size: 0 };
+  async get(path: string, options: GetOptions = {}): Promise<GetResult> {
+    if (path === "bucket") return { info: { name: path, type: "directory", size: 0 }, bytes: new Uint8Array(0) };
     const key = path.slice("bucket/".length);
     if (!this.keys.includes(key)) throw new NotFoundError("no such key", { url: path });
-    return { name: path, type: "file", size: key.length };
+    const info: FileInfo = { name: path, type: "file", size: key.length };
+    if (options.head) return { info, bytes: new Uint8Array(0) };
+    this.reads.push(path);
+    const offset = options.range?.offset ?? 0;
+    return { info, bytes: new TextEncoder().encode(key).slice(offset, offset + (options.range?.length ?? key.length)) };
   }
 
   async list(): Promise<FileInfo[]> {
     return this.keys.map((key) => ({ name: `bucket/${key}`, type: "file", size: key.length }));
-  }
-
-  async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
-    this.reads.push(path);
-    return new TextEncoder().encode(path.slice("bucket/".length)).slice(offset, offset + length);
-  }
-
-  async write(): Promise<void> {
-    throw new NotSupportedError("read-only");
-  }
-
-  async deleteFiles(): Promise<void> {
-    throw new NotSupportedError("read-only");
   }
 }
 

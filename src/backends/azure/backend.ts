@@ -6,7 +6,7 @@
  * @module
  */
 import type * as Blob from "@azure/storage-blob";
-import type { Backend, FileInfo, HeadRead, ListOptions, ReadRangeOptions, WriteOptions } from "../../core/backend.js";
+import type { Backend, BackendWriter, FileInfo, GetOptions, GetResult, ListOptions, WriteOptions } from "../../core/backend.js";
 import type { IoOptions } from "../../core/byte-source.js";
 import { mapLimit } from "../../core/concurrency.js";
 import {
@@ -52,7 +52,12 @@ type Sdk = typeof Blob;
 
 /** The Azure Blob backend. Paths are `container/blob`. */
 export class AzureBackend implements Backend {
-  readonly directories = "prefix";
+  readonly recursiveListing = true;
+  readonly writer: BackendWriter = {
+    put: (path, data, options) => this.write(path, data, options),
+    delete: (paths, options) => this.deleteFiles(paths, options),
+    copy: (source, target, options) => this.copyFile(source, target, options),
+  };
   private service: Promise<{ sdk: Sdk; client: Blob.BlobServiceClient }> | undefined;
 
   constructor(
@@ -69,6 +74,24 @@ export class AzureBackend implements Backend {
 
   toUrl(path: string): string {
     return `${this.protocol === "abfs" ? "az" : this.protocol}://${path}`;
+  }
+
+  /**
+   * The store interface's one read: a description, a head read (one ranged GET that also gives
+   * the size and ETag), or a ranged read pinned to an ETag or version.
+   */
+  async get(path: string, options: GetOptions = {}): Promise<GetResult> {
+    if (options.head) return { info: await this.info(path, options), bytes: new Uint8Array(0) };
+    const range = options.range ?? { offset: 0, length: Number.MAX_SAFE_INTEGER };
+    if (range.offset === 0 && options.ifMatch === undefined && options.version === undefined) {
+      const { info, head } = await this.readHead(path, range.length, options);
+      return { info, bytes: head };
+    }
+    const bytes = await this.readRange(path, range.offset, range.length, options);
+    const info: FileInfo = { name: path, type: "file", size: -1 };
+    if (options.ifMatch !== undefined) info.etag = options.ifMatch;
+    if (options.version !== undefined) info.version = options.version;
+    return { info, bytes };
   }
 
   async info(path: string, options: IoOptions = {}): Promise<FileInfo> {
@@ -126,7 +149,7 @@ export class AzureBackend implements Backend {
     return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
-  async readHead(path: string, length: number, options: IoOptions = {}): Promise<HeadRead> {
+  async readHead(path: string, length: number, options: IoOptions = {}): Promise<{ info: FileInfo; head: Uint8Array }> {
     const { container, blob } = splitContainerBlob(path);
     if (blob === "") return { info: await this.info(path, options), head: new Uint8Array(0) };
     const { client } = await this.client();
@@ -146,7 +169,7 @@ export class AzureBackend implements Backend {
     }
   }
 
-  async readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {
+  async readRange(path: string, offset: number, length: number, options: GetOptions = {}): Promise<Uint8Array> {
     const { container, blob } = splitContainerBlob(path);
     const { client } = await this.client();
     try {

@@ -7,7 +7,7 @@
  * @module
  */
 import type * as Gcs from "@google-cloud/storage";
-import type { Backend, FileInfo, ListOptions, ReadRangeOptions, WriteOptions } from "../../core/backend.js";
+import type { Backend, BackendWriter, FileInfo, GetOptions, GetResult, ListOptions, WriteOptions } from "../../core/backend.js";
 import type { IoOptions } from "../../core/byte-source.js";
 import { mapLimit } from "../../core/concurrency.js";
 import {
@@ -46,7 +46,12 @@ type Sdk = typeof Gcs;
 
 /** The GCS backend. Paths are `bucket/object`. */
 export class GcsBackend implements Backend {
-  readonly directories = "prefix";
+  readonly recursiveListing = true;
+  readonly writer: BackendWriter = {
+    put: (path, data, options) => this.write(path, data, options),
+    delete: (paths) => this.deleteFiles(paths),
+    copy: (source, target) => this.copyFile(source, target),
+  };
   private storage: Promise<Gcs.Storage> | undefined;
 
   constructor(
@@ -67,6 +72,27 @@ export class GcsBackend implements Backend {
 
   toUrl(path: string): string {
     return `${this.protocol}://${path}`;
+  }
+
+  /**
+   * The store interface's one read: a description, a head read (one ranged GET that also gives
+   * the size and ETag), or a ranged read pinned to an ETag or version.
+   */
+  async get(path: string, options: GetOptions = {}): Promise<GetResult> {
+    if (options.head) return { info: await this.info(path, options), bytes: new Uint8Array(0) };
+    if (!options.range || (options.range.offset === 0 && options.ifMatch === undefined && options.version === undefined)) {
+      const info = await this.info(path, options);
+      options.onRequest?.();
+      const offset = options.range?.offset ?? 0;
+      const length = Math.max(0, Math.min(options.range?.length ?? info.size, info.size - offset));
+      const bytes = length === 0 ? new Uint8Array(0) : await this.readRange(path, offset, length, { ...options, version: info.version });
+      return { info, bytes };
+    }
+    const { offset, length } = options.range;
+    const bytes = await this.readRange(path, offset, length, options);
+    const info: FileInfo = { name: path, type: "file", size: -1 };
+    if (options.version !== undefined) info.version = options.version;
+    return { info, bytes };
   }
 
   async info(path: string, options: IoOptions = {}): Promise<FileInfo> {
@@ -129,7 +155,7 @@ export class GcsBackend implements Backend {
     return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
-  async readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {
+  async readRange(path: string, offset: number, length: number, options: GetOptions = {}): Promise<Uint8Array> {
     const { bucket, name } = split(path);
     const handle = await this.bucket(bucket);
     const file = handle.file(name, options.version ? { generation: Number(options.version) } : {});

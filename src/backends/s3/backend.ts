@@ -4,7 +4,16 @@
  * @module
  */
 import type * as S3 from "@aws-sdk/client-s3";
-import type { Backend, FileInfo, HeadRead, ListOptions, ReadRangeOptions, WriteOptions } from "../../core/backend.js";
+import type {
+  Backend,
+  BackendWriter,
+  FileInfo,
+  GetOptions,
+  GetResult,
+  ListOptions,
+  RequestOptions,
+  WriteOptions,
+} from "../../core/backend.js";
 import type { IoOptions } from "../../core/byte-source.js";
 import { mapLimit } from "../../core/concurrency.js";
 import {
@@ -65,7 +74,12 @@ const PART_SIZE = 8 * 1024 * 1024;
 
 /** The S3 backend. Paths are `bucket/key`. */
 export class S3Backend implements Backend {
-  readonly directories = "prefix";
+  readonly recursiveListing = true;
+  readonly writer: BackendWriter = {
+    put: (path, data, options) => this.write(path, data, options),
+    delete: (paths, options) => this.deleteFiles(paths, options),
+    copy: (source, target, options) => this.copyFile(source, target, options),
+  };
   private sdk: Promise<{ sdk: Sdk; client: S3.S3Client }> | undefined;
 
   constructor(
@@ -87,6 +101,24 @@ export class S3Backend implements Backend {
   /** The endpoint requests go to (undefined: the AWS endpoint of the region). */
   get endpoint(): string | undefined {
     return this.options.endpoint ?? (this.protocol === "spaces" ? spacesEndpoint(this.options.region ?? "nyc3") : undefined);
+  }
+
+  /**
+   * The store interface's one read: a description, a head read (one ranged GET that also gives
+   * the size and ETag), or a ranged read pinned to an ETag or version.
+   */
+  async get(path: string, options: GetOptions = {}): Promise<GetResult> {
+    if (options.head) return { info: await this.info(path, options), bytes: new Uint8Array(0) };
+    const range = options.range ?? { offset: 0, length: Number.MAX_SAFE_INTEGER };
+    if (range.offset === 0 && options.ifMatch === undefined && options.version === undefined) {
+      const { info, head } = await this.readHead(path, range.length, options);
+      return { info, bytes: head };
+    }
+    const bytes = await this.readRange(path, range.offset, range.length, options);
+    const info: FileInfo = { name: path, type: "file", size: -1 };
+    if (options.ifMatch !== undefined) info.etag = options.ifMatch;
+    if (options.version !== undefined) info.version = options.version;
+    return { info, bytes };
   }
 
   async info(path: string, options: IoOptions = {}): Promise<FileInfo> {
@@ -148,7 +180,7 @@ export class S3Backend implements Backend {
    * range does not fit (an empty one answers 416 on S3; some compatible stores drop the
    * connection) falls back to HeadObject without a head.
    */
-  async readHead(path: string, length: number, options: IoOptions = {}): Promise<HeadRead> {
+  async readHead(path: string, length: number, options: IoOptions = {}): Promise<{ info: FileInfo; head: Uint8Array }> {
     const { bucket, key } = splitBucketKey(path);
     if (key === "") return { info: await this.info(path, options), head: new Uint8Array(0) };
     let reply: S3.GetObjectCommandOutput;
@@ -168,7 +200,7 @@ export class S3Backend implements Backend {
     return { info: describeObject(path, size, reply.ETag, reply.LastModified, reply.VersionId), head };
   }
 
-  async readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {
+  async readRange(path: string, offset: number, length: number, options: GetOptions = {}): Promise<Uint8Array> {
     const { bucket, key } = splitBucketKey(path);
     const reply = await this.send(
       "GetObject",
@@ -300,8 +332,9 @@ export class S3Backend implements Backend {
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: one generic dispatcher over the SDK's command classes
-  private async send<T = any>(command: string, input: Record<string, unknown>, path: string, options: IoOptions): Promise<T> {
+  private async send<T = any>(command: string, input: Record<string, unknown>, path: string, options: RequestOptions): Promise<T> {
     const { sdk, client } = await this.client();
+    options.onRequest?.();
     const Command = (sdk as unknown as Record<string, new (input: unknown) => unknown>)[`${command}Command`] as new (
       input: unknown,
     ) => S3.ListObjectsV2Command;

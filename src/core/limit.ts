@@ -1,0 +1,41 @@
+/**
+ * The per-host concurrency limit as a layer: every get and listing of one host (one bucket, one
+ * origin) waits for one of `limit` slots, whoever sends it (reads, downloads, globs).
+ * @module
+ */
+import { type Backend, BackendLayer, type FileInfo, type GetOptions, type GetResult, type ListOptions } from "./backend.js";
+import { Semaphore } from "./concurrency.js";
+
+/** Default number of requests in flight per host. */
+export const DEFAULT_REQUEST_CONCURRENCY = 256;
+
+/** A layer that keeps at most `limit` requests in flight per host. */
+export class LimitBackend extends BackendLayer {
+  private readonly limiters = new Map<string, Semaphore>();
+
+  constructor(
+    inner: Backend,
+    /** Requests in flight per host. */
+    readonly limit: number = DEFAULT_REQUEST_CONCURRENCY,
+  ) {
+    super(inner);
+  }
+
+  override get(path: string, options?: GetOptions): Promise<GetResult> {
+    return this.limiterFor(path).run(() => this.inner.get(path, options));
+  }
+
+  override list(path: string, options?: ListOptions): Promise<FileInfo[]> {
+    return this.limiterFor(path).run(() => this.inner.list(path, options));
+  }
+
+  private limiterFor(path: string): Semaphore {
+    const host = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(this.inner.toUrl(path))?.[1] ?? "";
+    let limiter = this.limiters.get(host);
+    if (!limiter) {
+      limiter = new Semaphore(this.limit);
+      this.limiters.set(host, limiter);
+    }
+    return limiter;
+  }
+}
