@@ -1,8 +1,37 @@
 /**
- * The `skyfs/fits` entry point: the FITS reader with the built-in stores registered, so that
- * `openFits(url)` works on any URL.
+ * The `skyfs/fits` entry point: the FITS reader with the built-in stores registered, and the URL
+ * openers `openFits(url)` and `scanHeaders(url)` that work on any registered store. The reader
+ * itself (src/formats/fits) reads only a ByteSource.
  * @module
  */
 import "./backends/builtin.js";
 
 export * from "./formats/fits/index.js";
+
+import type { ByteSource } from "./core/byte-source.js";
+import { open, type UrlOptions } from "./core/dispatch.js";
+import { type AnyHdu, type FitsFile, type OpenFitsOptions, openFitsSource, scanSourceHeaders } from "./formats/fits/file.js";
+
+/** Options of {@link openFits}: storage options for URLs plus the reader's options. */
+export type OpenFitsUrlOptions = OpenFitsOptions & UrlOptions;
+
+async function sourceOf(urlOrSource: string | ByteSource, options: OpenFitsUrlOptions): Promise<ByteSource> {
+  if (typeof urlOrSource !== "string") return urlOrSource;
+  const { index, headerReadSize: _headerReadSize, ...storage } = options;
+  return open(urlOrSource, index ? { cache: "none", ...storage } : storage);
+}
+
+/**
+ * Opens a FITS file at a URL (any registered store) or over a ByteSource. The open request
+ * brings the object's head (the default `first-block` cache), so the first headers cost no
+ * further round trip; later headers are read when their HDUs are asked for, data when data is.
+ * With an `index`, the open asks only for the object's size and ETag, and no header is read.
+ */
+export async function openFits(urlOrSource: string | ByteSource, options: OpenFitsUrlOptions = {}): Promise<FitsFile> {
+  return openFitsSource(await sourceOf(urlOrSource, options), options);
+}
+
+/** Yields the HDUs of a file one by one, reading their headers only. */
+export async function* scanHeaders(urlOrSource: string | ByteSource, options: OpenFitsUrlOptions = {}): AsyncGenerator<AnyHdu> {
+  yield* scanSourceHeaders(await sourceOf(urlOrSource, options), options);
+}

@@ -126,7 +126,7 @@ export async function checkAsdf(file: string, expected: Record<string, unknown>)
   const source = await open(file);
   if (expected.valid === false) {
     try {
-      const af = await AsdfFile.open(source);
+      const af = await AsdfFile.open(source, { resolveExternal: (url) => open(url) });
       for (const path of af.arrays()) await (af.get(path) as NdArray).read();
       await af.blocks();
     } catch (error) {
@@ -138,7 +138,7 @@ export async function checkAsdf(file: string, expected: Record<string, unknown>)
   const problems: string[] = [];
   let af: AsdfFile;
   try {
-    af = await AsdfFile.open(source);
+    af = await AsdfFile.open(source, { resolveExternal: (url) => open(url) });
   } catch (error) {
     return [`${error instanceof SkyfsError ? error.name : "crash"}: ${(error as Error).message}`];
   }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ByteRange, ByteSource } from "../../core/byte-source.js";
-import { FormatError } from "../../core/errors.js";
+import { FormatError, NotSupportedError } from "../../core/errors.js";
 import { type BlockHeader, checksumMatches, decompressBlock, MIN_BLOCK_HEADER, parseBlockHeader, parseBlockIndex } from "./blocks.js";
 import { type BlockReader, NdArray } from "./ndarray.js";
 import { parseTree, TaggedValue } from "./yaml-tree.js";
@@ -18,7 +18,7 @@ export interface AsdfOptions {
   maxArrayBytes?: number;
   /** Check each block's MD5 when it is read (default true). */
   verifyChecksums?: boolean;
-  /** Opens another file for an external array source (default: relative to this file's URL, same store). */
+  /** Opens another file for an external array source (`openAsdf(url)` opens it on the same store with the same options). */
   resolveExternal?: (url: string) => Promise<ByteSource>;
 }
 
@@ -191,7 +191,8 @@ export class AsdfFile implements BlockReader {
     if (!opened) {
       const url = new URL(uri, this.source.url).href;
       opened = (async () => {
-        const open = this.options.resolveExternal ?? (async (target: string) => (await import("../../core/dispatch.js")).open(target));
+        const open = this.options.resolveExternal;
+        if (!open) throw new NotSupportedError("external array files need a resolveExternal opener (openAsdf(url) gives one)", { url });
         return AsdfFile.open(await open(url), this.options);
       })();
       this.externals.set(uri, opened);

@@ -19,7 +19,5 @@ export type { AsdfOptions } from "./file.js";
 export { AsdfFile } from "./file.js";
 export type { BlockReader, NdArrayData } from "./ndarray.js";
 export { NdArray } from "./ndarray.js";
-export type { OpenAsdfOptions } from "./open.js";
-export { openAsdf } from "./open.js";
 export type { Complex } from "./yaml-tree.js";
 export { parseComplex, TaggedValue } from "./yaml-tree.js";

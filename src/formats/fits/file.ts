@@ -5,6 +5,7 @@
  */
 import type { ByteSource } from "../../core/byte-source.js";
 import { FormatError } from "../../core/errors.js";
+import type { AnyHdu } from "./any-hdu.js";
 import { CardError } from "./card.js";
 import { type FitsIndex, type IndexedFile, indexEntryFor, indexedHeader } from "./fits-index.js";
 import { DEFAULT_LIMITS, type FitsLimits, Hdu } from "./hdu.js";
@@ -12,9 +13,6 @@ import { BLOCK, CARD, findEnd, type Header, parseHeaderCards } from "./header.js
 import { GroupsHdu, ImageHdu } from "./image-hdu.js";
 import { axes, dataSize, type HduLayout, type HduType, hduType, padToBlock } from "./layout.js";
 import { AsciiTableHdu, BinTableHdu } from "./table-hdu.js";
-
-/** Any HDU {@link FitsFile.hdu} returns. */
-export type AnyHdu = ImageHdu | GroupsHdu | BinTableHdu | AsciiTableHdu | Hdu;
 
 /** Options of {@link openFits}. */
 export interface OpenFitsOptions extends FitsLimits {
@@ -249,3 +247,5 @@ export async function* scanSourceHeaders(source: ByteSource, options: OpenFitsOp
     yield hdu;
   }
 }
+
+export type { AnyHdu } from "./any-hdu.js";

@@ -6,7 +6,7 @@
  * @module
  */
 import { ConsistencyError, FormatError } from "../../core/errors.js";
-import type { AnyHdu } from "./file.js";
+import type { AnyHdu } from "./any-hdu.js";
 import { CARD, type Header, parseHeaderCards } from "./header.js";
 import { ImageHdu } from "./image-hdu.js";
 import type { HduLayout, HduType } from "./layout.js";

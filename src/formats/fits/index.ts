@@ -30,8 +30,6 @@ export { applyScaling, decodeBigEndian } from "./image-data.js";
 export type { ImageReadOptions } from "./image-hdu.js";
 export { GroupsHdu, ImageHdu } from "./image-hdu.js";
 export type { HduLayout, HduType } from "./layout.js";
-export type { OpenFitsUrlOptions } from "./open.js";
-export { openFits, scanHeaders } from "./open.js";
 export type { AxisRange } from "./section.js";
 export { planSection } from "./section.js";
 export type { AsciiColumn, ColumnValues, RowRange } from "./table-hdu.js";

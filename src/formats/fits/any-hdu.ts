@@ -1,0 +1,10 @@
+/**
+ * The union of the HDU classes the reader gives out.
+ * @module
+ */
+import type { Hdu } from "./hdu.js";
+import type { GroupsHdu, ImageHdu } from "./image-hdu.js";
+import type { AsciiTableHdu, BinTableHdu } from "./table-hdu.js";
+
+/** Any HDU the reader returns. */
+export type AnyHdu = ImageHdu | GroupsHdu | BinTableHdu | AsciiTableHdu | Hdu;
