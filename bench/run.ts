@@ -3,6 +3,8 @@
  * (both in a child process), runs skyfs and its peers side by side, and prints one table.
  *
  * Usage: npm run bench -- [--latency <ms>] [--repeats <n>] [--only <scenario numbers, e.g. 1,5>]
+ *        [--scale-max <items of scenario 8, default 1000000>]
+ * Scenario 6 also runs scenario 7.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,16 +16,29 @@ import { bigGet } from "./scenarios/big-get.js";
 import { cutoutRows } from "./scenarios/cutout-rows.js";
 import { fitsCutout } from "./scenarios/fits-cutout.js";
 import { manyGet } from "./scenarios/many-get.js";
+import { oneStack } from "./scenarios/one-stack.js";
 import { randomReads } from "./scenarios/random-reads.js";
+import { scaling } from "./scenarios/scaling.js";
 import { startBenchServer } from "./server.js";
 import { type Goal, type Measurement, printTable } from "./table.js";
 
 const { values } = parseArgs({
-  options: { latency: { type: "string", default: "20" }, repeats: { type: "string", default: "3" }, only: { type: "string" } },
+  options: {
+    latency: { type: "string", default: "20" },
+    repeats: { type: "string", default: "3" },
+    only: { type: "string" },
+    "scale-max": { type: "string", default: "1000000" },
+  },
 });
 const latencyMs = Number(values.latency);
 const only = values.only?.split(",").map(Number);
 const wanted = (scenario: number): boolean => !only || only.includes(scenario);
+
+if (only?.every((scenario) => scenario === 8)) {
+  const result = await scaling(Number(values["scale-max"]));
+  console.log(printTable(result.rows, result.goals));
+  process.exit(0);
+}
 
 const root = await mkdtemp(join(tmpdir(), "skyfs-bench-data-"));
 const scratch = await mkdtemp(join(tmpdir(), "skyfs-bench-out-"));
@@ -48,6 +63,8 @@ try {
     [3, () => bigGet(context)],
     [4, () => manyGet(context)],
     [5, () => fitsCutout(context, latencyMs)],
+    [6, () => oneStack(context)],
+    [8, () => scaling(Number(values["scale-max"]))],
   ];
   try {
     for (const [number, scenario] of scenarios) {

@@ -1,0 +1,91 @@
+/**
+ * Scenario 8: nothing superlinear. `catRanges` and `readMany` of many ranges of one memory
+ * object (no two merged), a glob over a memory store of many keys, a semaphore running many
+ * tasks, and the range planner, at 1k, 10k, 100k and 1M items: time and heap per item, which
+ * stay flat when the cost is linear.
+ */
+import { createMemoryStore, filesystem, planRanges, Semaphore } from "../../src/index.js";
+import type { Goal, Measurement } from "../table.js";
+
+interface Case {
+  name: string;
+  /** Prepares a run of `count` items; the run returns one result per item (held until the heap is measured). */
+  prepare: (count: number) => Promise<() => Promise<unknown>>;
+}
+
+const cases: Case[] = [
+  {
+    name: "catRanges, one path",
+    prepare: async (count) => {
+      const fs = filesystem("memory", { store: createMemoryStore(), mergeGap: 0, instance: "private" });
+      await fs.pipe("scale/object.bin", new Uint8Array(count * 2));
+      const paths = new Array<string>(count).fill("scale/object.bin");
+      const starts = Array.from({ length: count }, (_, i) => i * 2);
+      const ends = starts.map((start) => start + 1);
+      return () => fs.catRanges(paths, starts, ends);
+    },
+  },
+  {
+    name: "readMany",
+    prepare: async (count) => {
+      const fs = filesystem("memory", { store: createMemoryStore(), mergeGap: 0, instance: "private" });
+      await fs.pipe("scale/object.bin", new Uint8Array(count * 2));
+      const source = await fs.open("scale/object.bin", { cache: "none" });
+      const ranges = Array.from({ length: count }, (_, i) => ({ offset: i * 2, length: 1 }));
+      return () => source.readMany(ranges);
+    },
+  },
+  {
+    name: "glob over memory keys",
+    prepare: async (count) => {
+      const store = createMemoryStore();
+      const object = { data: new Uint8Array(1), mtime: new Date(), etag: '"x"' };
+      for (let i = 0; i < count; i++) store.set(`keys/d${Math.floor(i / 1000)}/f${i}.fits`, object);
+      const fs = filesystem("memory", { store, instance: "private" });
+      return () => fs.glob("keys/*/f*.fits");
+    },
+  },
+  {
+    name: "Semaphore(16).run",
+    prepare: async (count) => {
+      const semaphore = new Semaphore(16);
+      return () => Promise.all(Array.from({ length: count }, (_, i) => semaphore.run(async () => i)));
+    },
+  },
+  {
+    name: "planRanges",
+    prepare: async (count) => {
+      const ranges = Array.from({ length: count }, (_, i) => ({ offset: ((i * 7919) % count) * 10, length: 4 }));
+      return async () => planRanges(ranges, { mergeGap: 0 });
+    },
+  },
+];
+
+/** Runs scenario 8 up to `maxCount` items. */
+export async function scaling(maxCount: number): Promise<{ rows: Measurement[]; goals: Goal[] }> {
+  const rows: Measurement[] = [];
+  const goals: Goal[] = [];
+  for (const item of cases) {
+    const perItem: number[] = [];
+    for (let count = 1000; count <= maxCount; count *= 10) {
+      const run = await item.prepare(count);
+      const heapBefore = process.memoryUsage().heapUsed;
+      const started = performance.now();
+      const kept = await run();
+      const seconds = (performance.now() - started) / 1000;
+      const heap = Math.max(0, process.memoryUsage().heapUsed - heapBefore);
+      perItem.push(seconds / count);
+      rows.push({
+        scenario: `8 ${item.name}`,
+        peer: `${count.toLocaleString("en")} items`,
+        seconds,
+        note: `${((seconds / count) * 1e6).toFixed(2)} µs and ~${Math.round(heap / count)} B heap per item`,
+      });
+      if (!Array.isArray(kept) || kept.length !== count) throw new Error(`${item.name}: ${count} items asked, a different number came back`);
+    }
+    const first = perItem[0] as number;
+    const last = perItem.at(-1) as number;
+    goals.push({ scenario: `8 ${item.name}`, goal: "time per item at the largest size within 3x of the smallest", met: last <= first * 3 });
+  }
+  return { rows, goals };
+}
