@@ -123,7 +123,7 @@ export class AzureBackend implements Backend {
       throw this.error(error, path);
     }
     if (found.size === 0 && blob !== "") throw new NotFoundError("no such prefix", { url: this.toUrl(path) });
-    return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async readHead(path: string, length: number, options: IoOptions = {}): Promise<HeadRead> {

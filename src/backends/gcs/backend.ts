@@ -126,7 +126,7 @@ export class GcsBackend implements Backend {
       throw this.error(error, path);
     }
     if (found.size === 0 && name !== "") throw new NotFoundError("no such prefix", { url: this.toUrl(path) });
-    return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {

@@ -140,7 +140,7 @@ export class S3Backend implements Backend {
       if (info?.type === "file") return [info];
       if (key !== "") throw new NotFoundError("no such prefix", { url: this.toUrl(path) });
     }
-    return [...found.values()];
+    return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /**
