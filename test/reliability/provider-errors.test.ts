@@ -1,0 +1,145 @@
+/**
+ * Every provider's documented error answers, fed through the provider SDKs from a local server
+ * that shapes them as the provider does: each maps to the right typed error, is retried only when
+ * it may pass, and the message says what the store refused.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  AzureBackend,
+  type Backend,
+  ConsistencyError,
+  GcsBackend,
+  isRetryable,
+  NotFoundError,
+  NotSupportedError,
+  PermissionError,
+  ProtocolError,
+  RetryingBackend,
+  S3Backend,
+  SkyfsError,
+  TransientError,
+} from "../../src/index.js";
+import { azureError, gcsError, type ScriptedReply, type ScriptedServer, s3Error, startScriptedServer } from "../servers/provider-errors.js";
+
+type ErrorClass = abstract new (...args: never[]) => SkyfsError;
+
+interface Case {
+  reply: ScriptedReply;
+  code: string;
+  expected: ErrorClass;
+}
+
+/** Sends one failing call through a retry layer of 3 attempts; returns the error and the requests it cost. */
+async function failOnce(
+  server: ScriptedServer,
+  backend: Backend,
+  reply: ScriptedReply,
+  call: (backend: Backend) => Promise<unknown>,
+): Promise<{ error: SkyfsError; requests: number }> {
+  server.answer(() => reply);
+  server.requests.length = 0;
+  const retrying = new RetryingBackend(backend, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 });
+  const error = await call(retrying).then(
+    () => {
+      throw new Error("the call succeeded against an error answer");
+    },
+    (failure: unknown) => failure,
+  );
+  expect(error).toBeInstanceOf(SkyfsError);
+  return { error: error as SkyfsError, requests: server.requests.length };
+}
+
+function expectMapped(result: { error: SkyfsError; requests: number }, expected: ErrorClass, code: string, operation: RegExp): void {
+  const { error, requests } = result;
+  expect(error, code).toBeInstanceOf(expected);
+  const transient = expected === TransientError;
+  expect(isRetryable(error), code).toBe(transient);
+  expect(requests, `${code}: requests sent`).toBe(transient ? 3 : 1);
+  if (expected !== NotFoundError && expected !== ConsistencyError) {
+    expect(error.message, code).toContain(code);
+    expect(error.message, code).toMatch(operation);
+  }
+  expect(error.code, code).toBe(code);
+}
+
+describe("S3 error codes", () => {
+  let server: ScriptedServer;
+  let backend: S3Backend;
+
+  beforeAll(async () => {
+    server = await startScriptedServer(() => ({ status: 200 }));
+    backend = new S3Backend({ endpoint: server.url, credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" } });
+  });
+
+  afterAll(async () => {
+    await backend.close();
+    await server.close();
+  });
+
+  const cases: Case[] = [
+    { reply: s3Error(503, "SlowDown", "Please reduce your request rate."), code: "SlowDown", expected: TransientError },
+    {
+      reply: s3Error(
+        400,
+        "RequestTimeout",
+        "Your socket connection to the server was not read from or written to within the timeout period.",
+      ),
+      code: "RequestTimeout",
+      expected: TransientError,
+    },
+    {
+      reply: s3Error(500, "InternalError", "We encountered an internal error. Please try again."),
+      code: "InternalError",
+      expected: TransientError,
+    },
+    { reply: s3Error(503, "ServiceUnavailable", "Reduce your request rate."), code: "ServiceUnavailable", expected: TransientError },
+    {
+      reply: s3Error(403, "InvalidAccessKeyId", "The AWS access key Id you provided does not exist in our records."),
+      code: "InvalidAccessKeyId",
+      expected: PermissionError,
+    },
+    {
+      reply: s3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."),
+      code: "SignatureDoesNotMatch",
+      expected: PermissionError,
+    },
+    { reply: s3Error(403, "AccessDenied", "Access Denied"), code: "AccessDenied", expected: PermissionError },
+    { reply: s3Error(400, "ExpiredToken", "The provided token has expired."), code: "ExpiredToken", expected: PermissionError },
+    { reply: s3Error(404, "NoSuchBucket", "The specified bucket does not exist"), code: "NoSuchBucket", expected: NotFoundError },
+    { reply: s3Error(404, "NoSuchKey", "The specified key does not exist."), code: "NoSuchKey", expected: NotFoundError },
+    { reply: s3Error(416, "InvalidRange", "The requested range is not satisfiable"), code: "InvalidRange", expected: ProtocolError },
+    {
+      reply: s3Error(412, "PreconditionFailed", "At least one of the preconditions you specified did not hold."),
+      code: "PreconditionFailed",
+      expected: ConsistencyError,
+    },
+    {
+      reply: s3Error(501, "NotImplemented", "A header you provided implies functionality that is not implemented."),
+      code: "NotImplemented",
+      expected: NotSupportedError,
+    },
+    { reply: s3Error(400, "InvalidArgument", "Invalid Argument"), code: "InvalidArgument", expected: SkyfsError },
+  ];
+
+  for (const { reply, code, expected } of cases) {
+    it(`GetObject answered ${reply.status} ${code}: ${expected.name}`, async () => {
+      const result = await failOnce(server, backend, reply, (store) => store.readRange("bucket/key.fits", 0, 10));
+      expectMapped(result, expected, code, /GetObject/);
+      if (expected === SkyfsError)
+        expect(result.error.message).toMatch(/^S3 refused GetObject: InvalidArgument, HTTP 400: Invalid Argument/);
+    });
+  }
+
+  it("maps a HEAD answer, which has no body, by its status: 501 is not supported, 503 is retried, 403 is denied", async () => {
+    const notImplemented = await failOnce(server, backend, { status: 501 }, (store) => store.info("bucket/key.fits"));
+    expect(notImplemented.error).toBeInstanceOf(NotSupportedError);
+    expect(notImplemented.requests).toBe(1);
+    expect(notImplemented.error.message).toMatch(/HeadObject.*HTTP 501/);
+    const busy = await failOnce(server, backend, { status: 503 }, (store) => store.info("bucket/key.fits"));
+    expect(busy.error).toBeInstanceOf(TransientError);
+    expect(busy.requests).toBe(3);
+    const denied = await failOnce(server, backend, { status: 403 }, (store) => store.info("bucket/key.fits"));
+    expect(denied.error).toBeInstanceOf(PermissionError);
+    expect(denied.requests).toBe(1);
+  });
+});
