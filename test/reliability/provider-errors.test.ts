@@ -143,3 +143,180 @@ describe("S3 error codes", () => {
     expect(denied.requests).toBe(1);
   });
 });
+
+describe("GCS JSON API errors", () => {
+  let server: ScriptedServer;
+  let backend: GcsBackend;
+
+  beforeAll(async () => {
+    server = await startScriptedServer(() => ({ status: 200 }));
+    backend = new GcsBackend({ apiEndpoint: server.url, projectId: "test" });
+  });
+
+  afterAll(async () => {
+    await backend.close?.();
+    await server.close();
+  });
+
+  const cases: Case[] = [
+    {
+      reply: gcsError(429, "rateLimitExceeded", "The rate of change requests to the object is too high."),
+      code: "rateLimitExceeded",
+      expected: TransientError,
+    },
+    { reply: gcsError(503, "backendError", "Backend Error"), code: "backendError", expected: TransientError },
+    { reply: gcsError(500, "internalError", "Internal Error"), code: "internalError", expected: TransientError },
+    {
+      reply: gcsError(401, "required", "Anonymous caller does not have storage.objects.get access."),
+      code: "required",
+      expected: PermissionError,
+    },
+    {
+      reply: gcsError(403, "forbidden", "caller does not have storage.objects.create access"),
+      code: "forbidden",
+      expected: PermissionError,
+    },
+    {
+      reply: gcsError(400, "userProjectMissing", "Bucket is a requester pays bucket but no user project provided."),
+      code: "userProjectMissing",
+      expected: PermissionError,
+    },
+    { reply: gcsError(404, "notFound", "No such object: bucket/a.fits"), code: "notFound", expected: NotFoundError },
+    { reply: gcsError(412, "conditionNotMet", "Precondition Failed"), code: "conditionNotMet", expected: ConsistencyError },
+    { reply: gcsError(501, "notImplemented", "Not Implemented"), code: "notImplemented", expected: NotSupportedError },
+    { reply: gcsError(400, "invalid", "Invalid argument."), code: "invalid", expected: SkyfsError },
+  ];
+
+  for (const { reply, code, expected } of cases) {
+    it(`a copy answered ${reply.status} ${code}: ${expected.name}`, async () => {
+      const result = await failOnce(server, backend, reply, (store) => store.copyFile?.("bucket/a.fits", "bucket/b.fits") as Promise<void>);
+      expectMapped(result, expected, code, /objects\.rewrite/);
+      expect(server.requests[0]?.url).toMatch(/^\/storage\/v1\/b\/bucket\/o\/a\.fits\/rewriteTo\/b\/bucket\/o\/b\.fits/);
+    });
+  }
+
+  it("says to set requesterPays when the bucket wants a billing project", async () => {
+    const { error } = await failOnce(
+      server,
+      backend,
+      cases[5]?.reply as ScriptedReply,
+      (store) => store.copyFile?.("bucket/a.fits", "bucket/b.fits") as Promise<void>,
+    );
+    expect(error.message).toMatch(/set requesterPays to your billing project/);
+  });
+
+  it("maps a media download's 501 and 503 the same way", async () => {
+    const notImplemented = await failOnce(server, backend, gcsError(501, "notImplemented", "Not Implemented"), (store) =>
+      store.readRange("bucket/a.fits", 0, 10),
+    );
+    expect(notImplemented.error).toBeInstanceOf(NotSupportedError);
+    expect(notImplemented.requests).toBe(1);
+    const busy = await failOnce(server, backend, gcsError(503, "backendError", "Backend Error"), (store) =>
+      store.readRange("bucket/a.fits", 0, 10),
+    );
+    expect(busy.error).toBeInstanceOf(TransientError);
+    expect(busy.requests).toBe(3);
+  });
+});
+
+describe("Azure Blob error codes", () => {
+  let server: ScriptedServer;
+  let backend: AzureBackend;
+
+  beforeAll(async () => {
+    server = await startScriptedServer(() => ({ status: 200 }));
+    backend = new AzureBackend({ endpoint: `${server.url}/devstoreaccount1`, anon: true });
+  });
+
+  afterAll(async () => {
+    await backend.close();
+    await server.close();
+  });
+
+  const cases: Case[] = [
+    {
+      reply: azureError(503, "ServerBusy", "The server is currently unable to receive requests. Please retry your request."),
+      code: "ServerBusy",
+      expected: TransientError,
+    },
+    {
+      reply: azureError(500, "OperationTimedOut", "The operation could not be completed within the permitted time."),
+      code: "OperationTimedOut",
+      expected: TransientError,
+    },
+    {
+      reply: azureError(500, "InternalError", "The server encountered an internal error. Please retry the request."),
+      code: "InternalError",
+      expected: TransientError,
+    },
+    {
+      reply: azureError(403, "AuthenticationFailed", "Server failed to authenticate the request."),
+      code: "AuthenticationFailed",
+      expected: PermissionError,
+    },
+    {
+      reply: azureError(
+        403,
+        "AuthorizationPermissionMismatch",
+        "This request is not authorized to perform this operation using this permission.",
+      ),
+      code: "AuthorizationPermissionMismatch",
+      expected: PermissionError,
+    },
+    {
+      reply: azureError(409, "PublicAccessNotPermitted", "Public access is not permitted on this storage account."),
+      code: "PublicAccessNotPermitted",
+      expected: PermissionError,
+    },
+    { reply: azureError(404, "BlobNotFound", "The specified blob does not exist."), code: "BlobNotFound", expected: NotFoundError },
+    {
+      reply: azureError(404, "ContainerNotFound", "The specified container does not exist."),
+      code: "ContainerNotFound",
+      expected: NotFoundError,
+    },
+    {
+      reply: azureError(412, "ConditionNotMet", "The condition specified using HTTP conditional header(s) is not met."),
+      code: "ConditionNotMet",
+      expected: ConsistencyError,
+    },
+    {
+      reply: azureError(416, "InvalidRange", "The range specified is invalid for the current size of the resource."),
+      code: "InvalidRange",
+      expected: ProtocolError,
+    },
+    {
+      reply: azureError(501, "NotImplemented", "The requested operation is not implemented on the specified resource."),
+      code: "NotImplemented",
+      expected: NotSupportedError,
+    },
+    {
+      reply: azureError(405, "UnsupportedHttpVerb", "The resource doesn't support the specified HTTP verb."),
+      code: "UnsupportedHttpVerb",
+      expected: NotSupportedError,
+    },
+    {
+      reply: azureError(409, "BlobArchived", "This operation is not permitted on an archived blob."),
+      code: "BlobArchived",
+      expected: SkyfsError,
+    },
+  ];
+
+  for (const { reply, code, expected } of cases) {
+    it(`Get Blob answered ${reply.status} ${code}: ${expected.name}`, async () => {
+      const result = await failOnce(server, backend, reply, (store) => store.readRange("container/a.fits", 0, 10));
+      expectMapped(result, expected, code, /Get Blob/);
+    });
+  }
+
+  it("maps HEAD answers by their x-ms-error-code header alone", async () => {
+    const busy = await failOnce(server, backend, azureError(503, "ServerBusy", "busy"), (store) => store.info("container/a.fits"));
+    expect(busy.error).toBeInstanceOf(TransientError);
+    expect(busy.error.code).toBe("ServerBusy");
+    const denied = await failOnce(server, backend, azureError(403, "AuthorizationFailure", "no"), (store) =>
+      store.info("container/a.fits"),
+    );
+    expect(denied.error).toBeInstanceOf(PermissionError);
+    expect(denied.error.message).toMatch(/Get Blob Properties: AuthorizationFailure/);
+    expect(denied.requests).toBe(1);
+  });
+});
