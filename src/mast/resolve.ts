@@ -11,6 +11,7 @@ import { mapLimit } from "../core/concurrency.js";
 import { InvalidArgumentError, NotFoundError, ProtocolError, TransientError } from "../core/errors.js";
 import { type StorageOptions, urlToFs } from "../core/registry.js";
 import { type RetryOptions, withRetry } from "../core/retry.js";
+import { cloudKey } from "./cloud-path.js";
 import { tessFfiKey } from "./tess-rule.js";
 
 /** MAST's public path-lookup endpoint. */
@@ -108,7 +109,7 @@ export async function resolveCloudUris(
       const entry = answer[uri];
       if (!entry || entry.path === null || entry.path === undefined)
         results.set(uri, { error: "not found: MAST knows no cloud copy of this product" });
-      else results.set(uri, { url: `${bucket}/${entry.path.replace(/^\/+/, "")}`, via: "lookup" });
+      else results.set(uri, { url: `${bucket}/${cloudKey(entry.path)}`, via: "lookup" });
     }
   });
   await checkExistence(results, options, stats);
@@ -123,13 +124,15 @@ async function lookup(
   signal: AbortSignal,
   stats: ResolveStats,
 ): Promise<Record<string, { status_code?: number; path?: string | null }>> {
+  // The request astroquery's get_cloud_paths sends: one repeated `uri` parameter per URI, then
+  // `use_cloud_path` as Python's requests writes True, with the Accept header it sends.
   const query = new URLSearchParams();
   for (const uri of batch) query.append("uri", uri);
-  query.set("use_cloud_path", "true");
+  query.set("use_cloud_path", "True");
   stats.lookupRequests++;
   let response: Awaited<ReturnType<typeof request>>;
   try {
-    response = await request(`${serviceUrl}?${query}`, { signal, headers: { accept: "application/json" } });
+    response = await request(`${serviceUrl}?${query}`, { signal, headers: { accept: "text/plain" } });
   } catch (error) {
     throw new TransientError(`path lookup: ${(error as Error).message}`, { url: serviceUrl, cause: error });
   }

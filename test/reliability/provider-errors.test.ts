@@ -154,7 +154,6 @@ describe("GCS JSON API errors", () => {
   });
 
   afterAll(async () => {
-    await backend.close?.();
     await server.close();
   });
 
