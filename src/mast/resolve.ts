@@ -60,6 +60,9 @@ export interface ResolveStats {
 
 const processCache = new Map<string, string>();
 
+/** Lookup answers worth a retry; 501 and other 4xx/5xx answers are final. */
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
 /**
  * Resolves MAST data URIs (`mast:HST/product/x.fits`) to cloud URLs. Every input URI gets an entry
  * in the result: its URL, or an error saying why (unknown product, missing object, lookup failed).
@@ -136,7 +139,7 @@ async function lookup(
   } catch (error) {
     throw new TransientError(`path lookup: ${(error as Error).message}`, { url: serviceUrl, cause: error });
   }
-  if (response.statusCode === 429 || response.statusCode >= 500) {
+  if (TRANSIENT_STATUS.has(response.statusCode)) {
     await response.body.dump();
     throw new TransientError(`the path-lookup service answered HTTP ${response.statusCode}`, {
       url: serviceUrl,

@@ -90,6 +90,20 @@ describe("MAST paths per mission", () => {
     expect(cloudKey("/mast/hlsp/galex-deep/x.fits")).toBe("mast/hlsp/galex-deep/x.fits");
   });
 
+  it("retries a lookup answered 503 and gives up at once on 501", async () => {
+    const uri = MISSIONS.HST?.uri as string;
+    lookup.requests.length = 0;
+    lookup.failNext(1, 503);
+    const retried = await resolveCloudUris([uri], { ...options(), check: "none", retry: { baseDelayMs: 1 } });
+    expect(retried.results.get(uri)).toEqual({ url: `s3://stpubdata/${MISSIONS.HST?.key}`, via: "lookup" });
+    expect(lookup.requests).toHaveLength(2);
+    lookup.requests.length = 0;
+    lookup.failNext(1, 501);
+    const refused = await resolveCloudUris([uri], { ...options(), check: "none", retry: { baseDelayMs: 1 } });
+    expect(refused.results.get(uri)).toEqual({ error: expect.stringMatching(/path lookup failed: .*HTTP 501/) });
+    expect(lookup.requests).toHaveLength(1);
+  });
+
   it("asks as astroquery's get_cloud_paths does: repeated uri parameters, 40 per request, use_cloud_path=True", async () => {
     const uris = Array.from({ length: 85 }, (_, i) => `mast:HST/product/batch${i}_drz.fits`);
     lookup.queries.length = 0;
