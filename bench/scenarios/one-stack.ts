@@ -116,7 +116,11 @@ export async function oneStack(context: BenchContext): Promise<{ rows: Measureme
     rows,
     goals: [
       { scenario: loop, goal: "skyfs within 1.2x of one undici Agent", met: loopRatio === undefined ? undefined : loopRatio <= 1.2 },
-      { scenario: parallel, goal: "skyfs within 1.5x of one undici Agent", met: parallelRatio === undefined ? undefined : parallelRatio <= 1.5 },
+      {
+        scenario: parallel,
+        goal: "skyfs within 1.5x of one undici Agent",
+        met: parallelRatio === undefined ? undefined : parallelRatio <= 1.5,
+      },
     ],
   };
 }

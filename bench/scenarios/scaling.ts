@@ -81,7 +81,8 @@ export async function scaling(maxCount: number): Promise<{ rows: Measurement[]; 
         seconds,
         note: `${((seconds / count) * 1e6).toFixed(2)} µs and ~${Math.round(heap / count)} B heap per item`,
       });
-      if (!Array.isArray(kept) || kept.length !== count) throw new Error(`${item.name}: ${count} items asked, a different number came back`);
+      if (!Array.isArray(kept) || kept.length !== count)
+        throw new Error(`${item.name}: ${count} items asked, a different number came back`);
     }
     const first = perItem[0] as number;
     const last = perItem.at(-1) as number;

@@ -57,7 +57,11 @@ export interface GetResult {
    * version, modification time; `type: "directory"` when a `head` found a folder or prefix.
    */
   info: FileInfo;
-  /** The bytes asked for (empty for a `head`). */
+  /**
+   * The bytes asked for (empty for a `head`). A backend whose read of an object's first bytes
+   * failed in a way a description cures (an empty object some stores refuse any range of) may
+   * give fewer, even none, with the description; callers read the rest with further gets.
+   */
   bytes: Uint8Array;
 }
 

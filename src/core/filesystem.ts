@@ -145,11 +145,11 @@ export class FileSystem {
     return this.backend.toUrl(this.path(path));
   }
 
-  /** Lists one level: entry names, or {@link FileInfo} objects with `detail: true`. */
+  /** Lists one level, sorted by name: entry names, or {@link FileInfo} objects with `detail: true`. */
   ls(path: string, options: IoOptions & { detail: true }): Promise<FileInfo[]>;
   ls(path: string, options?: IoOptions & { detail?: false }): Promise<string[]>;
   async ls(path: string, options: IoOptions & { detail?: boolean } = {}): Promise<FileInfo[] | string[]> {
-    const entries = await this.backend.list(this.path(path), { signal: options.signal });
+    const entries = (await this.backend.list(this.path(path), { signal: options.signal })).sort(byName);
     return options.detail ? entries : entries.map((entry) => entry.name);
   }
 
@@ -183,10 +183,11 @@ export class FileSystem {
     return options.detail ? found : found.map((entry) => entry.name);
   }
 
-  /** Walks a tree level by level, top down, like `os.walk`. */
+  /** Walks a tree level by level, top down, like `os.walk`; names sorted within each folder. */
   async *walk(path: string, options: FindOptions = {}): AsyncGenerator<WalkEntry> {
     for await (const level of walkTree(this.backend, this.path(path), { ...options, concurrency: this.plan.concurrency })) {
       for (const { root, entries } of level) {
+        entries.sort(byName);
         yield {
           root,
           dirs: entries.filter((entry) => entry.type === "directory").map((entry) => baseName(entry.name)),
