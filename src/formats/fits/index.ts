@@ -38,3 +38,4 @@ export type { AsciiColumn, ColumnValues, RowRange } from "./table-hdu.js";
 export { AsciiTableHdu, BinTableHdu } from "./table-hdu.js";
 export type { ColumnInput, ImageInput, TableInput } from "./writer.js";
 export { writeFits } from "./writer.js";
+export * from "./wcs/index.js";
