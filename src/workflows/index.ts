@@ -20,3 +20,6 @@ export type { CutoutAtOptions, CutoutSize, SkyCutout, SkyCutoutSource, SkyPositi
 export { cutoutAt } from "./sky-cutout.js";
 export type { Side, SideInput } from "./sky-size.js";
 export { parseSide } from "./sky-size.js";
+export type { CubeCutoutSize, FrameTable, TessCutout, TessCutoutOptions } from "./tess-cube.js";
+export { tessCutout } from "./tess-cube.js";
+export { writeTargetPixelFile } from "./tess-tpf.js";
