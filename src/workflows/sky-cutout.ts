@@ -65,6 +65,9 @@ export interface SkyCutout {
   toFits(): Uint8Array;
 }
 
+/** The most pixels a cutout may hold (2^29). */
+const MAX_ELEMENTS = 2 ** 29;
+
 const DROPPED = /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|EXTEND|PCOUNT|GCOUNT|BSCALE|BZERO|BLANK|CHECKSUM|DATASUM|END|Z[A-Z0-9]*)$/;
 
 /**
@@ -98,6 +101,8 @@ export async function cutoutAt(
   const nx = shape[shape.length - 1] as number;
   const box = placeBox([py, px], [height, width], [ny, nx], options.mode ?? "partial");
   const leading = shape.slice(0, -2);
+  const elements = leading.reduce((product, length) => product * length, box.shape[0] * box.shape[1]);
+  if (elements > MAX_ELEMENTS) throw new InvalidArgumentError(`a cutout of ${elements} pixels is more than the ${MAX_ELEMENTS} allowed`);
   const ranges: AxisRange[] = [...leading.map((length): AxisRange => [0, length]), box.large[0], box.large[1]];
   const section = await hdu.section(ranges, { signal: options.signal });
   const outShape = [...leading, box.shape[0], box.shape[1]];

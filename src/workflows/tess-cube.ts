@@ -124,6 +124,10 @@ export async function tessCutout(
   );
   const width = x1 - x0;
   const height = y1 - y0;
+  if (width * height * nframes * 2 * 4 > image.limits.maxArrayBytes)
+    throw new InvalidArgumentError(
+      `a cutout of ${width} x ${height} pixels x ${nframes} frames exceeds the array limit (option maxArrayBytes)`,
+    );
   const flux = new Float32Array(nframes * height * width).fill(Number.NaN);
   const fluxErr = new Float32Array(nframes * height * width).fill(Number.NaN);
   const aperture = new Int32Array(height * width);

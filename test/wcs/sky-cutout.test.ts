@@ -117,6 +117,27 @@ describe("cutoutAt against astropy's Cutout2D", () => {
     expect(back.header.get("CRPIX1")).toBe((image.cards.find(([k]) => k === "CRPIX1")?.[1] as number) + 7);
   });
 
+  it("shifts the reference pixel of every description and IRAF's LTV", async () => {
+    const image = fixture.images[2] as { cards: Array<[string, HeaderValue]> };
+    const cards: Array<[string, HeaderValue]> = [
+      ...image.cards,
+      ["CTYPE1A", "RA---TAN"],
+      ["CTYPE2A", "DEC--TAN"],
+      ["CRPIX1A", 10],
+      ["CRPIX2A", 20],
+      ["LTV1", -5],
+      ["CRPIX3", 7],
+    ];
+    const hdu = await imageHdu(imageFile(cards));
+    const cutout = await cutoutAt(hdu, { ra: 300, dec: -60, frame: "wcs" }, { width: 4, height: 6 }, { mode: "trim" });
+    const [ox, oy] = cutout.origin;
+    expect(cutout.header.get("CRPIX1A")).toBe(10 - ox);
+    expect(cutout.header.get("CRPIX2A")).toBe(20 - oy);
+    expect(cutout.header.get("LTV1")).toBe(-5 - ox);
+    expect(cutout.header.get("CRPIX3")).toBe(7);
+    await expect(cutoutAt(hdu, { ra: 300, dec: -60 }, "1000000")).rejects.toThrow(/more than the/);
+  });
+
   it("refuses headers without a celestial WCS, bad sizes and positions off the projection", async () => {
     const plain = await imageHdu(writeFits([{ data: new Float32Array(100), shape: [10, 10] }]));
     await expect(cutoutAt(plain, { ra: 1, dec: 2 }, 5)).rejects.toThrow(NoCelestialWcsError);

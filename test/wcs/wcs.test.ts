@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CelestialWcs, type Header, type HeaderValue, NoCelestialWcsError, WcsError } from "../../src/fits.js";
+import { CelestialWcs, type Header, type HeaderValue, NoCelestialWcsError, WcsError, wcsKeys } from "../../src/fits.js";
 import { FormatError } from "../../src/index.js";
 import { headerOf } from "./header-of.js";
 
@@ -155,6 +155,12 @@ describe("malformed and missing WCS", () => {
     expect(CelestialWcs.fromHeader(withCards({ RADESYS: "FK5" })).frame).toEqual({ system: "FK5", equinox: 2000 });
     expect(CelestialWcs.fromHeader(withCards({ CTYPE1: "GLON-CAR", CTYPE2: "GLAT-CAR" })).frame.system).toBe("GALACTIC");
     expect(failure(withCards({ RADESYS: "B1950" }))).toBeInstanceOf(WcsError);
+  });
+
+  it("lists the descriptions of a header", () => {
+    const alternate = fixture.cases.find((c) => c.key === "A") as WcsCase;
+    expect(wcsKeys(headerOf(alternate.cards))).toEqual(["", "A"]);
+    expect(CelestialWcs.fromHeader(headerOf(alternate.cards), { key: "a" }).projection).toBe("SIN");
   });
 
   it("names lookup-table distortions it does not apply", () => {
