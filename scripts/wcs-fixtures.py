@@ -5,10 +5,12 @@ can check skyfs against them without Python.
 
 Run from the repository root with an interpreter that has astropy (5.2 was used):
     python3 scripts/wcs-fixtures.py
+The JSON is then laid out by the project's formatter (npx biome format), as the linter expects.
 """
 import json
 import math
 import os
+import subprocess
 import warnings
 
 import astropy
@@ -116,6 +118,8 @@ def cases():
                                    cd(0.263 / 3600, 90.5) + [("PV1_1", 1.0), ("PV2_1", 1.0), ("PV1_3", 1e-3), ("PV2_3", -1e-3),
                                                               ("PV1_11", 0.01), ("PV2_11", -0.02), ("PV1_39", 0.5), ("PV2_39", 0.2),
                                                               ("PV1_7", -0.01), ("PV2_10", 0.012)])))
+    out.append(("TPV-swapped-defaults", base("RA---TPV", "DEC--TPV", (20.0, 10.0), (50.0, 50.0), 100, 100,
+                                             cd(1.0 / 3600, 0.0) + [("PV1_2", 1.0), ("PV2_2", 1.0), ("PV1_4", 0.5), ("PV2_6", -0.3)])))
     out.append(("TAN-arcsec-units", base("RA---TAN", "DEC--TAN", (12.0, 34.0), (10.0, 10.0), 20, 20,
                                          [("CUNIT1", "arcsec"), ("CUNIT2", "arcsec"), ("CDELT1", -1.5), ("CDELT2", 1.5), ("CRVAL1", 43200.0), ("CRVAL2", 122400.0)])))
     out.append(("swapped-axes", base("DEC--TAN", "RA---TAN", (-30.0, 120.0), (30.0, 40.0), 60, 80, pc((0.002, -0.002), 15.0))))
@@ -256,6 +260,7 @@ def main():
     images, cutouts = cutout_fixture()
     with open(os.path.join(OUT, "cutout2d.json"), "w") as f:
         json.dump({"meta": meta, "images": images, "cutouts": cutouts}, f, indent=1)
+    subprocess.run(["npx", "biome", "format", "--write", OUT], check=True)
 
 
 if __name__ == "__main__":

@@ -248,9 +248,9 @@ function otherFrame(prefix: string): CelestialFrame {
   return { system: "OTHER", equinox: undefined };
 }
 
+/** TPV coefficients of one axis; those the header leaves out are 0, as in wcslib (so PVi_1 must be given). */
 function tpvCoefficients(pv: ReadonlyMap<number, number>): Float64Array {
   const out = new Float64Array(TPV_TERM_COUNT);
-  out[1] = 1;
   for (const [k, value] of pv) {
     if (k >= TPV_TERM_COUNT) throw new WcsError(`TPV coefficient PV_${k} is beyond the 40 the convention defines`);
     out[k] = value;
