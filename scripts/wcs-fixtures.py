@@ -252,6 +252,16 @@ def cutout_fixture():
     return [{"name": name, "cards": list(header_of(cards).items())} for name, cards in image_cases], records
 
 
+def frames_fixture():
+    points = [(0.0, 0.0), (83.63, 22.01), (201.365, -43.019), (359.99, 89.9), (150.1, -89.5), (266.4, -28.9)]
+    records = []
+    for ra, dec in points:
+        fk5 = SkyCoord(ra * u.deg, dec * u.deg, frame="icrs").transform_to("fk5")
+        icrs = SkyCoord(ra * u.deg, dec * u.deg, frame="fk5").transform_to("icrs")
+        records.append({"radec": [ra, dec], "icrsToFk5": [fk5.ra.deg, fk5.dec.deg], "fk5ToIcrs": [icrs.ra.deg, icrs.dec.deg]})
+    return records
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     meta = {"astropy": astropy.__version__, "numpy": np.__version__, "generator": "scripts/wcs-fixtures.py"}
@@ -260,6 +270,8 @@ def main():
     images, cutouts = cutout_fixture()
     with open(os.path.join(OUT, "cutout2d.json"), "w") as f:
         json.dump({"meta": meta, "images": images, "cutouts": cutouts}, f, indent=1)
+    with open(os.path.join(OUT, "frames.json"), "w") as f:
+        json.dump({"meta": meta, "points": frames_fixture()}, f, indent=1)
     subprocess.run(["npx", "biome", "format", "--write", OUT], check=True)
 
 

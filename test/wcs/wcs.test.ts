@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CelestialWcs, type Header, type HeaderValue, NoCelestialWcsError, WcsError, wcsKeys } from "../../src/fits.js";
+import { CelestialWcs, type Header, type HeaderValue, NoCelestialWcsError, toWcsFrame, WcsError, wcsKeys } from "../../src/fits.js";
 import { FormatError } from "../../src/index.js";
 import { headerOf } from "./header-of.js";
 
@@ -76,6 +76,28 @@ describe("celestial WCS against astropy.wcs", () => {
         expect(Math.abs(y - (sample.pixelBack[1] as number))).toBeLessThan(1e-6);
       }
     }
+  });
+});
+
+describe("ICRS and FK5 (J2000)", () => {
+  const frames = JSON.parse(readFileSync(new URL("./fixtures/frames.json", import.meta.url), "utf8")) as {
+    points: Array<{ radec: [number, number]; icrsToFk5: [number, number]; fk5ToIcrs: [number, number] }>;
+  };
+  it("converts positions as astropy's SkyCoord.transform_to does, within 1e-9 degrees", () => {
+    const fk5 = { system: "FK5", equinox: 2000 };
+    const icrs = { system: "ICRS", equinox: undefined };
+    for (const point of frames.points) {
+      const [ra, dec] = point.radec;
+      const toFk5 = toWcsFrame(ra, dec, "icrs", fk5);
+      const toIcrs = toWcsFrame(ra, dec, "fk5", icrs);
+      expect(angleDifference(toFk5[0], point.icrsToFk5[0]) * Math.cos((dec * Math.PI) / 180)).toBeLessThan(1e-9);
+      expect(Math.abs(toFk5[1] - point.icrsToFk5[1])).toBeLessThan(1e-9);
+      expect(angleDifference(toIcrs[0], point.fk5ToIcrs[0]) * Math.cos((dec * Math.PI) / 180)).toBeLessThan(1e-9);
+      expect(Math.abs(toIcrs[1] - point.fk5ToIcrs[1])).toBeLessThan(1e-9);
+      expect(toWcsFrame(ra, dec, "icrs", icrs)).toEqual([ra, dec]);
+    }
+    expect(() => toWcsFrame(1, 2, "icrs", { system: "FK5", equinox: 1975 })).toThrow(WcsError);
+    expect(() => toWcsFrame(1, 2, "icrs", { system: "GALACTIC", equinox: undefined })).toThrow(/give them in its own frame/);
   });
 });
 
