@@ -91,7 +91,9 @@ export async function cutoutAt(
   const [lng, lat] = frame === "wcs" ? [position.ra, position.dec] : toWcsFrame(position.ra, position.dec, frame, wcs.frame);
   const [px, py] = wcs.worldToPixel(lng, lat);
   if (!Number.isFinite(px) || !Number.isFinite(py))
-    throw new InvalidArgumentError(`the position (${position.ra}, ${position.dec}) is outside this image's projection`);
+    throw new InvalidArgumentError(
+      `the position (${position.ra}, ${position.dec}) is outside this image's projection, or where its distortion does not invert`,
+    );
   const sides =
     typeof size === "object"
       ? { height: parseSide(size.height), width: parseSide(size.width) }
