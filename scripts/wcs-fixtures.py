@@ -262,6 +262,50 @@ def frames_fixture():
     return records
 
 
+CORPUS = os.path.join("..", "shared", "testdata")
+CORPUS_FILES = [
+    ("fits/astropy/checksum.fits", 0),
+    ("fits/astropy/comp.fits", 1),
+    ("fits/astropy/scale.fits", 0),
+    ("fits/astropy/test0.fits", 2),
+    ("fits/astropy/test1.fits", 4),
+    ("generated/fits/mef_drz_like.fits", 1),
+]
+
+
+def corpus_fixture():
+    """astropy's answers for the real headers of the corpus (skipped when it is absent)."""
+    records = []
+    for relative, index in CORPUS_FILES:
+        path = os.path.join(CORPUS, relative)
+        if not os.path.exists(path):
+            continue
+        with fits.open(path) as hdul:
+            hdu = hdul[index]
+            header = hdu.header
+            data = hdu.data
+        w = WCS(header)
+        ny, nx = data.shape[-2:]
+        points = [(float(x), float(y)) for x in np.linspace(-0.2 * nx, 1.2 * nx, 6) for y in np.linspace(-0.2 * ny, 1.2 * ny, 6)]
+        world = w.all_pix2world(np.array(points), 0)
+        centre = w.all_pix2world([[0.4 * nx, 0.55 * ny]], 0)[0]
+        coord = SkyCoord(centre[0] * u.deg, centre[1] * u.deg, frame=wcs_frame_name(w))
+        cut = Cutout2D(data, coord, (7, 9), wcs=w, mode="partial")
+        records.append({
+            "file": relative, "hdu": index,
+            "samples": [{"pixel": list(p), "world": [num(a), num(b)]} for p, (a, b) in zip(points, world)],
+            "cutout": {"ra": float(centre[0]), "dec": float(centre[1]), "shape": list(cut.data.shape),
+                       "origin": [int(cut.origin_original[0] - cut.slices_cutout[1].start), int(cut.origin_original[1] - cut.slices_cutout[0].start)],
+                       "crpix": [float(v) for v in cut.wcs.wcs.crpix],
+                       "sum": float(np.nansum(cut.data.astype("float64"))), "nan": int(np.isnan(cut.data).sum())},
+        })
+    return records
+
+
+def wcs_frame_name(w):
+    return {"ICRS": "icrs", "FK5": "fk5", "FK4": "fk4"}[w.wcs.radesys]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     meta = {"astropy": astropy.__version__, "numpy": np.__version__, "generator": "scripts/wcs-fixtures.py"}
@@ -272,6 +316,8 @@ def main():
         json.dump({"meta": meta, "images": images, "cutouts": cutouts}, f, indent=1)
     with open(os.path.join(OUT, "frames.json"), "w") as f:
         json.dump({"meta": meta, "points": frames_fixture()}, f, indent=1)
+    with open(os.path.join(OUT, "corpus.json"), "w") as f:
+        json.dump({"meta": meta, "corpus": "../shared/testdata", "files": corpus_fixture()}, f, indent=1)
     subprocess.run(["npx", "biome", "format", "--write", OUT], check=True)
 
 
