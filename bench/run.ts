@@ -3,8 +3,8 @@
  * (both in a child process), runs skyfs and its peers side by side, and prints one table.
  *
  * Usage: npm run bench -- [--latency <ms>] [--repeats <n>] [--only <scenario numbers, e.g. 1,5>]
- *        [--scale-max <items of scenario 8, default 1000000>]
- * Scenario 6 also runs scenario 7.
+ *        [--scale-max <items of scenario 9, default 1000000>]
+ * Scenario 7 also runs scenario 8.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -19,6 +19,7 @@ import { manyGet } from "./scenarios/many-get.js";
 import { oneStack } from "./scenarios/one-stack.js";
 import { randomReads } from "./scenarios/random-reads.js";
 import { scaling } from "./scenarios/scaling.js";
+import { tessCube } from "./scenarios/tess-cube.js";
 import { startBenchServer } from "./server.js";
 import { type Goal, type Measurement, printTable } from "./table.js";
 
@@ -34,7 +35,7 @@ const latencyMs = Number(values.latency);
 const only = values.only?.split(",").map(Number);
 const wanted = (scenario: number): boolean => !only || only.includes(scenario);
 
-if (only?.every((scenario) => scenario === 8)) {
+if (only?.every((scenario) => scenario === 9)) {
   const result = await scaling(Number(values["scale-max"]));
   console.log(printTable(result.rows, result.goals));
   process.exit(0);
@@ -63,8 +64,9 @@ try {
     [3, () => bigGet(context)],
     [4, () => manyGet(context)],
     [5, () => fitsCutout(context, latencyMs)],
-    [6, () => oneStack(context)],
-    [8, () => scaling(Number(values["scale-max"]))],
+    [6, () => tessCube(context, latencyMs)],
+    [7, () => oneStack(context)],
+    [9, () => scaling(Number(values["scale-max"]))],
   ];
   try {
     for (const [number, scenario] of scenarios) {
