@@ -24,6 +24,10 @@ function buildProgram(output: NodeJS.WritableStream = process.stdout, errors: No
     .option("--profile <name>", "a named credentials profile")
     .option("--json", "machine-readable output")
     .option("--stats", "print requests and bytes moved when done")
+    .option(
+      "--compression <kind>",
+      "whole-file compression: gzip, bz2, xz, zstd, compress, infer (from the suffix) or none (default: infer for info, header, cutout, preview; none for cat, get)",
+    )
     .showHelpAfterError()
     .exitOverride();
   const run = async (action: (context: CliContext) => Promise<void>): Promise<void> => {
