@@ -235,8 +235,14 @@ class DecompressedSource implements ByteSource {
     const compressedStart = checkpoint ? Math.floor(checkpoint.bit / 8) : 0;
     const ratio = this.size > 0 ? this.raw.size / this.size : 1;
     const estimate = Number.isFinite(end) ? Math.ceil((end - position) * ratio * 1.1) + HEAD_READ : HEAD_READ;
-    const firstRead = compressedStart === 0 ? Math.max(HEAD_READ, Math.min(estimate, MAX_READ)) : Math.min(estimate, MAX_READ);
-    const input = compressedChunks(this.raw, compressedStart, firstRead, options);
+    const firstRead = compressedStart === 0 ? HEAD_READ : Math.min(estimate, MAX_READ);
+    const input = compressedChunks(
+      this.raw,
+      compressedStart,
+      firstRead,
+      Math.min(Math.max(estimate - firstRead, 2 * firstRead), MAX_READ),
+      options,
+    );
     const index = this.index;
     const decoded = decompressStream(this.compression, input, {
       url: this.url,
@@ -295,16 +301,27 @@ function copyOverlap(chunk: Uint8Array, chunkOffset: number, want: Want): void {
   if (stop > start) want.into.set(chunk.subarray(start - chunkOffset, stop - chunkOffset), start - want.offset);
 }
 
-/** The compressed object from `start` in reads that double from `firstRead` up to 8 MiB. */
-async function* compressedChunks(raw: ByteSource, start: number, firstRead: number, options: IoOptions): AsyncGenerator<Uint8Array> {
+/**
+ * The compressed object from `start`: a first read of `firstRead` bytes (the head the open
+ * request brought, or what a read is estimated to need), then `secondRead`, then reads that
+ * double up to 8 MiB.
+ */
+async function* compressedChunks(
+  raw: ByteSource,
+  start: number,
+  firstRead: number,
+  secondRead: number,
+  options: IoOptions,
+): AsyncGenerator<Uint8Array> {
   let at = start;
   let length = Math.max(1, firstRead);
+  let reads = 0;
   while (at < raw.size) {
     const bytes = await raw.read(at, Math.min(length, raw.size - at), options);
     if (bytes.length === 0) break;
     yield bytes;
     at += bytes.length;
-    length = Math.min(length * 2, MAX_READ);
+    length = ++reads === 1 ? Math.max(1, secondRead) : Math.min(length * 2, MAX_READ);
   }
 }
 
