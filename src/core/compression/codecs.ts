@@ -165,20 +165,37 @@ async function* bunzip2(input: AsyncIterable<Uint8Array>, url: string | undefine
   yield* output.finish();
 }
 
-async function* unxz(input: AsyncIterable<Uint8Array>, url: string | undefined): AsyncGenerator<Uint8Array> {
+/** The first `length` bytes of a stream (fewer if it is shorter), and the whole stream again. */
+async function peek(input: AsyncIterable<Uint8Array>, length: number): Promise<{ head: Uint8Array; stream: AsyncGenerator<Uint8Array> }> {
   const chunks = input[Symbol.asyncIterator]();
-  const first = await chunks.next();
-  const head = first.done ? new Uint8Array(0) : first.value;
+  const seen: Uint8Array[] = [];
+  let held = 0;
+  while (held < length) {
+    const next = await chunks.next();
+    if (next.done) break;
+    seen.push(next.value);
+    held += next.value.length;
+  }
+  const head = seen.length === 1 ? (seen[0] as Uint8Array) : Buffer.concat(seen);
+  async function* stream(): AsyncGenerator<Uint8Array> {
+    try {
+      if (head.length > 0) yield head;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+    } finally {
+      await chunks.return?.();
+    }
+  }
+  return { head, stream: stream() };
+}
+
+async function* unxz(input: AsyncIterable<Uint8Array>, url: string | undefined): AsyncGenerator<Uint8Array> {
+  const { head, stream } = await peek(input, 6);
   if (!startsWith(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) {
-    await chunks.return?.();
+    await stream.return(undefined);
     throw new DecompressionError("not-compressed", "not an xz stream (no FD 37 7A 58 5A 00 magic)", { url });
   }
   const { XzReadableStream } = await import("xz-decompress");
-  async function* replay(): AsyncGenerator<Uint8Array> {
-    yield head;
-    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
-  }
-  const decoded = new XzReadableStream(ReadableStream.from(replay()) as unknown as ConstructorParameters<typeof XzReadableStream>[0]);
+  const decoded = new XzReadableStream(ReadableStream.from(stream) as unknown as ConstructorParameters<typeof XzReadableStream>[0]);
   try {
     for await (const chunk of decoded as unknown as AsyncIterable<Uint8Array>) yield chunk;
   } catch (error) {
@@ -187,19 +204,19 @@ async function* unxz(input: AsyncIterable<Uint8Array>, url: string | undefined):
 }
 
 async function* unzstd(input: AsyncIterable<Uint8Array>, url: string | undefined): AsyncGenerator<Uint8Array> {
+  const { head, stream } = await peek(input, 4);
+  const frame = startsWith(head, [0x28, 0xb5, 0x2f, 0xfd]);
+  const skippable = head.length >= 4 && (head[0]! & 0xf0) === 0x50 && head[1] === 0x2a && head[2] === 0x4d && head[3] === 0x18;
+  if (!frame && !skippable) {
+    await stream.return(undefined);
+    throw new DecompressionError("not-compressed", "not a zstd stream (no 28 B5 2F FD magic)", { url });
+  }
   const { Decompress } = await import("fzstd");
   const pending: Uint8Array[] = [];
   const decoder = new Decompress((chunk) => {
     pending.push(chunk);
   });
-  let first = true;
-  for await (const chunk of input) {
-    if (first && chunk.length > 0) {
-      if (!startsWith(chunk, [0x28, 0xb5, 0x2f, 0xfd]) && (chunk[0]! & 0xf0) !== 0x50) {
-        throw new DecompressionError("not-compressed", "not a zstd stream (no 28 B5 2F FD magic)", { url });
-      }
-      first = false;
-    }
+  for await (const chunk of stream) {
     try {
       decoder.push(chunk);
     } catch (error) {
@@ -207,7 +224,6 @@ async function* unzstd(input: AsyncIterable<Uint8Array>, url: string | undefined
     }
     yield* pending.splice(0);
   }
-  if (first) throw new DecompressionError("not-compressed", "empty input: not a zstd stream", { url });
   try {
     decoder.push(new Uint8Array(0), true);
   } catch (error) {
