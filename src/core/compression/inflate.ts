@@ -163,6 +163,7 @@ export function* inflate(
     const literalMask = (1 << literals.bits) - 1;
     const distanceTable = distances.table;
     const distanceMask = (1 << distances.bits) - 1;
+    let op = output.op;
     for (;;) {
       if (input.count < 15 && !input.pull(15)) yield* input.fill(15);
       let entry = literalTable[input.bits & literalMask]!;
@@ -173,8 +174,12 @@ export function* inflate(
       input.count -= length;
       let symbol = entry >>> 4;
       if (symbol < 256) {
-        if (output.op >= limit) yield* output.flush(MAX_MATCH);
-        out[output.op++] = symbol;
+        if (op >= limit) {
+          output.op = op;
+          yield* output.flush(MAX_MATCH);
+          op = output.op;
+        }
+        out[op++] = symbol;
         continue;
       }
       if (symbol === 256) break;
@@ -182,8 +187,12 @@ export function* inflate(
       if (symbol >= 29) throw corrupt("invalid length symbol");
       let matchLength = LENGTH_BASE[symbol]!;
       const lengthExtra = LENGTH_EXTRA[symbol]!;
-      if (lengthExtra > 0) matchLength += yield* input.take(lengthExtra);
-      if (input.count < 15 && !input.pull(15)) yield* input.fill(15);
+      if (input.count < lengthExtra + 15 && !input.pull(lengthExtra + 15)) yield* input.fill(lengthExtra + 15);
+      if (lengthExtra > 0) {
+        if (input.count < lengthExtra) throw input.truncated();
+        matchLength += input.bits & ((1 << lengthExtra) - 1);
+        input.drop(lengthExtra);
+      }
       entry = distanceTable[input.bits & distanceMask]!;
       length = entry & 15;
       if (length === 0) throw corrupt("invalid distance code");
@@ -194,18 +203,26 @@ export function* inflate(
       if (symbol >= 30) throw corrupt("invalid distance symbol");
       let distance = DISTANCE_BASE[symbol]!;
       const distanceExtra = DISTANCE_EXTRA[symbol]!;
-      if (distanceExtra > 0) distance += yield* input.take(distanceExtra);
-      if (distance > output.op - output.floor) throw corrupt("a match reaches back before the start of the data");
-      if (output.op + matchLength > out.length) yield* output.flush(MAX_MATCH);
-      let op = output.op;
-      if (distance >= matchLength) {
+      if (distanceExtra > 0) {
+        if (input.count < distanceExtra && !input.pull(distanceExtra)) yield* input.fill(distanceExtra);
+        if (input.count < distanceExtra) throw input.truncated();
+        distance += input.bits & ((1 << distanceExtra) - 1);
+        input.drop(distanceExtra);
+      }
+      if (distance > op - output.floor) throw corrupt("a match reaches back before the start of the data");
+      if (op + matchLength > out.length) {
+        output.op = op;
+        yield* output.flush(MAX_MATCH);
+        op = output.op;
+      }
+      if (distance >= matchLength && matchLength > 32) {
         out.copyWithin(op, op - distance, op - distance + matchLength);
         op += matchLength;
       } else {
         for (let i = 0; i < matchLength; i++, op++) out[op] = out[op - distance]!;
       }
-      output.op = op;
     }
+    output.op = op;
   }
   yield* output.flush();
 }
