@@ -65,9 +65,12 @@ export async function globManifest(pattern: string, manifestUrl: string, options
   const patternPath = pattern.slice(origin.length);
   const literal = patternPath.slice(0, patternPath.search(/[*?[]/) < 0 ? patternPath.length : patternPath.search(/[*?[]/));
   const matches = hasMagic(patternPath) ? pathMatcher(patternPath) : (path: string) => path === patternPath;
+  const rootPath = root.slice(origin.length);
+  const needle = root.startsWith(origin) && literal.startsWith(`${rootPath}/`) ? literal.slice(rootPath.length + 1) : "";
   const found: string[] = [];
   for await (const batch of manifestLines(manifestUrl, options)) {
     for (const line of batch) {
+      if (!line.includes(needle)) continue;
       const entry = parseManifestLine(line);
       if (!entry) continue;
       const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(entry.key) ? entry.key : `${root}/${entry.key.replace(/^\/+/, "")}`;

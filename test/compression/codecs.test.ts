@@ -1,7 +1,10 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { openAsdf } from "../../src/asdf.js";
 import { type Compression, compressionOfName, DecompressionError, decompressStream, stripCompressionSuffix } from "../../src/index.js";
 
 const corpus = join("..", "shared", "testdata-compressed");
@@ -63,5 +66,23 @@ describe.skipIf(!present)("every codec on the compressed corpus", () => {
     const error = await decode(compression, fits).catch((caught) => caught);
     expect(error).toBeInstanceOf(DecompressionError);
     expect((error as DecompressionError).problem).toBe("not-compressed");
+  });
+});
+
+const asdfFile = join("..", "shared", "testdata", "asdf", "reference", "1.1.0", "float.asdf");
+
+describe.skipIf(!existsSync(asdfFile))("ASDF through the public open path", () => {
+  it("openAsdf with compression infer reads a .asdf.gz like the file itself", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "skyfs-asdf-gz-"));
+    try {
+      await writeFile(join(folder, "float.asdf.gz"), gzipSync(await readFile(asdfFile)));
+      const plain = await openAsdf(asdfFile);
+      const compressed = await openAsdf(join(folder, "float.asdf.gz"), { compression: "infer" });
+      expect(JSON.stringify(compressed.tree, (_k, v) => (typeof v === "bigint" ? v.toString() : v))).toBe(
+        JSON.stringify(plain.tree, (_k, v) => (typeof v === "bigint" ? v.toString() : v)),
+      );
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

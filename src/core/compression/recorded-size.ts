@@ -32,9 +32,10 @@ export async function recordedSize(
 }
 
 /**
- * gzip's trailer records the last member's length modulo 2^32. It is the size when the stream
- * has one member (the first member does not end inside `head`) and only one value congruent to
- * it lies between the least and the most deflate can give for the compressed size.
+ * gzip's trailer records the last member's length modulo 2^32. It is taken as the size when the
+ * stream has one member (the first member does not end inside `head`): the smallest value
+ * congruent to it that deflate can give for the compressed size (a stream that decodes past it
+ * raises a size error, so a wrong guess never returns wrong bytes).
  */
 async function gzipSize(raw: ByteSource, head: Uint8Array, options: IoOptions): Promise<number | undefined> {
   if (raw.size < 18 || firstMemberEndsWithin(head, raw.url)) return undefined;
@@ -42,9 +43,8 @@ async function gzipSize(raw: ByteSource, head: Uint8Array, options: IoOptions): 
   const recorded = (tail[0]! | (tail[1]! << 8) | (tail[2]! << 16) | (tail[3]! << 24)) >>> 0;
   const least = Math.max(0, Math.floor(((raw.size - 23) * 65535) / 65540) - 5);
   const most = raw.size * DEFLATE_MAX_RATIO;
-  const candidates: number[] = [];
-  for (let size = recorded; size <= most && candidates.length < 2; size += 2 ** 32) if (size >= least) candidates.push(size);
-  return candidates.length === 1 ? candidates[0] : undefined;
+  for (let size = recorded; size <= most; size += 2 ** 32) if (size >= least) return size;
+  return undefined;
 }
 
 function readVarint(bytes: Uint8Array, at: { offset: number }): number | undefined {
