@@ -18,7 +18,7 @@ import {
 import { buildFitsIndex } from "../../src/workflows/index.js";
 import { startHttpServer, type TestHttpServer } from "../servers/http-server.js";
 
-const SIDE = 1024;
+const SIDE = 512;
 const pixels = Float32Array.from({ length: SIDE * SIDE }, (_, i) => Math.sin(i * 0.001) * 1000 + ((i * 7919) % 101));
 const fits = writeFits([{ data: pixels, shape: [SIDE, SIDE], name: "SCI" }]);
 const gz = gzipSync(fits, { level: 1 });
@@ -43,7 +43,7 @@ describe("the decompression layer over a real HTTP server", () => {
     await writeFile(join(folder, "image.fits"), fits);
     await writeFile(join(folder, "image.fits.gz"), gz);
     await writeFile(join(folder, "plain.fits.gz"), fits);
-    await writeFile(join(folder, "two.fits.gz"), Buffer.concat([gzipSync(fits.subarray(0, 500_000)), gzipSync(new Uint8Array(3_000_000))]));
+    await writeFile(join(folder, "two.fits.gz"), Buffer.concat([gzipSync(fits.subarray(0, 500_000)), gzipSync(new Uint8Array(1_000_000))]));
     const damaged = Buffer.from(gz);
     damaged[damaged.length - 7]! ^= 0xff;
     await writeFile(join(folder, "bad-crc.fits.gz"), damaged);
@@ -73,14 +73,14 @@ describe("the decompression layer over a real HTTP server", () => {
   it("gives the same bytes as the uncompressed file for reads anywhere, in any order", async () => {
     const source = await open(`${base}/image.fits.gz`, { compression: "infer" });
     const ranges = [
-      { offset: 3_000_000, length: 5000 },
+      { offset: 800_000, length: 5000 },
       { offset: 100, length: 10 },
       { offset: fits.length - 10, length: 100 },
-      { offset: 1_234_567, length: 1_500_000 },
+      { offset: 234_567, length: 500_000 },
     ];
     const results = await source.readMany(ranges);
     for (const [i, range] of ranges.entries()) expect(results[i]).toEqual(fits.slice(range.offset, range.offset + range.length));
-    expect(await source.read(2_000_000, 16)).toEqual(fits.slice(2_000_000, 2_000_016));
+    expect(await source.read(300_000, 16)).toEqual(fits.slice(300_000, 300_016));
   });
 
   it("is never a silently ignored option: an unknown compression is refused, infer without a suffix reads the stored bytes", async () => {
@@ -108,7 +108,7 @@ describe("the decompression layer over a real HTTP server", () => {
 
   it("refuses, with a typed error, a multi-member file whose trailer undercounts, when a read passes the recorded size", async () => {
     const source = await open(`${base}/two.fits.gz`, { compression: "gzip" });
-    expect(source.size).toBe(3_000_000);
+    expect(source.size).toBe(1_000_000);
     expect(await problemOf(source.read(0, source.size))).toBe("size");
   });
 
@@ -151,7 +151,7 @@ describe("the decompression layer over a real HTTP server", () => {
     expect(entry.gzipIndex?.size).toBe(fits.length);
     const fs = filesystem("http");
     const raw = await fs.open(`${base}/image.fits.gz`);
-    const seekIndex = await buildGzipIndex(raw, { checkpointSpacing: 256 * 1024 });
+    const seekIndex = await buildGzipIndex(raw, { checkpointSpacing: 64 * 1024 });
     expect(seekIndex.checkpoints.length).toBeGreaterThan(10);
     expect(seekIndex.size).toBe(fits.length);
     const stored = gzipIndexFromJson(JSON.parse(JSON.stringify(gzipIndexToJson(seekIndex))));
@@ -166,7 +166,7 @@ describe("the decompression layer over a real HTTP server", () => {
       decodedCache: new DecodedCache(),
     });
     const hdu = (await (await openFits(source, { index: indexed })).hdu("SCI")) as ImageHdu;
-    const rows: [number, number] = [1000, 1010];
+    const rows: [number, number] = [490, 500];
     const section = await hdu.section([rows, [0, 100]]);
     const plain = (await (await openFits(`${base}/image.fits`)).hdu("SCI")) as ImageHdu;
     expect(section.data).toEqual((await plain.section([rows, [0, 100]])).data);
