@@ -15,7 +15,7 @@ import { decodeToFile } from "./compression/decode-to-file.js";
 import { type CompressionOptions, withDecompression } from "./compression/layer.js";
 import { mapLimit, Semaphore, WeightedSemaphore } from "./concurrency.js";
 import { downloadObject } from "./download.js";
-import { IsADirectoryError, NotFoundError, throwIfAborted } from "./errors.js";
+import { InvalidArgumentError, IsADirectoryError, NotFoundError, throwIfAborted } from "./errors.js";
 import { hasMagic, pathMatcher, splitPattern } from "./glob.js";
 import { baseName, joinPath, parentPath, relativePath, trimTrailingSlash } from "./paths.js";
 import type { RangePlanOptions } from "./range-plan.js";
@@ -369,6 +369,9 @@ export class FileSystem {
    * concurrently; a folder's tree is kept below `remotePath`.
    */
   async put(localPath: string, remotePath: string, options: TransferOptions = {}): Promise<void> {
+    if (options.compression !== undefined && options.compression !== null) {
+      throw new InvalidArgumentError("put uploads bytes as they are: the compression option is for get", { url: localPath });
+    }
     const target = this.path(remotePath);
     const localInfo = await statLocal(localPath);
     const jobs: Array<{ local: string; remote: string; size: number }> = [];

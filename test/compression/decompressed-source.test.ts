@@ -13,6 +13,7 @@ import {
   filesystem,
   gzipIndexFromJson,
   gzipIndexToJson,
+  InvalidArgumentError,
   open,
 } from "../../src/index.js";
 import { buildFitsIndex } from "../../src/workflows/index.js";
@@ -122,6 +123,9 @@ describe("the decompression layer over a real HTTP server", () => {
       DecompressionError,
     );
     expect((await readdir(target)).sort()).toEqual(["image.fits"]);
+    await expect(fs.put(join(target, "image.fits"), `${base}/up.fits`, { compression: "gzip" })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
     await fs.close();
   });
 
