@@ -17,6 +17,7 @@ import { cutoutRows } from "./scenarios/cutout-rows.js";
 import { fitsCutout } from "./scenarios/fits-cutout.js";
 import { manyGet } from "./scenarios/many-get.js";
 import { randomReads } from "./scenarios/random-reads.js";
+import { tessCube } from "./scenarios/tess-cube.js";
 import { startBenchServer } from "./server.js";
 import { type Goal, type Measurement, printTable } from "./table.js";
 
@@ -50,6 +51,7 @@ try {
     [3, () => bigGet(context)],
     [4, () => manyGet(context)],
     [5, () => fitsCutout(context, latencyMs)],
+    [6, () => tessCube(context, latencyMs)],
   ];
   if ([6, 7, 8].some(wanted)) scenarios.push([6, () => compressedScenarios(context, wanted)]);
   try {
