@@ -3,8 +3,9 @@
  * (both in a child process), runs skyfs and its peers side by side, and prints one table.
  *
  * Usage: npm run bench -- [--latency <ms>] [--repeats <n>] [--only <scenario numbers, e.g. 1,5>]
- *        [--scale-max <items of scenario 9, default 1000000>]
- * Scenario 7 also runs scenario 8.
+ * (scenarios 6 to 8, on compressed files, run together: `--only 6` runs 6 only, `--only 6,7,8` all three).
+ *        [--scale-max <items of scenario 12, default 1000000>]
+ * Scenario 10 also runs scenario 11; `--only 12` runs scenario 12 without fixtures or server.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { parseArgs } from "node:util";
 import { writeFixtures } from "./fixtures.js";
 import type { BenchContext } from "./measure.js";
 import { bigGet } from "./scenarios/big-get.js";
+import { compressedScenarios } from "./scenarios/compressed.js";
 import { cutoutRows } from "./scenarios/cutout-rows.js";
 import { fitsCutout } from "./scenarios/fits-cutout.js";
 import { manyGet } from "./scenarios/many-get.js";
@@ -35,7 +37,7 @@ const latencyMs = Number(values.latency);
 const only = values.only?.split(",").map(Number);
 const wanted = (scenario: number): boolean => !only || only.includes(scenario);
 
-if (only?.every((scenario) => scenario === 9)) {
+if (only?.every((scenario) => scenario === 12)) {
   const result = await scaling(Number(values["scale-max"]));
   console.log(printTable(result.rows, result.goals));
   process.exit(0);
@@ -65,12 +67,13 @@ try {
     [4, () => manyGet(context)],
     [5, () => fitsCutout(context, latencyMs)],
     [6, () => tessCube(context, latencyMs)],
-    [7, () => oneStack(context)],
-    [9, () => scaling(Number(values["scale-max"]))],
+    [10, () => oneStack(context)],
+    [12, () => scaling(Number(values["scale-max"]))],
   ];
+  if ([6, 7, 8].some(wanted)) scenarios.push([6, () => compressedScenarios(context, wanted)]);
   try {
     for (const [number, scenario] of scenarios) {
-      if (!wanted(number)) continue;
+      if (!wanted(number) && number !== 6) continue;
       console.log(`scenario ${number} ...`);
       const result = await scenario();
       rows.push(...result.rows);

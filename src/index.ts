@@ -52,8 +52,10 @@ export {
 } from "./core/cache/index.js";
 export type { BlockCacheLayerOptions, ChainLayer, FileCacheLayerOptions } from "./core/chaining.js";
 export { registerChainLayer } from "./core/chaining.js";
+export * from "./core/compression/index.js";
+export type { CompressionOptions } from "./core/compression/layer.js";
 export { mapLimit, Semaphore, WeightedSemaphore } from "./core/concurrency.js";
-export type { UrlOptions } from "./core/dispatch.js";
+export type { UrlGlobOptions, UrlOptions } from "./core/dispatch.js";
 export { cat, glob, open } from "./core/dispatch.js";
 export * from "./core/errors.js";
 export type {
@@ -66,6 +68,8 @@ export type {
 export { FileSystem, resolveSlice } from "./core/filesystem.js";
 export { cachedInstanceCount, clearInstanceCache, instanceKey } from "./core/instance-cache.js";
 export { DEFAULT_REQUEST_CONCURRENCY, LimitBackend } from "./core/limit.js";
+export type { ManifestEntry, ManifestGlobOptions } from "./core/manifest.js";
+export { globManifest, parseManifestLine } from "./core/manifest.js";
 export { BytesSource } from "./core/memory-source.js";
 export type { Stack, StackOptions } from "./core/pipeline.js";
 export { buildStack } from "./core/pipeline.js";
@@ -79,5 +83,7 @@ export type { RetryEvent, RetryOptions } from "./core/retry.js";
 export { isRetryable, RetryingBackend, withRetry } from "./core/retry.js";
 export type { RequestKind, TransferSnapshot } from "./core/stats.js";
 export { StatsBackend, TransferStats } from "./core/stats.js";
+export type { ReadLinesOptions } from "./core/text-lines.js";
+export { lineBatches, readLineBatches, readLines } from "./core/text-lines.js";
 export type { TransferOptions, TransferProgress } from "./core/transfers.js";
 export type { NumericArray } from "./core/typed-array.js";

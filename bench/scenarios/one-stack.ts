@@ -1,8 +1,8 @@
 /**
- * Scenarios 7 and 8: what sharing one stack buys.
- * 7: 500 top-level `cat(url)` calls of 10 KiB objects in a loop through the latency proxy, against
+ * Scenarios 10 and 11: what sharing one stack buys.
+ * 10: 500 top-level `cat(url)` calls of 10 KiB objects in a loop through the latency proxy, against
  *    the same loop over one raw undici Agent.
- * 8: 2,000 parallel 400-byte reads through `readMany` straight to the server (no added latency),
+ * 11: 2,000 parallel 400-byte reads through `readMany` straight to the server (no added latency),
  *    against plain undici issuing the same requests on one Agent; CPU time beside wall time, and
  *    the heap held per pending read. Each peer's connections are opened by one untimed round.
  */
@@ -30,10 +30,10 @@ async function timed(run: () => Promise<void>): Promise<{ seconds: number; note:
   return { seconds, note: `CPU ${((used.user + used.system) / 1e6).toFixed(3)} s` };
 }
 
-/** Runs scenarios 7 and 8. */
+/** Runs scenarios 10 and 11. */
 export async function oneStack(context: BenchContext): Promise<{ rows: Measurement[]; goals: Goal[] }> {
   const rows: Measurement[] = [];
-  const loop = "7 cat(url) x 500 in a loop";
+  const loop = "10 cat(url) x 500 in a loop";
   rows.push(
     await best(context, loop, "skyfs", async () => {
       await clearInstanceCache();
@@ -58,7 +58,7 @@ export async function oneStack(context: BenchContext): Promise<{ rows: Measureme
     }),
   );
 
-  const parallel = "8 readMany 2,000 x 400 B, no latency";
+  const parallel = "11 readMany 2,000 x 400 B, no latency";
   const random = seeded(777);
   const slots = Math.floor(BIG_SIZE / 16_384);
   const ranges = Array.from({ length: READS }, (_, i) => ({

@@ -1,5 +1,5 @@
 /**
- * Scenario 9: nothing superlinear. `catRanges` and `readMany` of many ranges of one memory
+ * Scenario 12: nothing superlinear. `catRanges` and `readMany` of many ranges of one memory
  * object (no two merged), a glob over a memory store of many keys, a semaphore running many
  * tasks, and the range planner, at 1k, 10k, 100k and 1M items: time and heap per item, which
  * stay flat when the cost is linear.
@@ -61,7 +61,7 @@ const cases: Case[] = [
   },
 ];
 
-/** Runs scenario 9 up to `maxCount` items. */
+/** Runs scenario 12 up to `maxCount` items. */
 export async function scaling(maxCount: number): Promise<{ rows: Measurement[]; goals: Goal[] }> {
   const rows: Measurement[] = [];
   const goals: Goal[] = [];
@@ -76,7 +76,7 @@ export async function scaling(maxCount: number): Promise<{ rows: Measurement[]; 
       const heap = Math.max(0, process.memoryUsage().heapUsed - heapBefore);
       perItem.push(seconds / count);
       rows.push({
-        scenario: `9 ${item.name}`,
+        scenario: `12 ${item.name}`,
         peer: `${count.toLocaleString("en")} items`,
         seconds,
         note: `${((seconds / count) * 1e6).toFixed(2)} µs and ~${Math.round(heap / count)} B heap per item`,
@@ -86,7 +86,11 @@ export async function scaling(maxCount: number): Promise<{ rows: Measurement[]; 
     }
     const first = perItem[0] as number;
     const last = perItem.at(-1) as number;
-    goals.push({ scenario: `9 ${item.name}`, goal: "time per item at the largest size within 3x of the smallest", met: last <= first * 3 });
+    goals.push({
+      scenario: `12 ${item.name}`,
+      goal: "time per item at the largest size within 3x of the smallest",
+      met: last <= first * 3,
+    });
   }
   return { rows, goals };
 }

@@ -9,6 +9,8 @@ import type { ByteRange, ByteSource, IoOptions } from "./byte-source.js";
 import { BlockStore } from "./cache/block-store.js";
 import { type FileCacheOptions, LocalFileCache } from "./cache/file-cache.js";
 import type { CacheOptions } from "./cache/strategy.js";
+import { resolveCompression } from "./compression/codecs.js";
+import { type CompressionOptions, withDecompression } from "./compression/layer.js";
 import { mapLimit } from "./concurrency.js";
 import { IsADirectoryError, NotFoundError, NotSupportedError } from "./errors.js";
 import { forgetInstance } from "./instance-cache.js";
@@ -219,8 +221,8 @@ export class FileSystem {
     return files.reduce((sum, file) => sum + file.size, 0);
   }
 
-  /** The whole content of a file. */
-  async cat(path: string, options: IoOptions = {}): Promise<Uint8Array> {
+  /** The whole content of a file (decompressed with `compression`). */
+  async cat(path: string, options: IoOptions & CompressionOptions = {}): Promise<Uint8Array> {
     return this.catFile(path, undefined, undefined, options);
   }
 
@@ -229,9 +231,10 @@ export class FileSystem {
    * fsspec; a range past the end is clipped. A whole file is one request when it fits in the
    * first read (64 KiB).
    */
-  async catFile(path: string, start?: number, end?: number, options: IoOptions = {}): Promise<Uint8Array> {
-    if (start === undefined && end === undefined) return readWhole(this.opening, this.path(path), options);
-    const source = await this.open(path, { ...options, cache: "none" });
+  async catFile(path: string, start?: number, end?: number, options: IoOptions & CompressionOptions = {}): Promise<Uint8Array> {
+    const compressed = resolveCompression(options.compression, this.url(path)) !== undefined;
+    if (!compressed && start === undefined && end === undefined) return readWhole(this.opening, this.path(path), options);
+    const source = await this.open(path, { ...options, cache: compressed ? "first-block" : "none" });
     const [from, to] = resolveSlice(source.size, start, end);
     return source.read(from, to - from, options);
   }
@@ -274,10 +277,12 @@ export class FileSystem {
   /**
    * Opens a file for random access, cached as `options` (or the filesystem's defaults) choose.
    * With the default `first-block` strategy, the open request also fetches the head of the
-   * object. Throws {@link IsADirectoryError} on a directory.
+   * object. With `compression`, the source is the decompressed view (see
+   * {@link CompressionOptions}); decompression sits above the stack, so the stats count the
+   * compressed bytes that travel. Throws {@link IsADirectoryError} on a directory.
    */
-  open(path: string, options: IoOptions & CacheOptions = {}): Promise<ByteSource> {
-    return openSource(this.opening, this.path(path), options);
+  async open(path: string, options: IoOptions & CacheOptions & CompressionOptions = {}): Promise<ByteSource> {
+    return withDecompression(await openSource(this.opening, this.path(path), options), options);
   }
 
   /** Writes bytes (or UTF-8 text) to a file, replacing it. */
@@ -300,7 +305,8 @@ export class FileSystem {
    * `localPath` are refused before anything is written.
    */
   get(remotePath: string, localPath: string, options: TransferOptions = {}): Promise<void> {
-    return getToLocal(this.backend, this.path(remotePath), localPath, this.plan, options);
+    const openStored = (path: string, io: IoOptions): Promise<ByteSource> => openSource(this.opening, path, { ...io, cache: "none" });
+    return getToLocal(this.backend, this.path(remotePath), localPath, { ...this.plan, openStored }, options);
   }
 
   /** Deletes a file, or a folder or prefix and everything below it with `recursive`. */

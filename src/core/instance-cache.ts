@@ -9,7 +9,19 @@
  * Option names that configure one call (`open`, `cat`, a format reader), not the filesystem:
  * they never split the cache.
  */
-const CALL_OPTIONS = new Set(["signal", "instance", "start", "end", "cache", "blockSize", "headSize", "maxDepth", "detail"]);
+const CALL_OPTIONS = new Set([
+  "signal",
+  "instance",
+  "start",
+  "end",
+  "cache",
+  "blockSize",
+  "headSize",
+  "maxDepth",
+  "detail",
+  "compression",
+  "gzipIndex",
+]);
 
 const identities = new WeakMap<object, number>();
 let nextIdentity = 1;
@@ -70,8 +82,8 @@ function keyOfEntries(object: Record<string, unknown>, seen: Set<object>, skippe
  * A stable key over a protocol and its options. Plain objects and arrays are compared by value
  * (key order and `undefined` members do not matter); functions, class instances (credential
  * providers, auth plugins, dispatchers, stores, AbortSignals ...) by identity. Call options
- * (`signal`, `start`, `end`, `cache`, `blockSize`, `headSize`, `maxDepth`, `detail`, `instance`)
- * are left out.
+ * (`signal`, `start`, `end`, `cache`, `blockSize`, `headSize`, `maxDepth`, `detail`,
+ * `compression`, `gzipIndex`, `instance`) are left out.
  */
 export function instanceKey(protocol: string, options: Record<string, unknown>): string {
   return `${protocol}|${keyOfEntries(options, new Set(), CALL_OPTIONS)}`;

@@ -6,10 +6,13 @@
 import { mkdir, readdir, readFile, stat as statLocal } from "node:fs/promises";
 import { dirname, join as joinLocal, relative as relativeLocal, sep } from "node:path";
 import type { Backend, FileInfo } from "./backend.js";
-import type { IoOptions } from "./byte-source.js";
+import type { ByteSource, IoOptions } from "./byte-source.js";
+import { resolveCompression, stripCompressionSuffix } from "./compression/codecs.js";
+import { decodeToFile } from "./compression/decode-to-file.js";
+import type { CompressionOptions } from "./compression/layer.js";
 import { mapLimit, WeightedSemaphore } from "./concurrency.js";
 import { downloadObject } from "./download.js";
-import { IsADirectoryError, NotSupportedError, throwIfAborted } from "./errors.js";
+import { InvalidArgumentError, IsADirectoryError, NotSupportedError, throwIfAborted } from "./errors.js";
 import { joinPath, relativePath } from "./paths.js";
 import { describe } from "./reads.js";
 import { safeLocalPath } from "./safe-path.js";
@@ -31,6 +34,8 @@ export interface TransferProgress {
 
 /** Options of `get` and `put`. */
 export interface TransferOptions extends IoOptions {
+  /** `get` only: decompress while downloading (see {@link CompressionOptions.compression}); a folder's files lose their suffix. */
+  compression?: CompressionOptions["compression"];
   /** Copy a whole folder or prefix. Implied when the source is a directory. */
   recursive?: boolean;
   /** Transfers at once (default: the filesystem's concurrency). */
@@ -59,7 +64,7 @@ export async function getToLocal(
   backend: Backend,
   source: string,
   localPath: string,
-  plan: TransferPlan,
+  plan: TransferPlan & { openStored: (path: string, options: IoOptions) => Promise<ByteSource> },
   options: TransferOptions = {},
 ): Promise<void> {
   const info = await describe(backend, source, options);
@@ -68,7 +73,7 @@ export async function getToLocal(
     const files = await findEntries(backend, source, { concurrency: plan.concurrency, signal: options.signal }, info);
     const decode = /^[a-z][a-z0-9+.-]*:\/\//i.test(source);
     for (const file of files) {
-      const key = relativePath(source, file.name);
+      const key = decodedName(relativePath(source, file.name), options.compression);
       jobs.push({ info: file, local: safeLocalPath(localPath, decode ? decodeKey(key) : key, backend.toUrl(file.name)), size: file.size });
     }
     await mkdir(localPath, { recursive: true });
@@ -81,6 +86,13 @@ export async function getToLocal(
   const bytesInFlight = new WeightedSemaphore(plan.partSize * plan.partsInFlight);
   await mapLimit(jobs, options.concurrency ?? plan.concurrency, async (job) => {
     throwIfAborted(options.signal, backend.toUrl(job.info.name));
+    const compression = resolveCompression(options.compression, job.info.name);
+    if (compression) {
+      const stored = await plan.openStored(job.info.name, { signal: options.signal });
+      await decodeToFile(stored, compression, job.local, { signal: options.signal, onRead: (bytes) => progress.add(job.info.name, bytes) });
+      progress.fileDone();
+      return;
+    }
     await downloadObject(backend, job.info, job.info.size >= 0, job.local, {
       partSize: plan.partSize,
       partsInFlight: plan.partsInFlight,
@@ -104,6 +116,9 @@ export async function putFromLocal(
   plan: TransferPlan,
   options: TransferOptions = {},
 ): Promise<void> {
+  if (options.compression !== undefined && options.compression !== null) {
+    throw new InvalidArgumentError("put uploads bytes as they are: the compression option is for get", { url: localPath });
+  }
   const writer = backend.writer;
   if (!writer) throw new NotSupportedError(`${backend.protocol}:// is read-only`, { url: backend.toUrl(target) });
   const localInfo = await statLocal(localPath);
@@ -125,6 +140,11 @@ export async function putFromLocal(
     progress.add(job.remote, data.length);
     progress.fileDone();
   });
+}
+
+/** A downloaded key's local name: without its compression suffix when the file is decompressed. */
+function decodedName(key: string, compression: CompressionOptions["compression"]): string {
+  return resolveCompression(compression, key) ? stripCompressionSuffix(key) : key;
 }
 
 function decodeKey(key: string): string {
