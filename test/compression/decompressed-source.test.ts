@@ -62,7 +62,7 @@ describe("the decompression layer over a real HTTP server", () => {
   });
 
   it("opens a .gz with its size from the trailer: the head request, one 4-byte trailer read, nothing more for a header", async () => {
-    const fs = filesystem("http");
+    const fs = filesystem("http", { instance: "private" });
     const source = await fs.open(`${base}/image.fits.gz`, { compression: "gzip", decodedCache: new DecodedCache() });
     expect(source.size).toBe(fits.length);
     expect(await source.read(0, 2880)).toEqual(fits.slice(0, 2880));
@@ -115,7 +115,7 @@ describe("the decompression layer over a real HTTP server", () => {
 
   it("cat and get decompress; get streams to a file that appears only when the stream checked out", async () => {
     expect(Buffer.compare(await cat(`${base}/image.fits.gz`, { compression: "infer" }), fits)).toBe(0);
-    const fs = filesystem("http");
+    const fs = filesystem("http", { instance: "private" });
     const target = join(folder, "out");
     await fs.get(`${base}/image.fits.gz`, join(target, "image.fits"), { compression: "gzip" });
     expect(Buffer.compare(await readFile(join(target, "image.fits")), fits)).toBe(0);
@@ -130,7 +130,7 @@ describe("the decompression layer over a real HTTP server", () => {
   });
 
   it("openFits reads a .fits.gz like the uncompressed file, its info from the head alone", async () => {
-    const fs = filesystem("http");
+    const fs = filesystem("http", { instance: "private" });
     const plain = await openFits(`${base}/image.fits`);
     const compressed = await openFits(await fs.open(`${base}/image.fits.gz`, { compression: "infer", decodedCache: new DecodedCache() }));
     const strip = (info: string) => info.split("\n").slice(1).join("\n");
@@ -153,7 +153,7 @@ describe("the decompression layer over a real HTTP server", () => {
     const entry = index.files[0]!;
     expect(entry.size).toBe(fits.length);
     expect(entry.gzipIndex?.size).toBe(fits.length);
-    const fs = filesystem("http");
+    const fs = filesystem("http", { instance: "private" });
     const raw = await fs.open(`${base}/image.fits.gz`);
     const seekIndex = await buildGzipIndex(raw, { checkpointSpacing: 64 * 1024 });
     expect(seekIndex.checkpoints.length).toBeGreaterThan(10);
