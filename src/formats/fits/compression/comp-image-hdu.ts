@@ -5,7 +5,7 @@
  * @module
  */
 import type { ByteRange } from "../../../core/byte-source.js";
-import { NotSupportedError } from "../../../core/errors.js";
+import { FormatError } from "../../../core/errors.js";
 import type { NumericArray } from "../../../core/typed-array.js";
 import { type BinaryColumn, binaryColumns } from "../columns.js";
 import { Hdu } from "../hdu.js";
@@ -19,7 +19,7 @@ import { NULL_VALUE, type QuantizeMethod, unquantize } from "./dither.js";
 import { hcompressDecode } from "./hcompress.js";
 import { compressedImageHeader } from "./image-header.js";
 import { plioDecode } from "./plio.js";
-import { CodecError, riceDecode } from "./rice.js";
+import { riceDecode } from "./rice.js";
 
 /** What the table cells of one tile say. */
 interface TileCells {
@@ -106,7 +106,7 @@ export class CompImageHdu extends Hdu {
         try {
           values = this.decodeTile(tile, cells[i] as TileCells, heap[i] as TileBytes);
         } catch (error) {
-          if (error instanceof CodecError) throw this.formatError(`tile ${tile.row}: ${error.message}`, this.layout.dataOffset, error);
+          if (error instanceof FormatError) throw this.formatError(`tile ${tile.row}: ${error.message}`, this.layout.dataOffset, error);
           throw error;
         }
         copyTile(values, tile, bounds, out);
@@ -271,11 +271,9 @@ export class CompImageHdu extends Hdu {
         integers = riceDecode(stored.bytes, count, bytepix, this.parameter("BLOCKSIZE", 32));
         break;
       }
-      case "PLIO_1": {
-        const words = decodeBigEndian(stored.bytes, 16) as Int16Array;
-        integers = plioDecode(words, count);
+      case "PLIO_1":
+        integers = plioDecode(stored.bytes, count);
         break;
-      }
       case "GZIP_1":
       case "GZIP_2": {
         const width = quantized ? 4 : bytesPerPixel(bitpix);
@@ -287,26 +285,27 @@ export class CompImageHdu extends Hdu {
       case "NOCOMPRESS":
         integers = decodeBigEndian(stored.bytes, quantized ? 32 : bitpix);
         break;
-      case "HCOMPRESS_1":
-        if (this.parameter("SMOOTH", 0) !== 0)
-          throw new NotSupportedError("smoothed HCOMPRESS_1 tiles (SMOOTH != 0) are not decoded", { url: this.source.url });
-        integers = hcompressDecode(stored.bytes, count).values;
+      case "HCOMPRESS_1": {
+        const [nx = 1, ...slow] = tile.extent;
+        const ny = slow.reduce((product, length) => product * length, 1);
+        integers = hcompressDecode(stored.bytes, nx, ny, this.parameter("SMOOTH", 0) !== 0);
         break;
+      }
       default:
         throw this.formatError(`unknown compression ${JSON.stringify(algorithm)}`, this.layout.headerOffset);
     }
-    if (integers.length < count) throw new CodecError(`the tile holds ${integers.length} values, it needs ${count}`);
+    if (integers.length < count) throw new FormatError(`the tile holds ${integers.length} values, it needs ${count}`);
     if (!quantized) return convert(integers, bitpix, count);
     const method = (header.string("ZQUANTIZ", "NO_DITHER").trim() || "NO_DITHER") as QuantizeMethod;
-    const values = unquantize(Int32Array.from(integers as Int32Array), {
+    return unquantize(integers instanceof Int32Array ? integers : Int32Array.from(integers as ArrayLike<number>), {
       scale,
       zero: cells.zero ?? header.number("ZZERO", 0),
       method: ["SUBTRACTIVE_DITHER_1", "SUBTRACTIVE_DITHER_2"].includes(method) ? method : "NO_DITHER",
-      dither0: header.integer("ZDITHER0", 1),
-      row: tile.row + 1,
-      blank: cells.blank ?? (header.has("ZBLANK") ? header.integer("ZBLANK") : NULL_VALUE),
+      zdither0: header.integer("ZDITHER0", 1),
+      tileRow: tile.row + 1,
+      nullValue: cells.blank ?? (header.has("ZBLANK") ? header.integer("ZBLANK") : NULL_VALUE),
+      bitpix: bitpix === -32 ? -32 : -64,
     });
-    return bitpix === -32 ? Float32Array.from(values) : values;
   }
 
   private parameter(name: string, fallback: number): number {
@@ -346,7 +345,7 @@ function bitpixOfCode(code: string | undefined): number {
 
 /** Values of a tile in the image's own type. */
 function convert(values: NumericArray, bitpix: number, count: number): NumericArray {
-  if (values.length < count) throw new CodecError(`the tile holds ${values.length} values, it needs ${count}`);
+  if (values.length < count) throw new FormatError(`the tile holds ${values.length} values, it needs ${count}`);
   const target = bitpix < 0 ? (bitpix === -32 ? new Float32Array(count) : new Float64Array(count)) : newIntegerArray(bitpix, count);
   if (target instanceof BigInt64Array) {
     for (let i = 0; i < count; i++) target[i] = BigInt(values[i] as number | bigint);
