@@ -32,7 +32,7 @@ export function riceEncode(values: ArrayLike<number>, bytepix: 1 | 2 | 4, blockS
   const modulus = 2 ** width;
   const out = new BitWriter();
   if (values.length === 0) return out.bytes();
-  const first = ((values[0] as number) % modulus + modulus) % modulus;
+  const first = (((values[0] as number) % modulus) + modulus) % modulus;
   out.write(first, width);
   let last = values[0] as number;
   for (let start = 0; start < values.length; start += blockSize) {
@@ -106,6 +106,6 @@ export function plioEncode(values: ArrayLike<number>): Uint8Array {
   words[2] = words.length;
   const out = new Uint8Array(words.length * 2);
   const view = new DataView(out.buffer);
-  words.forEach((word, at) => view.setUint16(at * 2, word));
+  for (const [at, word] of words.entries()) view.setUint16(at * 2, word);
   return out;
 }

@@ -1,9 +1,9 @@
 /**
  * HCOMPRESS_1 decoding: the H-transform coefficients of a tile, coded as quadtrees of bit
  * planes per quadrant with a small Huffman code, then sign bits; decoding rebuilds the
- * coefficients, multiplies them by the scale, and inverts the H-transform level by level,
- * optionally smoothing the coefficients at each level (ZVAL SMOOTH). Arithmetic is 32-bit, as
- * the reference decoder does it for 8- and 16-bit images.
+ * coefficients, multiplies them by the scale, and inverts the H-transform level by level.
+ * Smoothing (ZVAL SMOOTH != 0) is not applied; the caller refuses such tiles. Arithmetic is
+ * 32-bit, as the reference decoder does it for 8- and 16-bit images.
  * @module
  */
 import { FormatError } from "../../../core/errors.js";
@@ -68,17 +68,16 @@ class BitReader {
 
 /**
  * HCOMPRESS_1 decode of one tile; `nx` and `ny` are the tile's dimensions (`ny` the slow
- * axis), which the stream must repeat; `smooth` as ZVAL SMOOTH. The scale factor is read from
- * the stream itself. Throws {@link FormatError} on a damaged or mismatched stream.
+ * axis), which the stream must repeat. The scale factor is read from the stream itself.
+ * Throws {@link FormatError} on a damaged or mismatched stream.
  */
-export function hcompressDecode(bytes: Uint8Array, nx: number, ny: number, smooth: boolean): Int32Array {
+export function hcompressDecode(bytes: Uint8Array, nx: number, ny: number): Int32Array {
   const input = new BitReader(bytes);
   if (input.byte() !== 0xdd || input.byte() !== 0x99) throw new FormatError("no HCOMPRESS magic");
   const rows = input.int32();
   const columns = input.int32();
   const scale = input.int32();
-  if (rows !== ny || columns !== nx)
-    throw new FormatError(`the HCOMPRESS stream is ${columns} x ${rows}, the tile is ${nx} x ${ny}`);
+  if (rows !== ny || columns !== nx) throw new FormatError(`the HCOMPRESS stream is ${columns} x ${rows}, the tile is ${nx} x ${ny}`);
   if (nx <= 0 || ny <= 0) throw new FormatError(`an HCOMPRESS tile of ${nx} x ${ny} is empty`);
   const sum = input.int64();
   const planes = [input.byte(), input.byte(), input.byte()];
@@ -96,7 +95,7 @@ export function hcompressDecode(bytes: Uint8Array, nx: number, ny: number, smoot
   for (let i = 0; i < a.length; i++) if (a[i] !== 0 && input.bit()) a[i] = -(a[i] as number);
   a[0] = sum;
   if (scale > 1) for (let i = 0; i < a.length; i++) a[i] = Math.imul(a[i] as number, scale);
-  inverseTransform(a, rows, columns, smooth ? scale : 0);
+  inverseTransform(a, rows, columns);
   return a;
 }
 
@@ -229,8 +228,8 @@ function unshuffle(a: Int32Array, start: number, count: number, stride: number, 
   for (let i = 1, t = 0; i < count; i += 2, t++) a[start + stride * i] = tmp[t] as number;
 }
 
-/** Inverts the H-transform in place (nx rows of ny values), smoothing when `smoothScale` > 1. */
-function inverseTransform(a: Int32Array, nx: number, ny: number, smoothScale: number): void {
+/** Inverts the H-transform in place (nx rows of ny values). */
+function inverseTransform(a: Int32Array, nx: number, ny: number): void {
   const nmax = Math.max(nx, ny);
   const log2n = log2Ceil(nmax);
   const tmp = new Int32Array((nmax + 1) >> 1);
@@ -267,7 +266,6 @@ function inverseTransform(a: Int32Array, nx: number, ny: number, smoothScale: nu
     }
     for (let i = 0; i < nxtop; i++) unshuffle(a, ny * i, nytop, 1, tmp);
     for (let j = 0; j < nytop; j++) unshuffle(a, j, nxtop, ny, tmp);
-    if (smoothScale > 1) smoothCoefficients(a, nxtop, nytop, ny, smoothScale);
     const oddx = nxtop % 2;
     const oddy = nytop % 2;
     let i = 0;
@@ -329,75 +327,5 @@ function inverseTransform(a: Int32Array, nx: number, ny: number, smoothScale: nu
     prnd0 >>= 1;
     nrnd1 = nrnd0;
     nrnd0 = prnd0 - 1;
-  }
-}
-
-/** The change of a coefficient toward `target` (in units of 2^`shift`), limited to ±`limit`. */
-function limitedStep(target: number, current: number, shift: number, limit: number): number {
-  const difference = target - current * 2 ** shift;
-  const step = difference >= 0 ? difference >> shift : (difference + (1 << shift) - 1) >> shift;
-  return Math.max(Math.min(step, limit), -limit);
-}
-
-/**
- * Smooths the coefficients of one level (nxtop x nytop used, rows `ny` apart): each slope and
- * curvature term moves toward the value that interpolates the neighbouring means, within
- * monotonicity bounds and by at most half the scale. Edge coefficients are left alone.
- */
-function smoothCoefficients(a: Int32Array, nxtop: number, nytop: number, ny: number, scale: number): void {
-  const limit = scale >> 1;
-  if (limit <= 0) return;
-  const ny2 = ny << 1;
-  for (let i = 2; i < nxtop - 2; i += 2) {
-    for (let j = 0, s00 = ny * i; j < nytop; j += 2, s00 += 2) {
-      const hm = a[s00 - ny2] as number;
-      const h0 = a[s00] as number;
-      const hp = a[s00 + ny2] as number;
-      const upper = Math.max(Math.min(hp - h0, h0 - hm), 0) * 4;
-      const lower = Math.min(Math.max(hp - h0, h0 - hm), 0) * 4;
-      if (lower < upper) {
-        const target = Math.max(Math.min(hp - hm, upper), lower);
-        a[s00 + ny] = (a[s00 + ny] as number) + limitedStep(target, a[s00 + ny] as number, 3, limit);
-      }
-    }
-  }
-  for (let i = 0; i < nxtop; i += 2) {
-    for (let j = 2, s00 = ny * i + 2; j < nytop - 2; j += 2, s00 += 2) {
-      const hm = a[s00 - 2] as number;
-      const h0 = a[s00] as number;
-      const hp = a[s00 + 2] as number;
-      const upper = Math.max(Math.min(hp - h0, h0 - hm), 0) * 4;
-      const lower = Math.min(Math.max(hp - h0, h0 - hm), 0) * 4;
-      if (lower < upper) {
-        const target = Math.max(Math.min(hp - hm, upper), lower);
-        a[s00 + 1] = (a[s00 + 1] as number) + limitedStep(target, a[s00 + 1] as number, 3, limit);
-      }
-    }
-  }
-  for (let i = 2; i < nxtop - 2; i += 2) {
-    for (let j = 2, s00 = ny * i + 2; j < nytop - 2; j += 2, s00 += 2) {
-      const s10 = s00 + ny;
-      const hmm = a[s00 - ny2 - 2] as number;
-      const hpm = a[s00 + ny2 - 2] as number;
-      const hmp = a[s00 - ny2 + 2] as number;
-      const hpp = a[s00 + ny2 + 2] as number;
-      const h0 = a[s00] as number;
-      const hx2 = (a[s10] as number) * 2;
-      const hy2 = (a[s00 + 1] as number) * 2;
-      const upper =
-        Math.min(
-          Math.min(Math.max(hpp - h0, 0) - hx2 - hy2, Math.max(h0 - hpm, 0) + hx2 - hy2),
-          Math.min(Math.max(h0 - hmp, 0) - hx2 + hy2, Math.max(hmm - h0, 0) + hx2 + hy2),
-        ) * 16;
-      const lower =
-        Math.max(
-          Math.max(Math.min(hpp - h0, 0) - hx2 - hy2, Math.min(h0 - hpm, 0) + hx2 - hy2),
-          Math.max(Math.min(h0 - hmp, 0) - hx2 + hy2, Math.min(hmm - h0, 0) + hx2 + hy2),
-        ) * 16;
-      if (lower < upper) {
-        const target = Math.max(Math.min(hpp + hmm - hmp - hpm, upper), lower);
-        a[s10 + 1] = (a[s10 + 1] as number) + limitedStep(target, a[s10 + 1] as number, 6, limit);
-      }
-    }
   }
 }

@@ -12,7 +12,7 @@ export { inflateTile, unshuffle } from "./byte-codecs.js";
 export { CompImageHdu } from "./comp-image-hdu.js";
 export type { Quantization, QuantizeMethod } from "./dither.js";
 export { ditherTable, NULL_VALUE, unquantize, ZERO_VALUE } from "./dither.js";
-export { compressedImageHeader } from "./image-header.js";
 export { hcompressDecode } from "./hcompress.js";
+export { compressedImageHeader } from "./image-header.js";
 export { plioDecode } from "./plio.js";
 export { riceDecode } from "./rice.js";
