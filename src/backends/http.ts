@@ -197,7 +197,7 @@ export class HttpBackend implements Backend {
       if (link.mtime) entry.mtime = link.mtime;
       return entry;
     });
-    if (!options.recursive) return entries;
+    if (!options.recursive) return entries.sort(byName);
     const nested = await Promise.all(
       entries
         .filter((entry) => entry.type === "directory")
@@ -206,7 +206,7 @@ export class HttpBackend implements Backend {
           return this.list(entry.name, options);
         }),
     );
-    return [...entries.filter((entry) => entry.type === "file"), ...nested.flat()];
+    return [...entries.filter((entry) => entry.type === "file"), ...nested.flat()].sort(byName);
   }
 
   /** Parses an index page as it arrives, refusing one longer than `maxListingBytes`. */
@@ -325,6 +325,10 @@ function describe(path: string, size: number, response: HttpResponse): FileInfo 
   if (etag) info.etag = etag;
   if (modified) info.mtime = new Date(modified);
   return info;
+}
+
+function byName(a: FileInfo, b: FileInfo): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 function header(value: string | string[] | undefined): string | undefined {
