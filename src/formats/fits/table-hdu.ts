@@ -105,7 +105,8 @@ abstract class TableHdu extends Hdu {
 
 /**
  * A binary table (XTENSION = 'BINTABLE'). Variable-length logical arrays come back as their raw
- * bytes (`T` = 84, `F` = 70, 0 = undefined) in an Int8Array, as astropy returns them.
+ * bytes (`T` = 84, `F` = 70, 0 = undefined) in an Int8Array, as astropy returns them, and
+ * variable-length character arrays (`PA`) as their bytes in a Uint8Array.
  */
 export class BinTableHdu extends TableHdu {
   private cachedColumns: BinaryColumn[] | undefined;
@@ -192,7 +193,14 @@ export class BinTableHdu extends TableHdu {
       const bytes = entry.range.length > 0 ? (parts[next++] as Uint8Array) : empty;
       if (element === "X") decoded.set(key, decodeNumeric("X", entry.length, bytes));
       else if (element === "L") decoded.set(key, { data: new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length), dtype: "int8" });
-      else decoded.set(key, decodeNumeric(element, entry.length, bytes, column.scale, column.zero));
+      else if (element === "A") decoded.set(key, { data: bytes, dtype: "uint8" });
+      else {
+        try {
+          decoded.set(key, decodeNumeric(element, entry.length, bytes, column.scale, column.zero));
+        } catch (error) {
+          throw this.formatError(`column ${column.name}: ${(error as Error).message}`, this.layout.headerOffset, error);
+        }
+      }
     }
     return { kind: "vla", rows: rowKeys.map((key) => decoded.get(key) as { data: NumericArray; dtype: Dtype }) };
   }
