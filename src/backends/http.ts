@@ -291,11 +291,15 @@ export class HttpBackend implements Backend {
       const location = header(response.headers.location);
       if ([301, 302, 303, 307, 308].includes(response.statusCode) && location) {
         await discard({ body: response.body });
+        let next: URL | undefined;
         try {
-          current = new URL(location, current).href;
+          next = new URL(location, current);
         } catch {
-          throw new ProtocolError(`the server redirected to an invalid URL ${JSON.stringify(location)}`, { url });
+          next = undefined;
         }
+        if (next === undefined || (next.protocol !== "http:" && next.protocol !== "https:"))
+          throw new ProtocolError(`the server redirected to ${JSON.stringify(location)}, not an http(s) URL`, { url });
+        current = next.href;
         continue;
       }
       return { status: response.statusCode, headers: response.headers, body: response.body, url: current };

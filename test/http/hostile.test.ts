@@ -27,6 +27,7 @@ describe("credentials and redirects", () => {
     a.redirect("/to-same", "/same.bin");
     a.redirect("/to-other", `${b.baseUrl}/other.bin`);
     a.redirect("/to-other-307", `${b.baseUrl}/other.bin`, 307);
+    a.redirect("/to-file", "file:///etc/passwd");
   });
 
   afterAll(async () => {
@@ -58,6 +59,13 @@ describe("credentials and redirects", () => {
     expect(b.requests).toHaveLength(2);
     expect(carried(b)).toEqual([]);
     expect(b.requests[0]?.headers.range).toBe("bytes=0-9");
+  });
+
+  it("refuses a redirect to a scheme other than http(s) at once", async () => {
+    backend = new HttpBackend({}, "http");
+    const error = await backend.readRange(`${a.baseUrl}/to-file`, 0, 10).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(a.requests).toHaveLength(1);
   });
 
   it("sends them to another origin only when its host is trusted", async () => {
