@@ -8,8 +8,12 @@ declare module "lz4js" {
 
 /** The parts of `seek-bzip` skyfs uses. */
 declare module "seek-bzip" {
-  /** Decompresses a whole bzip2 stream into `output` (grown as needed when absent). */
-  export function decode(input: Buffer, output?: Buffer): Buffer;
+  /** A sink that receives the decompressed bytes one by one. */
+  export interface ByteSink {
+    writeByte(byte: number): void;
+  }
+  /** Decompresses a whole bzip2 stream into `output` (grown as needed when absent, or a byte sink). */
+  export function decode(input: Buffer, output?: Buffer | ByteSink): Buffer | undefined;
   const bzip: { decode: typeof decode };
   export default bzip;
 }

@@ -21,5 +21,7 @@ export type { BlockReader, NdArrayData } from "./ndarray.js";
 export { NdArray } from "./ndarray.js";
 export type { OpenAsdfOptions } from "./open.js";
 export { openAsdf } from "./open.js";
+export { AsdfTime, ExternalArray, KnownTag, Quantity, TaggedValue, Unit } from "./tags.js";
+export type { AxisSlice, SliceBound } from "./view-plan.js";
 export type { Complex } from "./yaml-tree.js";
-export { parseComplex, TaggedValue } from "./yaml-tree.js";
+export { parseComplex } from "./yaml-tree.js";
