@@ -23,5 +23,7 @@ export type { OpenAsdfOptions } from "./open.js";
 export { openAsdf } from "./open.js";
 export { AsdfTime, ExternalArray, KnownTag, Quantity, TaggedValue, Unit } from "./tags.js";
 export type { AxisSlice, SliceBound } from "./view-plan.js";
+export type { ArrayInput, WriteAsdfOptions, WriteCompression } from "./writer.js";
+export { writeAsdf } from "./writer.js";
 export type { Complex } from "./yaml-tree.js";
 export { parseComplex } from "./yaml-tree.js";

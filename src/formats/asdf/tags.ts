@@ -5,6 +5,8 @@
  * @module
  */
 
+const ASDF = "tag:stsci.edu:asdf/";
+
 /** A value under a tag skyfs does not interpret. */
 export class TaggedValue {
   constructor(
@@ -41,6 +43,11 @@ export class Unit extends KnownTag {
     this.unit = String(node ?? "");
   }
 
+  /** A `unit/unit-1.0.0` for writing. */
+  static of(unit: string): Unit {
+    return new Unit(`${ASDF}unit/unit-1.0.0`, unit);
+  }
+
   get typeName(): string {
     return "Unit";
   }
@@ -74,6 +81,11 @@ export class Quantity extends KnownTag {
     const unit = fields?.unit;
     this.unit = unit instanceof Unit ? unit.unit : unit === undefined || unit === null ? "" : String(unit);
     this.datatype = typeof fields?.datatype === "string" ? fields.datatype : undefined;
+  }
+
+  /** A `unit/quantity-1.1.0` for writing: a number or an array (as `writeAsdf` takes them) and a unit string. */
+  static of(value: unknown, unit: string): Quantity {
+    return new Quantity(`${ASDF}unit/quantity-1.1.0`, { value, unit: Unit.of(unit) });
   }
 
   get typeName(): string {
@@ -114,6 +126,13 @@ export class AsdfTime extends KnownTag {
     this.format = typeof fields?.format === "string" ? fields.format : inferTimeFormat(this.value);
     this.scale = typeof fields?.scale === "string" ? fields.scale : "utc";
     this.location = fields?.location;
+  }
+
+  /** A `time/time-1.1.0` for writing: an ISO string alone (UTC), or a value with its format and scale. */
+  static of(value: unknown, options: { format?: string; scale?: string } = {}): AsdfTime {
+    const tag = `${ASDF}time/time-1.1.0`;
+    if (typeof value === "string" && options.format === undefined && options.scale === undefined) return new AsdfTime(tag, value);
+    return new AsdfTime(tag, { value, format: options.format, scale: options.scale ?? "utc" });
   }
 
   get typeName(): string {
