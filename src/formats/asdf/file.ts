@@ -5,7 +5,7 @@
  * @module
  */
 import type { ByteRange, ByteSource, IoOptions } from "../../core/byte-source.js";
-import { FormatError } from "../../core/errors.js";
+import { FormatError, NotFoundError } from "../../core/errors.js";
 import { type BlockHeader, checksumMatches, decompressBlock, MIN_BLOCK_HEADER, parseBlockHeader, parseBlockIndex } from "./blocks.js";
 import { type BlockReader, NdArray } from "./ndarray.js";
 import { KnownTag, Quantity, TaggedValue } from "./tags.js";
@@ -145,6 +145,17 @@ export class AsdfFile implements BlockReader {
       else return undefined;
     }
     return node;
+  }
+
+  /**
+   * The ndarray at a path (`roman/data`), also when it is the value of a quantity; throws
+   * NotFoundError when the path names no array.
+   */
+  array(path: string): NdArray {
+    const node = this.get(path);
+    if (node instanceof NdArray) return node;
+    if (node instanceof Quantity && node.value instanceof NdArray) return node.value;
+    throw new NotFoundError(`no array at ${path} in the tree`, { url: this.source.url });
   }
 
   /** Paths of every ndarray in the tree (`/a/b/0`), in tree order. */

@@ -5,7 +5,7 @@
  * Aliases are resolved through one anchor table, counted and bounded, and cycles refused.
  * @module
  */
-import { isAlias, isMap, isScalar, isSeq, type Node, parseDocument, type ScalarTag, type Tags } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, Lexer, type Node, parseDocument, type ScalarTag, type Tags } from "yaml";
 import { tagValue } from "./tags.js";
 
 /**
@@ -63,9 +63,10 @@ export const DEFAULT_MAX_ALIAS_NODES = 1_000_000;
  * more nodes than allowed. Aliases come back as the same (shared) object as their anchor.
  */
 export function parseTree(text: string, options: TreeOptions): unknown {
+  const maxAliases = options.maxAliases ?? DEFAULT_MAX_ALIASES;
+  if (countAliases(text, maxAliases) > maxAliases) throw new Error(`more than ${maxAliases} aliases (option maxYamlAliases)`);
   const document = parseDocument(text, { version: "1.1", intAsBigInt: true, uniqueKeys: false, customTags: pyyamlTags });
   if (document.errors.length > 0) throw new Error((document.errors[0] as Error).message);
-  const maxAliases = options.maxAliases ?? DEFAULT_MAX_ALIASES;
   const maxAliasNodes = options.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES;
   const anchors = new Map<string, Node>();
   const converted = new Map<Node, unknown>();
@@ -121,6 +122,19 @@ export function parseTree(text: string, options: TreeOptions): unknown {
     return [result, size];
   };
   return convert(document.contents)[0];
+}
+
+/**
+ * The aliases of a YAML text, counted before it is parsed (parsing many aliases costs far more
+ * than lexing them): a quick scan of everything that may be one, confirmed by the lexer only
+ * when that is over the limit.
+ */
+function countAliases(text: string, limit = DEFAULT_MAX_ALIASES): number {
+  const candidates = text.match(/(?:^|[\s[{,])\*[^\s,[\]{}]/g)?.length ?? 0;
+  if (candidates <= limit) return candidates;
+  let aliases = 0;
+  for (const token of new Lexer().lex(text)) if (token.startsWith("*")) aliases++;
+  return aliases;
 }
 
 function tagged(node: Node, value: unknown, options: TreeOptions): unknown {
