@@ -225,9 +225,13 @@ function lz4Frames(data: Uint8Array): Uint8Array {
   const table = new Uint32Array(1 << 16);
   for (let at = 0; at < data.length; at += chunk) {
     const piece = data.subarray(at, Math.min(data.length, at + chunk));
-    const compressed = new Uint8Array(lz4.compressBound(piece.length));
+    let compressed = new Uint8Array(lz4.compressBound(piece.length));
     table.fill(0);
-    const length = lz4.compressBlock(piece, compressed, 0, piece.length, table);
+    let length = lz4.compressBlock(piece, compressed, 0, piece.length, table);
+    if (length === 0) {
+      compressed = literalsOnly(piece);
+      length = compressed.length;
+    }
     const frame = new Uint8Array(8 + length);
     const view = new DataView(frame.buffer);
     view.setUint32(0, length + 4);
@@ -241,6 +245,17 @@ function lz4Frames(data: Uint8Array): Uint8Array {
     out.set(frame, offset);
     offset += frame.length;
   }
+  return out;
+}
+
+/** An lz4 block that holds `data` as literals (what lz4js leaves to the caller when it finds no match). */
+function literalsOnly(data: Uint8Array): Uint8Array {
+  const extra = data.length >= 15 ? Math.floor((data.length - 15) / 255) + 1 : 0;
+  const out = new Uint8Array(1 + extra + data.length);
+  out[0] = Math.min(15, data.length) << 4;
+  let at = 1;
+  for (let rest = data.length - 15; rest >= 0; rest -= 255) out[at++] = Math.min(255, rest);
+  out.set(data, at);
   return out;
 }
 
