@@ -315,7 +315,7 @@ export class AsdfFile implements BlockReader {
           );
         else if (value instanceof KnownTag) lines.push(`${branch} (${value.typeName}): ${value.describe()}`);
         else if (value instanceof TaggedValue) {
-          lines.push(`${branch} (${value.tag})`);
+          lines.push(`${branch} (${className(value.tag)})`);
           walk(value.value, `${indent}${last ? "  " : "│ "}`, seen);
         } else if (value !== null && typeof value === "object" && !seen.has(value)) {
           lines.push(`${branch} (${Array.isArray(value) ? "list" : "dict"})`);
@@ -397,6 +397,12 @@ function describeDtype(array: NdArray): string {
   } catch (error) {
     return `invalid (${(error as Error).message})`;
   }
+}
+
+/** A tag as `asdf info` names its class: `.../wfi_image-1.0.0` as `WfiImage`. */
+function className(tag: string): string {
+  const name = (tag.split("/").pop() ?? tag).replace(/-\d+(\.\d+)*$/, "");
+  return name.replace(/(^|_)([a-z0-9])/g, (_match, _sep: string, letter: string) => letter.toUpperCase());
 }
 
 function typeName(value: unknown): string {

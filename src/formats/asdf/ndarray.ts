@@ -119,6 +119,16 @@ export class NdArray {
     return this.withMask(decode(bytes, datatype, count, outShape, true), slices, options);
   }
 
+  /** The shape, with a streamed block's `*` resolved (reads the block headers, not the data). */
+  async resolveShape(): Promise<number[]> {
+    const datatype = this.datatype;
+    if (this.meta.data !== undefined && this.meta.source === undefined) {
+      const shape = this.meta.shape;
+      return (Array.isArray(shape) ? shape : inlineShape(this.meta.data)).map(Number);
+    }
+    return (await this.locate(datatype)).shape;
+  }
+
   /** Where the array's bytes are: the block, its resolved shape and its view layout. */
   private async locate(
     datatype: Datatype,

@@ -225,7 +225,7 @@ function lz4Frames(data: Uint8Array): Uint8Array {
   const table = new Uint32Array(1 << 16);
   for (let at = 0; at < data.length; at += chunk) {
     const piece = data.subarray(at, Math.min(data.length, at + chunk));
-    let compressed = new Uint8Array(lz4.compressBound(piece.length));
+    let compressed: Uint8Array = new Uint8Array(lz4.compressBound(piece.length));
     table.fill(0);
     let length = lz4.compressBlock(piece, compressed, 0, piece.length, table);
     if (length === 0) {
