@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { writeFixtures } from "./fixtures.js";
 import type { BenchContext } from "./measure.js";
+import { asdfSection } from "./scenarios/asdf-section.js";
 import { bigGet } from "./scenarios/big-get.js";
 import { cutoutRows } from "./scenarios/cutout-rows.js";
 import { fitsCutout } from "./scenarios/fits-cutout.js";
@@ -36,7 +37,7 @@ process.once("SIGINT", () => {
 });
 
 try {
-  console.log(`writing fixtures (1 GiB object, 2,000 small objects, 64 MiB FITS) to ${root} ...`);
+  console.log(`writing fixtures (1 GiB object, 2,000 small objects, 64 MiB FITS and ASDF) to ${root} ...`);
   await writeFixtures(root);
   const server = await startBenchServer(root, latencyMs);
   const context: BenchContext = { server, root, scratch, repeats: Number(values.repeats) };
@@ -48,6 +49,7 @@ try {
     [3, () => bigGet(context)],
     [4, () => manyGet(context)],
     [5, () => fitsCutout(context, latencyMs)],
+    [6, () => asdfSection(context, latencyMs)],
   ];
   try {
     for (const [number, scenario] of scenarios) {

@@ -48,6 +48,8 @@ const NDARRAY_TAG = `${ASDF_PREFIX}core/ndarray-1.0.0`;
 const NATIVE_ORDER = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? "little" : "big";
 const RESERVED = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
 const PLAIN = /^[A-Za-z_][A-Za-z0-9_.\-/]*$/;
+/** Characters to escape in YAML 1.1: DEL and C1 controls, its extra line breaks (NEL, LS, PS), the BOM, U+FFFE/U+FFFF. */
+const NOT_PRINTABLE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
 /**
  * Writes `tree` as an ASDF file (standard 1.5.0). Values may be plain data (objects, arrays,
@@ -178,7 +180,9 @@ class YamlEmitter {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype;
+  if (value === null || typeof value !== "object") return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function isComplex(value: unknown): value is { re: number; im: number } {
@@ -263,9 +267,13 @@ function tagText(tag: string): string {
   return tag.startsWith(ASDF_PREFIX) ? `!${tag.slice(ASDF_PREFIX.length)}` : `!<${tag}>`;
 }
 
-/** A string as a plain scalar when it cannot be read as anything else, double-quoted otherwise. */
+/**
+ * A string as a plain scalar when it cannot be read as anything else, double-quoted otherwise
+ * (JSON's escapes are YAML's; characters YAML does not allow in a stream are escaped too).
+ */
 function scalarString(text: string): string {
-  return PLAIN.test(text) && !RESERVED.test(text) ? text : JSON.stringify(text);
+  if (PLAIN.test(text) && !RESERVED.test(text)) return text;
+  return JSON.stringify(text).replace(NOT_PRINTABLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** A number as YAML 1.1 reads it back: integers bare, floats with a dot (PyYAML needs one), `.nan`, `.inf`. */
@@ -275,7 +283,7 @@ function numberText(value: number): string {
   if (Number.isSafeInteger(value)) return String(value);
   const text = String(value);
   if (text.includes(".")) return text;
-  return text.replace(/e/, ".0e");
+  return text.includes("e") ? text.replace("e", ".0e") : `${text}.0`;
 }
 
 function complexText(re: number, im: number): string {

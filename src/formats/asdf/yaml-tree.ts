@@ -98,7 +98,12 @@ export function parseTree(text: string, options: TreeOptions): unknown {
       for (const pair of node.items) {
         const [key, keySize] = isScalar(pair.key) ? [pair.key.value, 1] : convert(pair.key, depth + 1);
         const [item, itemSize] = convert(pair.value, depth + 1);
-        object[typeof key === "bigint" ? key.toString() : String(key)] = item;
+        Object.defineProperty(object, typeof key === "bigint" ? key.toString() : String(key), {
+          value: item,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
         size += keySize + itemSize;
       }
       value = object;
