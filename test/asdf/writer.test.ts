@@ -220,7 +220,8 @@ with asdf.open(sys.argv[1], validate_checksums=True) as af:
     cyclic.self = cyclic;
     expect(() => writeAsdf({ cyclic })).toThrow(InvalidArgumentError);
     expect(() => writeAsdf({ x: { data: new Float32Array(6), shape: [4, 2] } })).toThrow(InvalidArgumentError);
-    expect(() => writeAsdf({ when: new Date(0) })).toThrow(InvalidArgumentError);
+    expect(() => writeAsdf({ when: new Date(Number.NaN) })).toThrow(InvalidArgumentError);
+    expect(() => writeAsdf({ when: new Map() })).toThrow(InvalidArgumentError);
     expect(() => writeAsdf({ x: { data: new Float32Array(2) } }, { compression: "bzp2" as WriteCompression })).toThrow(
       InvalidArgumentError,
     );

@@ -69,12 +69,30 @@ const KEYS = [
   "x",
 ];
 
+/** An ndarray over the block, well formed or nearly: shapes, strides and offsets of every sign. */
+const ndarray: fc.Arbitrary<string> = fc
+  .record({
+    datatype: fc.constantFrom("int16", "uint8", "float32", "int32", "float64", "[ucs4, 2]", "[ascii, 3]", "bool8", "complex64"),
+    byteorder: fc.constantFrom("big", "little"),
+    shape: fc.array(fc.oneof(fc.integer({ min: 0, max: 40 }), fc.constant("'*'")), { minLength: 0, maxLength: 3 }),
+    strides: fc.option(fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 0, maxLength: 3 })),
+    offset: fc.option(fc.integer({ min: -4, max: 130 })),
+    source: fc.constantFrom("0", "0", "0", "-1", "1"),
+  })
+  .map(
+    ({ datatype, byteorder, shape, strides, offset, source }) =>
+      `!core/ndarray-1.0.0 {source: ${source}, datatype: ${datatype}, byteorder: ${byteorder}, shape: [${shape.join(", ")}]${
+        strides ? `, strides: [${strides.join(", ")}]` : ""
+      }${offset === null ? "" : `, offset: ${offset}`}}`,
+  );
+
 /** A flow-style YAML node, with anchors `a0`..`a3` and aliases to them. */
 const node: fc.Arbitrary<string> = fc.letrec<{ node: string }>((tie) => ({
   node: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     fc.constantFrom(...SCALARS),
     fc.constantFrom("*a0", "*a1", "*a2", "*a3"),
+    ndarray,
     fc.tuple(fc.constantFrom(...TAGS), tie("node")).map(([tag, inner]) => `${tag} ${inner}`),
     fc.tuple(fc.constantFrom("a0", "a1", "a2", "a3"), tie("node")).map(([anchor, inner]) => `&${anchor} ${inner}`),
     fc.array(tie("node"), { maxLength: 4 }).map((items) => `[${items.join(", ")}]`),
@@ -136,6 +154,7 @@ describe("ASDF YAML layer under generated trees", () => {
       { numRuns: 400, seed: 21 },
     );
     expect(parsed).toBeGreaterThan(100);
+    expect(arraysRead).toBeGreaterThan(50);
   }, 120_000);
 
   it("reads back exactly what writeAsdf wrote, for random plain trees", async () => {
@@ -149,6 +168,7 @@ describe("ASDF YAML layer under generated trees", () => {
       text,
       fc.string({ unit: "binary", maxLength: 8 }),
       fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+      fc.date({ min: new Date("1000-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true }),
     );
     const tree = fc.letrec<{ value: unknown }>((tie) => ({
       value: fc.oneof(

@@ -7,7 +7,7 @@
 import type { ByteRange, IoOptions } from "../../core/byte-source.js";
 import { FormatError, InvalidArgumentError } from "../../core/errors.js";
 import type { NumericArray } from "../../core/typed-array.js";
-import { type Datatype, dtypeName, parseDatatype } from "./dtype.js";
+import { type Datatype, dtypeName, parseDatatype, shown } from "./dtype.js";
 import { decodeNumeric, decodeStrings } from "./values.js";
 import { type AxisSlice, contiguousStrides, gatherRuns, planView, resolveSlices, type SectionPlan, type ViewLayout } from "./view-plan.js";
 import type { Complex } from "./yaml-tree.js";
@@ -140,11 +140,11 @@ export class NdArray {
     else if (typeof source === "string") {
       reader = await this.reader.external(source);
       block = 0;
-    } else throw this.fail(`an ndarray with neither data nor a usable source (${JSON.stringify(source)})`);
+    } else throw this.fail(`an ndarray with neither data nor a usable source (${shown(source)})`);
     const itemsize = datatype.itemsize;
     const dataSize = await reader.blockDataSize(block);
     const offset = this.meta.offset === undefined ? 0 : Number(this.meta.offset);
-    if (!Number.isSafeInteger(offset) || offset < 0) throw this.fail(`bad offset ${JSON.stringify(this.meta.offset)}`);
+    if (!Number.isSafeInteger(offset) || offset < 0) throw this.fail(`bad offset ${shown(this.meta.offset)}`);
     const declared = this.declaredShape;
     const rest = declared.slice(1).map(Number);
     const restCount = rest.reduce((product, length) => product * length, 1);
@@ -153,12 +153,12 @@ export class NdArray {
       if (axis !== 0) throw this.fail("only the first axis may be '*'");
       return restCount * itemsize === 0 ? 0 : Math.floor(Math.max(0, dataSize - offset) / (restCount * itemsize));
     });
-    if (shape.some((length) => !Number.isSafeInteger(length) || length < 0)) throw this.fail(`bad shape ${JSON.stringify(declared)}`);
+    if (shape.some((length) => !Number.isSafeInteger(length) || length < 0)) throw this.fail(`bad shape ${shown(declared)}`);
     const given = this.meta.strides;
     let strides = contiguousStrides(shape, itemsize);
     if (Array.isArray(given) && given.length === shape.length) {
       strides = given.map(Number);
-      if (strides.some((stride) => !Number.isSafeInteger(stride))) throw this.fail(`bad strides ${JSON.stringify(given)}`);
+      if (strides.some((stride) => !Number.isSafeInteger(stride))) throw this.fail(`bad strides ${shown(given)}`);
     }
     return { reader, block, shape, layout: { shape, strides, offset, itemsize }, dataSize };
   }
@@ -180,7 +180,7 @@ export class NdArray {
     const shape = (Array.isArray(this.meta.shape) ? (this.meta.shape as number[]) : inlineShape(this.meta.data)).map(Number);
     const count = shape.reduce((product, length) => product * length, 1);
     if (values.length !== count)
-      throw new FormatError(`inline data holds ${values.length} values, the shape ${JSON.stringify(shape)} needs ${count}`, {
+      throw new FormatError(`inline data holds ${values.length} values, the shape ${shown(shape)} needs ${count}`, {
         url: this.reader.url,
       });
     if (datatype.kind === "string") return { data: values.map(String), shape, dtype: "string", datatype };

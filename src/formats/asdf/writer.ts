@@ -53,7 +53,7 @@ const NOT_PRINTABLE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
 /**
  * Writes `tree` as an ASDF file (standard 1.5.0). Values may be plain data (objects, arrays,
- * strings, numbers, bigints, booleans, null), `{re, im}` complex numbers, arrays
+ * strings, numbers, bigints, booleans, null, dates as YAML timestamps), `{re, im}` complex numbers, arrays
  * ({@link ArrayInput}, or a bare typed array for one axis), known tags ({@link Quantity},
  * {@link Unit}, {@link AsdfTime}, {@link ExternalArray}) and any other {@link TaggedValue}.
  * Objects reached twice are written twice (no anchors); a cycle is refused.
@@ -135,6 +135,7 @@ class YamlEmitter {
     if (typeof value === "bigint") return value.toString();
     if (typeof value === "number") return numberText(value);
     if (typeof value === "string") return scalarString(value);
+    if (value instanceof Date) return timestampText(value);
     if (isComplex(value)) return `!core/complex-1.0.0 ${complexText(value.re, value.im)}`;
     if (
       Array.isArray(value) &&
@@ -284,6 +285,13 @@ function numberText(value: number): string {
   const text = String(value);
   if (text.includes(".")) return text;
   return text.includes("e") ? text.replace("e", ".0e") : `${text}.0`;
+}
+
+/** A date as a YAML timestamp (read back as the same instant); years must have four digits. */
+function timestampText(date: Date): string {
+  const text = Number.isNaN(date.getTime()) ? "" : date.toISOString();
+  if (!/^\d{4}-/.test(text)) throw new InvalidArgumentError(`writeAsdf cannot write the date ${String(date)} as a YAML timestamp`);
+  return text;
 }
 
 function complexText(re: number, im: number): string {
