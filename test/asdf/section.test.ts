@@ -165,6 +165,20 @@ describe("hostile views", () => {
     expect(source.bytes).toBe(1);
   });
 
+  it("reads a whole zero-stride array of 20,000,000 elements from one byte, read once", async () => {
+    const wide = writeRaw(`${TREE_START}x: !core/ndarray-1.0.0 {source: 0, datatype: int8, shape: [20000000], strides: [0]}\n...\n`, [
+      { data: Uint8Array.of(42) },
+    ]);
+    const { af, source } = await open(wide);
+    await af.blocks();
+    source.calls.length = 0;
+    const read = await af.array("x").read();
+    expect(read.shape).toEqual([20_000_000]);
+    expect((read.data as Int8Array).every((value) => value === 42)).toBe(true);
+    expect(source.calls).toHaveLength(1);
+    expect(source.bytes).toBe(1);
+  });
+
   it("reads a large self-overlapping view from one read of the bytes it touches", async () => {
     const overlapping = writeRaw(
       `${TREE_START}x: !core/ndarray-1.0.0 {source: 0, datatype: int16, byteorder: little, shape: [2000000, 2], strides: [2, 2]}\n...\n`,
