@@ -1,5 +1,5 @@
 /**
- * Scenario 7: a 100 x 100 section of a 4096 x 4096 float32 array (`roman/data` of a 64 MiB
+ * Scenario 9: a 100 x 100 section of a 4096 x 4096 float32 array (`roman/data` of a 64 MiB
  * ASDF file) through the latency proxy: skyfs `openAsdf` + `section` against the Python asdf
  * library over fsspec (`asdf.open(fs.open(url))` then slicing).
  */
@@ -13,9 +13,9 @@ const Y0 = 2000;
 const X0 = 1000;
 const SIDE = 100;
 
-/** Runs scenario 7. */
+/** Runs scenario 9. */
 export async function asdfSection(context: BenchContext, latencyMs: number): Promise<{ rows: Measurement[]; goals: Goal[] }> {
-  const scenario = "7 ASDF section 100 x 100";
+  const scenario = "9 ASDF section 100 x 100";
   const url = `${context.server.proxied}/image.asdf`;
   let oursSum = 0;
   const ours = await best(context, scenario, "skyfs", async () => {

@@ -16,8 +16,10 @@ declare module "seek-bzip" {
   export interface ByteSink {
     writeByte(byte: number): void;
   }
-  /** Decompresses a whole bzip2 stream into `output` (grown as needed when absent, or a byte sink). */
-  export function decode(input: Buffer, output?: Buffer | ByteSink): Buffer | undefined;
+  /** Decompresses a whole bzip2 stream into `output` (grown as needed when absent). */
+  export function decode(input: Buffer, output?: Buffer, multistream?: boolean): Buffer;
+  /** Decompresses a whole bzip2 stream into a byte sink. */
+  export function decode(input: Buffer, output: ByteSink, multistream?: boolean): undefined;
   const bzip: { decode: typeof decode };
   export default bzip;
 }

@@ -31,7 +31,7 @@ async function openDocument(
   url: string,
 ): Promise<{ kind: "asdf"; file: AsdfFile } | { kind: "fits"; file: FitsFile }> {
   const { fs, path } = context.resolve(url);
-  const source = await fs.open(path);
+  const source = await fs.open(path, { compression: context.compression("infer") });
   const head = Buffer.from(await source.read(0, 6)).toString("latin1");
   if (head === "#ASDF ") {
     return { kind: "asdf", file: await AsdfFile.open(source, { resolveExternal: (target) => context.resolve(target).fs.open(target) }) };
@@ -42,7 +42,7 @@ async function openDocument(
 /** Opens a FITS file through the command's context (so its requests are counted). */
 export async function openFitsFile(context: CliContext, url: string): Promise<FitsFile> {
   const { fs, path } = context.resolve(url);
-  return openFitsSource(await fs.open(path));
+  return openFitsSource(await fs.open(path, { compression: context.compression("infer") }));
 }
 
 /** The HDU named by `--hdu` (an index or an EXTNAME), or the first HDU holding an image. */
