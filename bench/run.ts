@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { writeFixtures } from "./fixtures.js";
 import type { BenchContext } from "./measure.js";
+import { asdfSection } from "./scenarios/asdf-section.js";
 import { bigGet } from "./scenarios/big-get.js";
 import { compressedScenarios } from "./scenarios/compressed.js";
 import { cutoutRows } from "./scenarios/cutout-rows.js";
@@ -54,7 +55,7 @@ process.once("SIGINT", () => {
 });
 
 try {
-  console.log(`writing fixtures (1 GiB object, 2,000 small objects, 64 MiB FITS) to ${root} ...`);
+  console.log(`writing fixtures (1 GiB object, 2,000 small objects, 64 MiB FITS and ASDF) to ${root} ...`);
   await writeFixtures(root);
   const server = await startBenchServer(root, latencyMs);
   const context: BenchContext = { server, root, scratch, repeats: Number(values.repeats) };
@@ -67,6 +68,7 @@ try {
     [4, () => manyGet(context)],
     [5, () => fitsCutout(context, latencyMs)],
     [6, () => tessCube(context, latencyMs)],
+    [9, () => asdfSection(context, latencyMs)],
     [10, () => oneStack(context)],
     [12, () => scaling(Number(values["scale-max"]))],
   ];

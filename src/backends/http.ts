@@ -1,14 +1,33 @@
 /**
  * The `http://` and `https://` backend on undici: HEAD for sizes (ranged GET when HEAD is
- * refused), Range reads checked against Content-Range, directory index pages for listings.
+ * refused), Range reads checked against Content-Range and pinned to the validators seen at open
+ * (ETag, Last-Modified, total size), directory index pages for listings (streamed, capped).
+ * Credentials (the auth plugin, `headers`, user info in the URL) are sent only to the origin
+ * asked for and to hosts trusted by option, never after a redirect elsewhere or down to plain
+ * http. Every body is watched: one that stalls or trickles below a floor ends the request.
  * Read-only.
  * @module
  */
 import { Agent, type Dispatcher, request } from "undici";
 import type { AuthPlugin, HttpRequestParts } from "../core/auth.js";
 import type { Backend, FileInfo, GetOptions, GetResult, ListOptions, RequestOptions } from "../core/backend.js";
-import { AbortError, ConsistencyError, NotFoundError, PermissionError, ProtocolError, SkyfsError, TransientError } from "../core/errors.js";
-import { parseIndexPage } from "./http-index.js";
+
+type IoOptions = RequestOptions;
+type ReadRangeOptions = GetOptions;
+type HeadRead = { info: FileInfo; head: Uint8Array };
+
+import {
+  AbortError,
+  ConsistencyError,
+  InvalidUrlError,
+  NotFoundError,
+  NotSupportedError,
+  PermissionError,
+  ProtocolError,
+  SkyfsError,
+  TransientError,
+} from "../core/errors.js";
+import { IndexPageParser } from "./http-index.js";
 
 /** Options of the HTTP backend. */
 export interface HttpOptions {
@@ -18,13 +37,39 @@ export interface HttpOptions {
   auth?: AuthPlugin;
   /** Connections kept per origin (default 256, the filesystem's default of reads in flight per host). */
   connections?: number;
-  /** Milliseconds to wait for response headers and between body chunks (default 30 000). */
+  /**
+   * Milliseconds to wait for response headers, and the window in which a body must deliver at
+   * least `minBytesPerSecond` (default 30 000).
+   */
   timeout?: number;
+  /**
+   * Slowest body accepted, in bytes per second averaged over each `timeout` window (default
+   * 1024). A body that stalls or trickles below it ends the request with a `ProtocolError`
+   * (code `BodyTimeout`), which is not retried: one window bounds the wait.
+   */
+  minBytesPerSecond?: number;
+  /**
+   * Hosts (`example.org` or `example.org:8443`) trusted with credentials after a redirect from
+   * another origin. By default credentials go only to the origin of the URL asked for; a
+   * redirect from https to http never carries them, trusted or not.
+   */
+  trustedHosts?: readonly string[];
+  /** Largest index page read for a listing, in bytes (default 32 MiB); a larger one is a `ProtocolError`. */
+  maxListingBytes?: number;
   /** An undici dispatcher to use instead of the backend's own agent. */
   dispatcher?: Dispatcher;
 }
 
 const MAX_REDIRECTS = 5;
+const DEFAULT_TIMEOUT = 30_000;
+const DEFAULT_MIN_RATE = 1024;
+const DEFAULT_MAX_LISTING_BYTES = 32 * 1024 * 1024;
+
+/** How bodies are watched for progress. */
+interface BodyWatch {
+  windowMs: number;
+  minBytes: number;
+}
 
 interface HttpResponse {
   status: number;
@@ -33,23 +78,28 @@ interface HttpResponse {
   url: string;
 }
 
-const EMPTY = new Uint8Array(0);
-
-/** The HTTP(S) backend. Paths are full URLs. Read-only: it has no writer. */
+/** The HTTP(S) backend. Paths are full URLs. */
 export class HttpBackend implements Backend {
   readonly protocol: string;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  private readonly watch: BodyWatch;
+  private readonly trustedHosts: ReadonlySet<string>;
 
   constructor(
     private readonly options: HttpOptions = {},
     protocol = "https",
   ) {
     this.protocol = protocol;
-    const timeout = options.timeout ?? 30_000;
+    const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+    this.watch = {
+      windowMs: timeout,
+      minBytes: Math.max(1, Math.floor(((options.minBytesPerSecond ?? DEFAULT_MIN_RATE) * timeout) / 1000)),
+    };
+    this.trustedHosts = new Set((options.trustedHosts ?? []).map((host) => host.toLowerCase()));
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher =
-      options.dispatcher ?? new Agent({ connections: options.connections ?? 256, headersTimeout: timeout, bodyTimeout: timeout });
+      options.dispatcher ?? new Agent({ connections: options.connections ?? 256, headersTimeout: timeout, bodyTimeout: 2 * timeout });
   }
 
   stripProtocol(urlOrPath: string): string {
@@ -60,58 +110,78 @@ export class HttpBackend implements Backend {
     return path;
   }
 
+  /**
+   * The store interface's one read: a description (HEAD, or a one-byte ranged GET when HEAD is
+   * refused), a head read (one ranged GET that describes the object and brings its first bytes),
+   * or a ranged read pinned to every validator known.
+   */
   async get(path: string, options: GetOptions = {}): Promise<GetResult> {
-    if (options.head) return { info: await this.describe(path, options), bytes: EMPTY };
-    const offset = options.range?.offset ?? 0;
-    const length = options.range?.length;
-    if (length === 0) return { info: await this.describe(path, options), bytes: EMPTY };
-    const headers: Record<string, string> = {};
-    if (length !== undefined) headers.range = `bytes=${offset}-${offset + length - 1}`;
-    if (options.ifMatch) headers["if-match"] = options.ifMatch;
-    const response = await this.send("GET", path, headers, options);
-    const etag = header(response.headers.etag);
-    if (options.ifMatch && etag && etag !== options.ifMatch && response.status < 300) {
-      await response.body.dump();
-      throw new ConsistencyError("the object changed since it was opened", { url: path, code: "ETagMismatch" });
+    if (options.head) return { info: await this.info(path, options), bytes: new Uint8Array(0) };
+    const range = options.range ?? { offset: 0, length: Number.MAX_SAFE_INTEGER };
+    if (range.offset === 0 && options.ifMatch === undefined && options.version === undefined && options.lastModified === undefined) {
+      const { info, head } = await this.readHead(path, range.length, options);
+      return { info, bytes: head };
     }
-    if (response.status === 206 && length !== undefined) {
-      const last = offset + length - 1;
+    const bytes = await this.readRange(path, range.offset, range.length, options);
+    const info: FileInfo = { name: path, type: "file", size: options.expectedSize ?? -1 };
+    if (options.ifMatch !== undefined) info.etag = options.ifMatch;
+    return { info, bytes };
+  }
+
+  async info(path: string, options: IoOptions = {}): Promise<FileInfo> {
+    const head = await this.send("HEAD", path, {}, options);
+    await discard(head);
+    if (head.status < 300) {
+      const size = headerNumber(head.headers["content-length"]);
+      if (head.url.endsWith("/") || new URL(head.url).pathname === "/") return { name: path, type: "directory", size: 0 };
+      if (size !== undefined && head.headers["content-encoding"] === undefined) return describe(path, size, head);
+    } else if (![403, 405, 501].includes(head.status)) {
+      throw this.errorFor(head.status, path);
+    }
+    const probe = await this.send("GET", path, { range: "bytes=0-0" }, options);
+    await discard(probe);
+    if (probe.status === 206) {
+      const total = parseContentRange(header(probe.headers["content-range"]))?.total;
+      if (total === undefined) throw new ProtocolError("a ranged reply lacks the total size in Content-Range", { url: path });
+      return describe(path, total, probe);
+    }
+    if (probe.status === 416) return describe(path, 0, probe);
+    if (probe.status === 200) {
+      const size = headerNumber(probe.headers["content-length"]);
+      if (size === undefined) throw new ProtocolError("the server gives no size for this URL", { url: path });
+      return describe(path, size, probe);
+    }
+    throw this.errorFor(probe.status, path);
+  }
+
+  async readHead(path: string, length: number, options: IoOptions = {}): Promise<HeadRead> {
+    const response = await this.send("GET", path, { range: `bytes=0-${Math.max(0, length - 1)}` }, options);
+    if (response.status === 206) {
       const range = parseContentRange(header(response.headers["content-range"]));
-      const clipped = range?.total !== undefined && range.end === range.total - 1;
-      if (!range || range.start !== offset || range.end > last || (range.end !== last && !clipped)) {
-        await response.body.dump();
-        throw new ProtocolError(`asked for bytes ${offset}-${last}, got ${header(response.headers["content-range"])}`, { url: path });
+      if (range?.total === undefined || range.start !== 0 || range.end >= range.total || range.end > length - 1) {
+        await discard(response);
+        throw new ProtocolError(`asked for bytes 0-${length - 1}, got ${header(response.headers["content-range"])}`, { url: path });
       }
-      const bytes = await readExactly(response, range.end - range.start + 1, path);
-      return { info: describeReply(path, range.total ?? -1, response), bytes };
+      const head = await readExactly(response, range.end + 1, path, this.watch);
+      return { info: describe(path, range.total, response), head };
     }
     if (response.status === 416) {
-      await response.body.dump();
-      const total = /^bytes \*\/(\d+)$/.exec(header(response.headers["content-range"])?.trim() ?? "")?.[1];
-      return { info: describeReply(path, total === undefined ? 0 : Number(total), response), bytes: EMPTY };
+      await discard(response);
+      return { info: describe(path, 0, response), head: new Uint8Array(0) };
     }
-    if (response.status === 200) {
-      if (new URL(response.url).pathname.endsWith("/")) {
-        await response.body.dump();
-        return { info: { name: path, type: "directory", size: 0 }, bytes: EMPTY };
-      }
-      if (response.headers["content-encoding"] !== undefined) {
-        await response.body.dump();
-        throw new ProtocolError("the server ignores Range and compresses this object on the fly", { url: path });
-      }
+    if (response.status === 200 && !new URL(response.url).pathname.endsWith("/")) {
       const size = headerNumber(response.headers["content-length"]);
-      const wanted = size === undefined ? length : Math.max(0, Math.min(length ?? size, size - offset));
-      if (wanted === 0) {
-        await response.body.dump();
-        return { info: describeReply(path, size ?? -1, response), bytes: EMPTY };
+      if (size !== undefined && response.headers["content-encoding"] === undefined) {
+        const wanted = Math.min(size, length);
+        if (wanted === 0) {
+          await discard(response);
+          return { info: describe(path, size, response), head: new Uint8Array(0) };
+        }
+        return { info: describe(path, size, response), head: await sliceOfFullBody(response, 0, wanted, path, this.watch) };
       }
-      const slice = await sliceOfFullBody(response, offset, wanted, path);
-      if (wanted !== undefined && slice.bytes.length !== wanted) {
-        throw new TransientError(`body cut short: ${slice.bytes.length} of ${wanted} bytes`, { url: path });
-      }
-      return { info: describeReply(path, size ?? (slice.ended ? slice.position : -1), response), bytes: slice.bytes };
     }
-    await response.body.dump();
+    await discard(response);
+    if (response.status < 300) return { info: await this.info(path, options), head: new Uint8Array(0) };
     throw this.errorFor(response.status, path);
   }
 
@@ -119,57 +189,90 @@ export class HttpBackend implements Backend {
     const base = path.endsWith("/") ? path : `${path}/`;
     const response = await this.send("GET", base, {}, options);
     if (response.status >= 300) {
-      await response.body.dump();
+      await discard(response);
       throw this.errorFor(response.status, base);
     }
     const contentType = header(response.headers["content-type"]) ?? "";
     if (!contentType.includes("html")) {
-      await response.body.dump();
+      await discard(response);
       const size = headerNumber(response.headers["content-length"]);
       return [{ name: path, type: "file", size: size ?? -1 }];
     }
-    const links = parseIndexPage(await response.body.text(), response.url);
-    return links.map((link) =>
-      link.endsWith("/") ? { name: link.slice(0, -1), type: "directory", size: 0 } : { name: link, type: "file", size: -1 },
-    );
+    const links = await this.readIndexPage(response, base);
+    const entries: FileInfo[] = links.map((link) => {
+      if (link.url.endsWith("/")) return { name: link.url.slice(0, -1), type: "directory", size: 0 };
+      const entry: FileInfo = { name: link.url, type: "file", size: link.size ?? -1 };
+      if (link.mtime) entry.mtime = link.mtime;
+      return entry;
+    });
+    return entries.sort(byName);
   }
 
-  /** HEAD for the size and ETag; a one-byte ranged GET when HEAD is refused or gives no size. */
-  private async describe(path: string, options: RequestOptions): Promise<FileInfo> {
-    const head = await this.send("HEAD", path, {}, options);
-    await head.body.dump();
-    if (head.status < 300) {
-      const size = headerNumber(head.headers["content-length"]);
-      if (head.url.endsWith("/") || new URL(head.url).pathname === "/") return { name: path, type: "directory", size: 0 };
-      if (size !== undefined && head.headers["content-encoding"] === undefined) return describeReply(path, size, head);
-    } else if (![403, 405, 501].includes(head.status)) {
-      throw this.errorFor(head.status, path);
+  /** Parses an index page as it arrives, refusing one longer than `maxListingBytes`. */
+  private async readIndexPage(response: HttpResponse, url: string): Promise<ReturnType<IndexPageParser["finish"]>> {
+    const limit = this.options.maxListingBytes ?? DEFAULT_MAX_LISTING_BYTES;
+    const declared = headerNumber(response.headers["content-length"]);
+    if (declared !== undefined && declared > limit) {
+      await discard(response);
+      throw tooLarge(url, limit);
     }
-    const probe = await this.send("GET", path, { range: "bytes=0-0" }, options);
-    await probe.body.dump();
-    if (probe.status === 206) {
-      const total = parseContentRange(header(probe.headers["content-range"]))?.total;
-      if (total === undefined) throw new ProtocolError("a ranged reply lacks the total size in Content-Range", { url: path });
-      return describeReply(path, total, probe);
+    const parser = new IndexPageParser(response.url);
+    const decoder = new TextDecoder();
+    let received = 0;
+    await streamBody(response, url, this.watch, (chunk) => {
+      received += chunk.length;
+      if (received > limit) throw tooLarge(url, limit);
+      parser.push(decoder.decode(chunk, { stream: true }));
+      return "more";
+    });
+    parser.push(decoder.decode());
+    return parser.finish();
+  }
+
+  async readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {
+    const headers: Record<string, string> = { range: `bytes=${offset}-${offset + length - 1}` };
+    if (options.ifMatch) headers["if-match"] = options.ifMatch;
+    else if (options.lastModified) headers["if-unmodified-since"] = options.lastModified.toUTCString();
+    const response = await this.send("GET", path, headers, options);
+    if (response.status < 300) {
+      const changed = changedSinceOpen(response, options);
+      if (changed) {
+        await discard(response);
+        throw new ConsistencyError(`the object changed since it was opened (${changed.what})`, { url: path, code: changed.code });
+      }
     }
-    if (probe.status === 416) return describeReply(path, 0, probe);
-    if (probe.status === 200) {
-      const size = headerNumber(probe.headers["content-length"]);
-      if (size === undefined) throw new ProtocolError("the server gives no size for this URL", { url: path });
-      return describeReply(path, size, probe);
+    if (response.status === 206) {
+      const range = parseContentRange(header(response.headers["content-range"]));
+      if (!range || range.start !== offset || range.end !== offset + length - 1) {
+        await discard(response);
+        throw new ProtocolError(`asked for bytes ${offset}-${offset + length - 1}, got ${header(response.headers["content-range"])}`, {
+          url: path,
+        });
+      }
+      return readExactly(response, length, path, this.watch);
     }
-    throw this.errorFor(probe.status, path);
+    if (response.status === 200) return sliceOfFullBody(response, offset, length, path, this.watch);
+    await discard(response);
+    throw this.errorFor(response.status, path);
   }
 
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private async send(method: "GET" | "HEAD", url: string, headers: Record<string, string>, options: RequestOptions): Promise<HttpResponse> {
+  private async send(method: "GET" | "HEAD", url: string, headers: Record<string, string>, options: IoOptions): Promise<HttpResponse> {
+    const asked = parseUrl(url);
+    const urlCredentials = basicFromUserInfo(asked);
     let current = url;
+    let downgraded = false;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const parts: HttpRequestParts = { method, url: current, headers: { ...lowerCase(this.options.headers), ...headers } };
-      await this.options.auth?.authorize(parts);
+      const target = parseUrl(current);
+      downgraded ||= asked.protocol === "https:" && target.protocol === "http:";
+      const parts: HttpRequestParts = { method, url: withoutUserInfo(target), headers: { ...headers } };
+      if (!downgraded && (target.origin === asked.origin || this.trusts(target))) {
+        parts.headers = { ...lowerCase(this.options.headers), ...(urlCredentials ? { authorization: urlCredentials } : {}), ...headers };
+        await this.options.auth?.authorize(parts);
+      }
       let response: Dispatcher.ResponseData;
       options.onRequest?.();
       try {
@@ -179,13 +282,25 @@ export class HttpBackend implements Backend {
       }
       const location = header(response.headers.location);
       if ([301, 302, 303, 307, 308].includes(response.statusCode) && location) {
-        await response.body.dump();
-        current = new URL(location, current).href;
+        await discard({ body: response.body });
+        let next: URL | undefined;
+        try {
+          next = new URL(location, current);
+        } catch {
+          next = undefined;
+        }
+        if (next === undefined || (next.protocol !== "http:" && next.protocol !== "https:"))
+          throw new ProtocolError(`the server redirected to ${JSON.stringify(location)}, not an http(s) URL`, { url });
+        current = next.href;
         continue;
       }
       return { status: response.statusCode, headers: response.headers, body: response.body, url: current };
     }
     throw new ProtocolError(`more than ${MAX_REDIRECTS} redirects`, { url });
+  }
+
+  private trusts(target: URL): boolean {
+    return this.trustedHosts.has(target.host.toLowerCase()) || this.trustedHosts.has(target.hostname.toLowerCase());
   }
 
   private errorFor(status: number, url: string): SkyfsError {
@@ -199,13 +314,17 @@ export class HttpBackend implements Backend {
   }
 }
 
-function describeReply(path: string, size: number, response: HttpResponse): FileInfo {
+function describe(path: string, size: number, response: HttpResponse): FileInfo {
   const etag = header(response.headers.etag);
   const modified = header(response.headers["last-modified"]);
   const info: FileInfo = { name: path, type: "file", size };
   if (etag) info.etag = etag;
   if (modified) info.mtime = new Date(modified);
   return info;
+}
+
+function byName(a: FileInfo, b: FileInfo): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 function header(value: string | string[] | undefined): string | undefined {
@@ -229,70 +348,154 @@ export function parseContentRange(value: string | undefined): { start: number; e
   return { start: Number(match[1]), end: Number(match[2]), total: match[3] === "*" ? undefined : Number(match[3]) };
 }
 
-function readExactly(response: HttpResponse, length: number, url: string): Promise<Uint8Array> {
-  const result = new Uint8Array(length);
-  let filled = 0;
-  return new Promise((resolve, reject) => {
-    const fail = (error: unknown): void => {
-      response.body.destroy();
-      reject(error instanceof SkyfsError ? error : networkError(error, url));
-    };
-    response.body.on("data", (chunk: Uint8Array) => {
-      if (filled + chunk.length > length)
-        return fail(new ProtocolError(`the server sent more than the ${length} bytes asked for`, { url }));
-      result.set(chunk, filled);
-      filled += chunk.length;
-    });
-    response.body.once("error", fail);
-    response.body.once("end", () => {
-      if (filled !== length) reject(new TransientError(`body cut short: ${filled} of ${length} bytes`, { url }));
-      else resolve(result);
-    });
-  });
+/** Which validator of the open object a reply contradicts, if any. */
+function changedSinceOpen(response: HttpResponse, pinned: ReadRangeOptions): { what: string; code: string } | undefined {
+  const etag = header(response.headers.etag);
+  if (pinned.ifMatch && etag && etag !== pinned.ifMatch) return { what: `ETag ${etag}, was ${pinned.ifMatch}`, code: "ETagMismatch" };
+  const modified = header(response.headers["last-modified"]);
+  if (!pinned.ifMatch && pinned.lastModified && modified) {
+    const now = Date.parse(modified);
+    if (!Number.isNaN(now) && Math.floor(now / 1000) !== Math.floor(pinned.lastModified.getTime() / 1000))
+      return { what: `Last-Modified ${modified}, was ${pinned.lastModified.toUTCString()}`, code: "LastModifiedMismatch" };
+  }
+  if (pinned.expectedSize !== undefined) {
+    const total =
+      response.status === 206
+        ? parseContentRange(header(response.headers["content-range"]))?.total
+        : header(response.headers["content-encoding"]) === undefined
+          ? headerNumber(response.headers["content-length"])
+          : undefined;
+    if (total !== undefined && total !== pinned.expectedSize)
+      return { what: `${total} bytes, was ${pinned.expectedSize}`, code: "SizeMismatch" };
+  }
+  return undefined;
+}
+
+function parseUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch (error) {
+    throw new InvalidUrlError("not a valid URL", { url, cause: error });
+  }
+}
+
+/** `Basic ...` from the user info of a URL (`https://user:password@host/`), if it has any. */
+function basicFromUserInfo(url: URL): string | undefined {
+  if (url.username === "" && url.password === "") return undefined;
+  const decode = (text: string): string => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  return `Basic ${Buffer.from(`${decode(url.username)}:${decode(url.password)}`, "utf8").toString("base64")}`;
+}
+
+function withoutUserInfo(url: URL): string {
+  if (url.username === "" && url.password === "") return url.href;
+  const copy = new URL(url.href);
+  copy.username = "";
+  copy.password = "";
+  return copy.href;
+}
+
+function tooLarge(url: string, limit: number): ProtocolError {
+  return new ProtocolError(`the index page is larger than ${limit} bytes (option maxListingBytes)`, { url, code: "ListingTooLarge" });
+}
+
+/** Reads and drops what is left of a body; errors while doing so do not matter. */
+async function discard(response: { body: Dispatcher.ResponseData["body"] }): Promise<void> {
+  try {
+    await response.body.dump();
+  } catch {
+    response.body.destroy();
+  }
 }
 
 /**
- * Takes `[offset, offset + length)` from a 200 reply to a Range request (up to the body's end
- * when `length` is unknown or the body is shorter), then drops the connection's body. `ended`
- * tells whether the body's end was seen, and `position` how many bytes it had then.
+ * Feeds a body's chunks to `onChunk` until it says `done` or the body ends. The body must bring
+ * `watch.minBytes` in every `watch.windowMs`, or it is abandoned with a `ProtocolError`. Errors
+ * of the transport become skyfs errors; errors thrown by `onChunk` pass as they are.
  */
-async function sliceOfFullBody(
+function streamBody(
   response: HttpResponse,
-  offset: number,
-  length: number | undefined,
   url: string,
-): Promise<{ bytes: Uint8Array; ended: boolean; position: number }> {
-  const chunks: Uint8Array[] = [];
+  watch: BodyWatch,
+  onChunk: (chunk: Uint8Array) => "more" | "done",
+): Promise<"ended" | "done"> {
+  const body = response.body;
+  return new Promise((resolve, reject) => {
+    let inWindow = 0;
+    let settled = false;
+    const finish = (error: unknown, outcome?: "ended" | "done"): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(timer);
+      body.off("data", onData);
+      if (error !== undefined || outcome === "done") body.destroy();
+      if (error !== undefined) reject(error instanceof SkyfsError ? error : networkError(error, url));
+      else resolve(outcome ?? "ended");
+    };
+    const timer = setInterval(() => {
+      if (inWindow < watch.minBytes)
+        finish(
+          new ProtocolError(
+            `the server sent ${inWindow} bytes in ${watch.windowMs} ms, fewer than ${watch.minBytes} (options timeout, minBytesPerSecond)`,
+            {
+              url,
+              code: "BodyTimeout",
+            },
+          ),
+        );
+      inWindow = 0;
+    }, watch.windowMs);
+    const onData = (chunk: Uint8Array): void => {
+      inWindow += chunk.length;
+      try {
+        if (onChunk(chunk) === "done") finish(undefined, "done");
+      } catch (error) {
+        finish(error);
+      }
+    };
+    body.on("data", onData);
+    body.once("error", (error) => finish(error));
+    body.once("end", () => finish(undefined, "ended"));
+  });
+}
+
+async function readExactly(response: HttpResponse, length: number, url: string, watch: BodyWatch): Promise<Uint8Array> {
+  const result = new Uint8Array(length);
+  let filled = 0;
+  await streamBody(response, url, watch, (chunk) => {
+    if (filled + chunk.length > length) throw new ProtocolError(`the server sent more than the ${length} bytes asked for`, { url });
+    result.set(chunk, filled);
+    filled += chunk.length;
+    return "more";
+  });
+  if (filled !== length) throw new TransientError(`body cut short: ${filled} of ${length} bytes`, { url });
+  return result;
+}
+
+/** Takes `[offset, offset + length)` from a 200 reply to a Range request, then drops the connection's body. */
+async function sliceOfFullBody(response: HttpResponse, offset: number, length: number, url: string, watch: BodyWatch): Promise<Uint8Array> {
+  const result = new Uint8Array(length);
   let position = 0;
   let filled = 0;
-  let ended = true;
-  try {
-    for await (const chunk of response.body) {
-      const bytes = chunk as Uint8Array;
+  if (length > 0)
+    await streamBody(response, url, watch, (bytes) => {
       const from = Math.max(0, offset - position);
-      const to = Math.min(bytes.length, length === undefined ? bytes.length : offset + length - position);
+      const to = Math.min(bytes.length, offset + length - position);
       if (to > from) {
-        chunks.push(bytes.subarray(from, to));
+        result.set(bytes.subarray(from, to), filled);
         filled += to - from;
       }
       position += bytes.length;
-      if (filled === length) {
-        ended = false;
-        break;
-      }
-    }
-  } catch (error) {
-    throw networkError(error, url);
-  } finally {
-    response.body.destroy();
-  }
-  const result = new Uint8Array(filled);
-  let at = 0;
-  for (const chunk of chunks) {
-    result.set(chunk, at);
-    at += chunk.length;
-  }
-  return { bytes: result, ended, position };
+      return filled === length ? "done" : "more";
+    });
+  else await discard(response);
+  if (filled !== length) throw new TransientError(`body cut short: ${filled} of ${length} bytes`, { url });
+  return result;
 }
 
 function networkError(error: unknown, url: string): SkyfsError {
@@ -300,5 +503,6 @@ function networkError(error: unknown, url: string): SkyfsError {
   const name = (error as Error).name;
   if (name === "AbortError") return new AbortError("request aborted", { url, cause: error });
   const code = (error as { code?: string }).code;
+  if (code === "ERR_INVALID_URL") return new InvalidUrlError("not a valid URL", { url, code, cause: error });
   return new TransientError(`network error${code ? ` ${code}` : ""}: ${(error as Error).message}`, { url, code, cause: error });
 }

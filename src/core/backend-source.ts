@@ -22,14 +22,16 @@ export function clipRange(offset: number, length: number, size: number, url: str
 /**
  * A {@link ByteSource} over a backend's ranged reads. `readMany` plans its ranges (neighbours
  * merged, huge spans split; see {@link planRanges}) and sends the requests at once (the stack's
- * limit layer keeps the host's requests in flight bounded). The object's ETag (or version) seen at open is pinned: every read asks the store
- * to refuse it if the object changed, and the backend raises `ConsistencyError`.
+ * limit layer keeps the host's requests in flight bounded). The object seen at open is pinned by
+ * every validator known (ETag or version, modification time, size): every read asks the store to
+ * refuse it if the object changed, and the backend raises `ConsistencyError`.
  */
 export class BackendByteSource implements ByteSource {
   readonly url: string;
   readonly size: number;
   readonly etag: string | undefined;
   private readonly version: string | undefined;
+  private readonly lastModified: Date | undefined;
 
   constructor(
     private readonly backend: Backend,
@@ -41,6 +43,7 @@ export class BackendByteSource implements ByteSource {
     this.size = info.size;
     this.etag = info.etag;
     this.version = info.version;
+    this.lastModified = info.mtime;
   }
 
   async read(offset: number, length: number, options: IoOptions = {}): Promise<Uint8Array> {
@@ -63,6 +66,8 @@ export class BackendByteSource implements ByteSource {
       signal: options.signal,
       ifMatch: this.etag,
       version: this.version,
+      lastModified: this.lastModified,
+      expectedSize: this.size,
     });
   }
 }

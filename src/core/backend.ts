@@ -48,6 +48,13 @@ export interface GetOptions extends RequestOptions {
   ifMatch?: string;
   /** Read this version or generation of the object. */
   version?: string;
+  /**
+   * The object's modification time seen at open: a store that reports another refuses the
+   * read with `ConsistencyError` (HTTP servers without ETags).
+   */
+  lastModified?: Date;
+  /** The object's size seen at open: a store that reports another total refuses the read with `ConsistencyError`. */
+  expectedSize?: number;
 }
 
 /** What {@link Backend.get} returns. */
@@ -72,6 +79,11 @@ export interface ListOptions extends RequestOptions {
    * backends whose {@link Backend.recursiveListing} is true.
    */
   recursive?: boolean;
+  /**
+   * Called once for each request a backend sends beyond the first to produce this listing
+   * (a recursive HTTP listing reads one index page per folder), so that layers can count them.
+   */
+  onRequest?: () => void;
 }
 
 /** Options of a write. */

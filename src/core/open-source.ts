@@ -48,7 +48,7 @@ export async function openSource(context: OpenContext, path: string, options: Io
   }
   if (info.type === "directory") throw new IsADirectoryError("cannot open a directory", { url: context.backend.toUrl(path) });
   const described = info;
-  if (context.fileCache) {
+  if (context.fileCache?.accepts(described)) {
     return context.fileCache.source(context.backend.toUrl(path), described, (local) =>
       downloadObject(context.backend, described, true, local, { ...context.download, signal: options.signal }),
     );

@@ -13,6 +13,10 @@ export interface PinnedReadOptions extends IoOptions {
   ifMatch?: string;
   /** Read this version or generation. */
   version?: string;
+  /** Refuse the read when the object's modification time differs. */
+  lastModified?: Date;
+  /** Refuse the read when the object's size differs. */
+  expectedSize?: number;
 }
 
 /** Describes an object or directory; throws `NotFoundError` when nothing is there. */
@@ -34,6 +38,8 @@ export async function readRange(
   const get: GetOptions = { signal: options.signal, range: { offset, length } };
   if (options.ifMatch !== undefined) get.ifMatch = options.ifMatch;
   if (options.version !== undefined) get.version = options.version;
+  if (options.lastModified !== undefined) get.lastModified = options.lastModified;
+  if (options.expectedSize !== undefined) get.expectedSize = options.expectedSize;
   const { bytes } = await backend.get(path, get);
   if (bytes.length !== length) throw new TransientError(`body cut short: ${bytes.length} of ${length} bytes`, { url: backend.toUrl(path) });
   return bytes;
