@@ -21,7 +21,6 @@ import {
   ConsistencyError,
   InvalidUrlError,
   NotFoundError,
-  NotSupportedError,
   PermissionError,
   ProtocolError,
   SkyfsError,
