@@ -58,6 +58,7 @@ export type {
   WalkEntry,
 } from "./core/filesystem.js";
 export { FileSystem, resolveSlice } from "./core/filesystem.js";
+export { localFileError } from "./core/local-errors.js";
 export { BytesSource } from "./core/memory-source.js";
 export type { PlannedFetch, RangePlanOptions } from "./core/range-plan.js";
 export { DEFAULT_MAX_PART_SIZE, DEFAULT_MERGE_GAP, executePlan, planRanges } from "./core/range-plan.js";
@@ -67,4 +68,6 @@ export type { RetryEvent, RetryOptions } from "./core/retry.js";
 export { isRetryable, RetryingBackend, withRetry } from "./core/retry.js";
 export type { RequestKind, TransferSnapshot } from "./core/stats.js";
 export { StatsBackend, TransferStats } from "./core/stats.js";
+export type { FailedTransfer, TransferBatchOptions } from "./core/transfer-batch.js";
+export { runTransferBatch, TransferError } from "./core/transfer-batch.js";
 export type { NumericArray } from "./core/typed-array.js";

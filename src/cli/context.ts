@@ -4,7 +4,7 @@
  * @module
  */
 import { type FileSystem, type StorageOptions, type TransferSnapshot, urlToFs } from "../index.js";
-import { formatBytes } from "./progress.js";
+import { formatBytes, plural } from "./progress.js";
 
 /** The global options of the `skyfs` command. */
 export interface GlobalOptions {
@@ -90,7 +90,7 @@ export class CliContext {
       .map(([kind, count]) => `${kind} ${count}`)
       .join(", ");
     this.err.write(
-      `stats: ${totals.totalRequests} requests${kinds ? ` (${kinds})` : ""}, ${formatBytes(totals.bytesReceived)} received, ${formatBytes(totals.bytesSent)} sent\n`,
+      `stats: ${plural(totals.totalRequests, "request")}${kinds ? ` (${kinds})` : ""}, ${formatBytes(totals.bytesReceived)} received, ${formatBytes(totals.bytesSent)} sent\n`,
     );
   }
 

@@ -3,9 +3,9 @@
  * @module
  */
 import type { Command } from "commander";
-import { type FileInfo, InvalidArgumentError, schemeOf } from "../../index.js";
+import { type FileInfo, InvalidArgumentError, IsADirectoryError, schemeOf } from "../../index.js";
 import type { CliContext } from "../context.js";
-import { formatBytes, progressReporter } from "../progress.js";
+import { formatBytes, plural, progressReporter } from "../progress.js";
 
 type Run = (action: (context: CliContext) => Promise<void>) => Promise<void>;
 
@@ -76,7 +76,7 @@ export function addFileCommands(program: Command, run: Run): void {
         const files = await fs.find(path, { detail: true });
         const bytes = files.reduce((sum, file) => sum + file.size, 0);
         if (context.options.json) context.printJson({ url, bytes, files: files.length });
-        else context.print(`${bytes}\t${formatBytes(bytes)}\t${files.length} files\t${url}`);
+        else context.print(`${bytes}\t${formatBytes(bytes)}\t${plural(files.length, "file")}\t${url}`);
       }),
     );
 
@@ -105,12 +105,15 @@ export function addFileCommands(program: Command, run: Run): void {
       run(async (context) => {
         const { fs, path } = context.resolve(url);
         const reporter = progressReporter(context.err);
-        await fs.get(path, local, {
-          recursive: options.recursive,
-          concurrency: options.concurrency,
-          onProgress: (p) => reporter.update(p),
-        });
-        reporter.stop();
+        try {
+          await fs.get(path, local, {
+            recursive: options.recursive,
+            concurrency: options.concurrency,
+            onProgress: (p) => reporter.update(p),
+          });
+        } finally {
+          reporter.stop();
+        }
       }),
     );
 
@@ -125,12 +128,15 @@ export function addFileCommands(program: Command, run: Run): void {
       run(async (context) => {
         const { fs, path } = context.resolve(url);
         const reporter = progressReporter(context.err);
-        await fs.put(local, path, {
-          recursive: options.recursive,
-          concurrency: options.concurrency,
-          onProgress: (p) => reporter.update(p),
-        });
-        reporter.stop();
+        try {
+          await fs.put(local, path, {
+            recursive: options.recursive,
+            concurrency: options.concurrency,
+            onProgress: (p) => reporter.update(p),
+          });
+        } finally {
+          reporter.stop();
+        }
       }),
     );
 
@@ -168,8 +174,9 @@ export function addFileCommands(program: Command, run: Run): void {
         } else {
           const from = context.resolve(source);
           const to = context.resolve(target);
+          const base = (await from.fs.info(from.path)).type === "directory";
+          if (base && !options.recursive) throw new IsADirectoryError("use --recursive to copy a folder", { url: source });
           const files = await from.fs.find(from.path);
-          const base = await from.fs.isDir(from.path);
           for (const file of files) {
             const relative = base ? file.slice(from.path.length).replace(/^\/+/, "") : "";
             const destination = relative ? `${to.path.replace(/\/+$/, "")}/${relative}` : to.path;
