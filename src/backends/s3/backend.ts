@@ -333,6 +333,12 @@ export function sdkError(error: unknown, url: string, requesterPays: boolean): S
   const status = failure.$metadata?.httpStatusCode;
   const options = { url, code: name, cause: error };
   if (name === "AbortError") return new AbortError("request aborted", options);
+  if (name === "CredentialsProviderError") {
+    return new PermissionError(
+      "no AWS credentials were found (environment, shared config and credentials files, SSO, instance role); for a public bucket use anonymous access (--anon on the command line, anon: true in code)",
+      options,
+    );
+  }
   if (name === "NoSuchKey" || name === "NotFound" || name === "NoSuchBucket" || status === 404) {
     return new NotFoundError(name === "NoSuchBucket" ? "no such bucket" : "no such object", options);
   }
