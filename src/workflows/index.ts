@@ -10,7 +10,7 @@ import "../backends/builtin.js";
 
 export type { Cutout, CutoutSource } from "./cutout.js";
 export { cutoutFits } from "./cutout.js";
-export type { BuildIndexOptions } from "./fits-index.js";
+export type { BuildIndexOptions, BuiltIndex, SkippedFile } from "./fits-index.js";
 export { buildFitsIndex } from "./fits-index.js";
 export type { KerchunkOptions, KerchunkReferences, SkippedHdu } from "./kerchunk.js";
 export { toKerchunk } from "./kerchunk.js";

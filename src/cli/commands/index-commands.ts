@@ -10,8 +10,13 @@ import { FormatError } from "../../index.js";
 import { buildFitsIndex } from "../../workflows/fits-index.js";
 import { toKerchunk } from "../../workflows/kerchunk.js";
 import type { CliContext } from "../context.js";
+import { plural } from "../progress.js";
 
 type Run = (action: (context: CliContext) => Promise<void>) => Promise<void>;
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
 
 /** Reads an index document from any URL the context can open (or a local file). */
 async function loadIndex(context: CliContext, url: string): Promise<FitsIndex> {
@@ -36,16 +41,34 @@ export function addIndexCommands(program: Command, run: Run): void {
     .description("index every FITS file of a folder, prefix or glob pattern (headers only) into one JSON document")
     .argument("<source>", "a FITS file, a folder or prefix, or a quoted glob pattern")
     .requiredOption("-o, --output <url>", "where to write the index (a local file or any writable URL)")
-    .option("--data-url <url>", "the URL the files live at, when indexing a local copy")
-    .action((source: string, options: { output: string; dataUrl?: string }) =>
+    .option("--data-url <url>", "the URL the files live at, when indexing a local copy (for a single file: its URL)")
+    .option("--strict", "stop at the first file that cannot be indexed, instead of skipping it")
+    .action((source: string, options: { output: string; dataUrl?: string; strict?: boolean }) =>
       run(async (context) => {
-        const { index: built, fs } = await buildFitsIndex(source, { dataUrl: options.dataUrl, storage: context.storageOptions() });
+        const {
+          index: built,
+          fs,
+          skipped,
+        } = await buildFitsIndex(source, {
+          dataUrl: options.dataUrl,
+          strict: options.strict,
+          storage: context.storageOptions(),
+          onSkip: (skip) => {
+            if (!context.options.json) context.err.write(`skipped ${skip.url}: ${describeError(skip.error)}\n`);
+          },
+        });
         context.track(fs);
         const target = context.resolve(options.output);
         await target.fs.pipe(target.path, `${JSON.stringify(built, null, 1)}\n`);
         const hdus = built.files.reduce((sum, file) => sum + file.hdus.length, 0);
-        if (context.options.json) context.printJson({ output: options.output, files: built.files.length, hdus });
-        else context.print(`${options.output}: ${built.files.length} files, ${hdus} HDUs`);
+        if (context.options.json) {
+          const skippedJson = skipped.map((skip) => ({ url: skip.url, error: describeError(skip.error) }));
+          context.printJson({ output: options.output, files: built.files.length, hdus, skipped: skippedJson });
+        } else {
+          const skippedText =
+            skipped.length > 0 ? `; skipped ${plural(skipped.length, "file")} that could not be indexed (listed above)` : "";
+          context.print(`${options.output}: ${plural(built.files.length, "file")}, ${plural(hdus, "HDU")}${skippedText}`);
+        }
       }),
     );
 
@@ -101,7 +124,9 @@ export function addIndexCommands(program: Command, run: Run): void {
           written.push({ file: file.url, output, arrays, skipped });
         }
         if (context.options.json) context.printJson(written);
-        else for (const entry of written) context.print(`${entry.output}: ${entry.arrays} arrays (${entry.skipped.length} HDUs skipped)`);
+        else
+          for (const entry of written)
+            context.print(`${entry.output}: ${plural(entry.arrays, "array")} (${plural(entry.skipped.length, "HDU")} skipped)`);
       }),
     );
 }

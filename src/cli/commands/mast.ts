@@ -4,8 +4,10 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { SkyfsError } from "../../index.js";
 import { type ResolveOptions, resolveCloudUris } from "../../mast/index.js";
 import type { CliContext } from "../context.js";
+import { plural } from "../progress.js";
 
 type Run = (action: (context: CliContext) => Promise<void>) => Promise<void>;
 
@@ -54,8 +56,11 @@ export function addMastCommands(program: Command, run: Run): void {
         if (context.options.json) context.printJson({ results: Object.fromEntries(results), stats });
         else for (const [uri, resolution] of results) context.print("url" in resolution ? resolution.url : `# ${uri}: ${resolution.error}`);
         context.err.write(
-          `mast: ${results.size} URIs, ${stats.lookupRequests} lookup requests, ${stats.checkRequests} existence checks, ${stats.cached} from the cache, ${stats.byRule} by rule\n`,
+          `mast: ${plural(results.size, "URI")}, ${plural(stats.lookupRequests, "lookup request")}, ${plural(stats.checkRequests, "existence check")}, ${stats.cached} from the cache, ${stats.byRule} by rule\n`,
         );
+        const failed = [...results.values()].filter((resolution) => !("url" in resolution)).length;
+        if (failed > 0)
+          throw new SkyfsError(`${failed} of ${plural(results.size, "URI")} could not be resolved (see the lines starting with #)`);
       }),
     );
 }
