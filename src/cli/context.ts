@@ -35,6 +35,8 @@ export class CliContext {
     readonly out: NodeJS.WritableStream = process.stdout,
     /** Where progress and statistics go. */
     readonly err: NodeJS.WritableStream = process.stderr,
+    /** What `-` as an input file reads. */
+    readonly stdin: NodeJS.ReadableStream = process.stdin,
   ) {}
 
   /** Storage options for the backends, from the global options. */

@@ -8,7 +8,7 @@ import { ConsistencyError } from "../../src/index.js";
 import { bytesOf, TREE_START, writeAsdf } from "../asdf/asdf-writer.js";
 import { startHttpServer, type TestHttpServer } from "../servers/http-server.js";
 import { type S3TestServer, startS3rver } from "../servers/s3-servers.js";
-import { skyfs } from "./run-cli.js";
+import { skyfs, skyfsProcess } from "./run-cli.js";
 
 const NY = 120;
 const NX = 200;
@@ -62,6 +62,27 @@ describe("the skyfs command", () => {
       expect(result.code, command.join(" ")).toBe(0);
       expect(result.stdout).toMatch(/^Usage: skyfs/);
     }
+  });
+
+  it("runs as a process: exit codes, bytes on stdout, one line on stderr", async () => {
+    const [cat, missing] = await Promise.all([
+      skyfsProcess(["cat", `${base}/notes.txt`, "--range", "2:-3"]),
+      skyfsProcess(["cat", `${base}/missing.fits`]),
+    ]);
+    expect(cat.code, cat.stderr).toBe(0);
+    expect(cat.stdoutBytes.equals(Buffer.from("23456"))).toBe(true);
+    expect(cat.stderr).toBe("");
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe("");
+    expect(missing.stderr).toMatch(/^skyfs: NotFoundError: no such object[^\n]*\n$/);
+  });
+
+  it("exits with 2 on a usage error, with the usage on stderr", async () => {
+    const usage = await skyfs(["cat"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stdout).toBe("");
+    expect(usage.stderr).toMatch(/missing required argument 'url'/);
+    expect(usage.stderr).toMatch(/Usage: skyfs cat/);
   });
 
   it("lists, reads byte ranges and prints transfer stats", async () => {

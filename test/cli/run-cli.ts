@@ -1,9 +1,14 @@
 /**
- * Runs the real `skyfs` command in a child process (through tsx, so the tests see the sources).
+ * Runs the `skyfs` command for tests: `skyfs()` calls it in this process with captured streams
+ * (fast, the sources as they are), `skyfsProcess()` starts the real executable in a child process
+ * (through tsx, so it too runs the sources) for what only a process shows: the exit code and the
+ * streams of the operating system.
  */
 import { execFile } from "node:child_process";
 import { dirname, join } from "node:path";
+import { PassThrough, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { runCli } from "../../src/cli/run.js";
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "cli", "main.ts");
 
@@ -15,17 +20,45 @@ export interface CliResult {
   stdoutBytes: Buffer;
 }
 
-/** Runs `skyfs <args>` and waits for it to exit. */
-export function skyfs(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** Options of a test run. */
+export interface CliRunOptions {
+  /** Text given on standard input. */
+  stdin?: string;
+}
+
+class Capture extends Writable {
+  private readonly chunks: Buffer[] = [];
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
+    this.chunks.push(Buffer.from(chunk));
+    callback();
+  }
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+/** Runs `skyfs <args>` in this process with `env` set for the run, and captures its output. */
+export async function skyfs(args: string[], env: Record<string, string> = {}, options: CliRunOptions = {}): Promise<CliResult> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const stdin = new PassThrough();
+  stdin.end(options.stdin ?? "");
+  const code = await runCli(args, { stdout, stderr, stdin, env });
+  return { code, stdout: stdout.bytes().toString("utf8"), stderr: stderr.bytes().toString("utf8"), stdoutBytes: stdout.bytes() };
+}
+
+/** Runs `skyfs <args>` as a child process and waits for it to exit. */
+export function skyfsProcess(args: string[], env: Record<string, string> = {}, options: CliRunOptions = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       ["--import", "tsx", cli, ...args],
-      { env: { ...process.env, NODE_NO_WARNINGS: "1", ...env }, encoding: "buffer", timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+      { env: { ...process.env, ...env }, encoding: "buffer", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         resolve({ code, stdout: stdout.toString("utf8"), stderr: stderr.toString("utf8"), stdoutBytes: stdout });
       },
     );
+    child.stdin?.end(options.stdin ?? "");
   });
 }

@@ -11,17 +11,17 @@ import { plural } from "../progress.js";
 
 type Run = (action: (context: CliContext) => Promise<void>) => Promise<void>;
 
-async function readLines(source: string): Promise<string[]> {
+async function readLines(source: string, stdin: NodeJS.ReadableStream): Promise<string[]> {
   const text =
     source === "-"
       ? await new Promise<string>((resolve, reject) => {
           let data = "";
-          process.stdin.setEncoding("utf8");
-          process.stdin.on("data", (chunk) => {
+          stdin.setEncoding("utf8");
+          stdin.on("data", (chunk: string) => {
             data += chunk;
           });
-          process.stdin.on("end", () => resolve(data));
-          process.stdin.on("error", reject);
+          stdin.on("end", () => resolve(data));
+          stdin.on("error", reject);
         })
       : await readFile(source, "utf8");
   return text
@@ -44,7 +44,7 @@ export function addMastCommands(program: Command, run: Run): void {
     .option("--cache <file>", "keep answers in this JSON file between runs")
     .action((uris: string[], options: { file?: string; check: string; tessRule?: boolean; service?: string; cache?: string }) =>
       run(async (context) => {
-        const all = [...uris, ...(options.file ? await readLines(options.file) : [])];
+        const all = [...uris, ...(options.file ? await readLines(options.file, context.stdin) : [])];
         const resolveOptions: ResolveOptions = {
           check: options.check as ResolveOptions["check"],
           storage: { anon: true, ...context.storageOptions() },
