@@ -49,6 +49,8 @@ export function registerHduFactory(type: HduType, factory: HduFactory): void {
 export class FitsFile {
   private readonly loaded: AnyHdu[] = [];
   private ended = false;
+  /** The last header bytes read: the next HDU's header often starts inside them. */
+  private lastHeaderRead: { offset: number; bytes: Uint8Array } | undefined;
   private readonly limits: Required<FitsLimits>;
 
   constructor(
@@ -122,6 +124,28 @@ export class FitsFile {
     else this.ended = true;
   }
 
+  /**
+   * Bytes `[offset, offset + length)` of the file (fewer at its end) for a header, using what the
+   * previous header read already brought and fetching only the rest.
+   */
+  private async readHeaderBytes(offset: number, length: number): Promise<Uint8Array> {
+    const last = this.lastHeaderRead;
+    const end = Math.min(offset + length, this.source.size);
+    let bytes: Uint8Array;
+    if (last && offset >= last.offset && offset < last.offset + last.bytes.length) {
+      const known = last.bytes.subarray(offset - last.offset, Math.min(last.bytes.length, end - last.offset));
+      if (offset + known.length >= end) return known;
+      const rest = await this.source.read(offset + known.length, end - offset - known.length, { signal: this.options.signal });
+      bytes = new Uint8Array(known.length + rest.length);
+      bytes.set(known, 0);
+      bytes.set(rest, known.length);
+    } else {
+      bytes = await this.source.read(offset, length, { signal: this.options.signal });
+    }
+    this.lastHeaderRead = { offset, bytes };
+    return bytes;
+  }
+
   private async readHdu(index: number, offset: number): Promise<AnyHdu | undefined> {
     const fail = (message: string, at = offset, cause?: unknown): FormatError =>
       new FormatError(message, { index, offset: at, url: this.source.url, cause });
@@ -130,7 +154,7 @@ export class FitsFile {
     let cards = -1;
     while (cards < 0) {
       const want = Math.min(size, this.limits.maxHeaderBytes) - text.length;
-      const bytes = await this.source.read(offset + text.length, want, { signal: this.options.signal });
+      const bytes = await this.readHeaderBytes(offset + text.length, want);
       if (index === 0 && text.length === 0 && bytes.length < BLOCK)
         throw fail(bytes.length === 0 ? "empty file" : "the file is shorter than one FITS block");
       if (index > 0 && text.length === 0 && !startsWith(bytes, "XTENSION")) return undefined;
