@@ -189,9 +189,9 @@ export class FitsFile {
       if (error instanceof CardError || error instanceof RangeError) throw fail(`bad header: ${error.message}`, offset, error);
       throw error;
     }
-    if (layout.nextOffset > this.source.size) {
+    if (layout.dataOffset + layout.dataSize > this.source.size) {
       throw fail(
-        `the data unit extends past the end of the file (needs ${layout.dataOffset + layout.dataSize} bytes, has ${this.source.size})`,
+        `the file is truncated: HDU ${index}'s data unit ends at byte ${layout.dataOffset + layout.dataSize}, the file has ${this.source.size} bytes`,
         layout.dataOffset,
       );
     }
@@ -241,11 +241,18 @@ function describeData(hdu: AnyHdu): [string, string] {
   }
   if (hdu instanceof GroupsHdu)
     return [`(${hdu.dataShape.slice(1).reverse().join(", ")})`, `${hdu.groups} Groups  ${hdu.params.length} Parameters`];
-  if (hdu instanceof ImageHdu) {
-    const shape = hdu.shape;
+  if (hdu instanceof ImageHdu || hdu.type === "CompImageHDU") {
+    const image = hdu as unknown as { shape: number[]; bitpix: number };
+    let shape: number[];
+    let bitpix: number;
+    try {
+      shape = image.shape;
+      bitpix = image.bitpix;
+    } catch {
+      return ["", ""];
+    }
     const format =
-      ({ 8: "uint8", 16: "int16", 32: "int32", 64: "int64", [-32]: "float32", [-64]: "float64" } as Record<number, string>)[hdu.bitpix] ??
-      "";
+      ({ 8: "uint8", 16: "int16", 32: "int32", 64: "int64", [-32]: "float32", [-64]: "float64" } as Record<number, string>)[bitpix] ?? "";
     return [`(${[...shape].reverse().join(", ")})`, shape.length === 0 ? "" : format];
   }
   return ["", ""];
