@@ -8,11 +8,11 @@
  */
 import "../backends/builtin.js";
 
-export type { Cutout, CutoutSource } from "./cutout.js";
-export { cutoutFits } from "./cutout.js";
+export type { Cutout, CutoutOptions, CutoutSource } from "./cutout.js";
+export { cutoutFits, resolveSection } from "./cutout.js";
 export type { BuildIndexOptions, BuiltIndex, SkippedFile } from "./fits-index.js";
 export { buildFitsIndex } from "./fits-index.js";
 export type { KerchunkOptions, KerchunkReferences, SkippedHdu } from "./kerchunk.js";
 export { toKerchunk } from "./kerchunk.js";
-export type { Preview, PreviewOptions } from "./preview.js";
-export { percentiles, renderPreview } from "./preview.js";
+export type { ImagePlane, Preview, PreviewOptions } from "./preview.js";
+export { imagePlane, percentiles, renderPreview } from "./preview.js";

@@ -4,7 +4,9 @@
  * @module
  */
 import { PNG } from "pngjs";
+import type { AxisRange } from "../fits.js";
 import { InvalidArgumentError, type NumericArray } from "../index.js";
+import { resolveSection } from "./cutout.js";
 
 /** Options of {@link renderPreview}. */
 export interface PreviewOptions {
@@ -92,4 +94,51 @@ export function percentiles(values: ArrayLike<number>, lowPct: number, highPct: 
     return (finite[below] as number) + ((finite[above] as number) - (finite[below] as number)) * (position - below);
   };
   return [at(lowPct), at(highPct)];
+}
+
+/** The plane of an image that a preview shows, and how to read it. */
+export interface ImagePlane {
+  /** The two axes of the plane (numpy order indexes). */
+  axes: [number, number];
+  /** The section to read: the plane's bounds on its axes, one index on every other axis. */
+  ranges: AxisRange[];
+  /** The shape of the plane as read: [rows, columns]. */
+  shape: [number, number];
+  /** How many planes the image holds. */
+  planes: number;
+}
+
+/**
+ * Chooses the plane of an image (numpy-order `shape`) to preview. The plane is the one of
+ * NAXIS1 x NAXIS2 (the last two numpy axes), and `plane` counts along the other axes (the
+ * first numpy axis slowest): for a `(frames, y, x)` cube, plane N is frame N. A 4-D image
+ * whose NAXIS1 is 2 is read as a TESS cube (`(rows, columns, cadences, 2)`, value and error
+ * per cadence, the layout of MAST's cube files): its plane is rows x columns, and `plane`
+ * counts cadences (values, not errors). `section` (two axes, Python slice bounds) narrows the
+ * plane.
+ */
+export function imagePlane(shape: readonly number[], plane = 0, section?: readonly AxisRange[]): ImagePlane {
+  if (shape.length < 2) throw new InvalidArgumentError(`a preview needs at least two axes, got shape [${shape.join(", ")}]`);
+  const tessCube = shape.length === 4 && shape[3] === 2;
+  const axes: [number, number] = tessCube ? [0, 1] : [shape.length - 2, shape.length - 1];
+  const others = shape.map((_, axis) => axis).filter((axis) => !axes.includes(axis) && !(tessCube && axis === 3));
+  const planes = others.reduce((product, axis) => product * (shape[axis] as number), 1);
+  if (!Number.isInteger(plane) || plane < 0 || plane >= planes)
+    throw new InvalidArgumentError(
+      `plane ${plane} does not exist: the image (shape [${shape.join(", ")}]) has ${planes} planes (0 to ${planes - 1})`,
+    );
+  if (section && section.length !== 2 && section.length !== 0)
+    throw new InvalidArgumentError(`a preview section has two axes (rows, columns of the plane), got ${section.length}`);
+  const bounds = resolveSection([shape[axes[0]] as number, shape[axes[1]] as number], section ?? []);
+  const ranges = shape.map((): AxisRange => [0, 1]);
+  let rest = plane;
+  for (const axis of [...others].reverse()) {
+    const length = shape[axis] as number;
+    ranges[axis] = [rest % length, (rest % length) + 1];
+    rest = Math.floor(rest / length);
+  }
+  ranges[axes[0]] = bounds[0] as [number, number];
+  ranges[axes[1]] = bounds[1] as [number, number];
+  const [rows, columns] = bounds as [[number, number], [number, number]];
+  return { axes, ranges, shape: [rows[1] - rows[0], columns[1] - columns[0]], planes };
 }

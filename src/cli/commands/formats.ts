@@ -8,19 +8,40 @@ import { AsdfFile, NdArray } from "../../asdf.js";
 import { type AnyHdu, type AxisRange, type FitsFile, type ImageHdu, openFitsSource } from "../../fits.js";
 import { InvalidArgumentError, NotFoundError } from "../../index.js";
 import { cutoutFits } from "../../workflows/cutout.js";
-import { renderPreview } from "../../workflows/preview.js";
+import { imagePlane, renderPreview } from "../../workflows/preview.js";
 import type { CliContext } from "../context.js";
 
 type Run = (action: (context: CliContext) => Promise<void>) => Promise<void>;
 
-/** Parses `--section "y0:y1,x0:x1"` (numpy axis order; an empty side means the axis end). */
+/**
+ * Parses `--section "y0:y1,x0:x1"` (numpy axis order, Python slice bounds: end exclusive, an
+ * empty side means the axis end, a negative bound counts from the end).
+ */
 export function parseSection(text: string): AxisRange[] {
   return text.split(",").map((part) => {
-    const match = /^\s*(\d*)\s*:\s*(\d*)\s*$/.exec(part);
-    if (!match)
-      throw new InvalidArgumentError(`--section takes START:END per axis, comma separated (numpy order), got ${JSON.stringify(text)}`);
+    const match = /^\s*(-?\d*)\s*:\s*(-?\d*)\s*$/.exec(part);
+    if (!match || match[1] === "-" || match[2] === "-")
+      throw new InvalidArgumentError(
+        `--section takes START:END per axis, comma separated (numpy order, negative counts from the end), got ${JSON.stringify(text)}`,
+      );
     return [match[1] === "" ? 0 : Number(match[1]), match[2] === "" ? Number.MAX_SAFE_INTEGER : Number(match[2])] as const;
   });
+}
+
+/** Parses `--hdu`: an index (`1`), an EXTNAME (`SCI`), or EXTNAME and EXTVER (`SCI,2`, as astropy's `hdul["SCI", 2]`). */
+export function parseHduSelector(text: string): { index: number } | { name: string; ver?: number } {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return { index: Number(trimmed) };
+  const match = /^(.+?)\s*,\s*(\d+)$/.exec(trimmed);
+  if (match) return { name: match[1] as string, ver: Number(match[2]) };
+  if (trimmed === "") throw new InvalidArgumentError("--hdu takes an index, an EXTNAME, or EXTNAME,EXTVER");
+  return { name: trimmed };
+}
+
+/** The HDU `--hdu` names. */
+function selectHdu(file: FitsFile, which: string): Promise<AnyHdu> {
+  const selector = parseHduSelector(which);
+  return "index" in selector ? file.hdu(selector.index) : file.hdu(selector.name, selector.ver);
 }
 
 /** Opens a FITS or ASDF file (told apart by its first bytes, which the open request brings). */
@@ -45,7 +66,7 @@ export async function openFitsFile(context: CliContext, url: string): Promise<Fi
 
 /** The HDU named by `--hdu` (an index or an EXTNAME), or the first HDU holding an image. */
 export async function chooseImageHdu(file: FitsFile, which: string | undefined): Promise<ImageHdu | AnyHdu> {
-  if (which !== undefined) return file.hdu(/^\d+$/.test(which) ? Number(which) : which);
+  if (which !== undefined) return selectHdu(file, which);
   for (const hdu of await file.hdus()) {
     if ("section" in hdu && hdu.type !== "BinTableHDU" && (hdu as ImageHdu).shape.length >= 2) return hdu;
   }
@@ -67,18 +88,32 @@ async function asdfImage(file: AsdfFile, path: string | undefined): Promise<Pick
     return {
       shape,
       section: async (ranges: readonly AxisRange[]) => {
-        const ny = shape[shape.length - 2] as number;
-        const nx = shape[shape.length - 1] as number;
-        const [[y0, y1] = [0, ny], [x0, x1] = [0, nx]] = ranges.slice(-2);
-        const out = new Float64Array((y1 - y0) * (x1 - x0));
-        for (let y = y0; y < y1; y++)
-          for (let x = x0; x < x1; x++)
-            out[(y - y0) * (x1 - x0) + (x - x0)] = Number((read.data as ArrayLike<number | bigint>)[y * nx + x]);
-        return { data: out, shape: [y1 - y0, x1 - x0], dtype: "float64" };
+        const values = read.data as ArrayLike<number | bigint>;
+        const bounds = shape.map((length, axis): AxisRange => ranges[axis] ?? [0, length]);
+        const outShape = bounds.map(([start, end]) => end - start);
+        const out = new Float64Array(outShape.reduce((product, length) => product * length, 1));
+        const strides = shape.map((_, axis) => shape.slice(axis + 1).reduce((product, length) => product * length, 1));
+        const at = bounds.map(([start]) => start);
+        for (let i = 0; i < out.length; i++) {
+          out[i] = Number(values[at.reduce((offset, index, axis) => offset + index * (strides[axis] as number), 0)]);
+          for (let axis = at.length - 1; axis >= 0; axis--) {
+            const [start, end] = bounds[axis] as AxisRange;
+            const next = (at[axis] as number) + 1;
+            at[axis] = next;
+            if (next < end) break;
+            at[axis] = start;
+          }
+        }
+        return { data: out, shape: outShape, dtype: "float64" };
       },
     };
   }
   throw new NotFoundError("the file has no numeric array with at least two axes", { url: file.url });
+}
+
+/** A value with 6 significant digits, for people (`1234.57`, not `1234.5678901234567`). */
+function roundForDisplay(value: number): string {
+  return String(Number(value.toPrecision(6)));
 }
 
 function imageOf(hdu: AnyHdu): ImageHdu {
@@ -125,13 +160,15 @@ export function addFormatCommands(program: Command, run: Run): void {
     .command("header")
     .description("print the header of one HDU, or of all, like fitsheader")
     .argument("<url>")
-    .option("--hdu <n|name>", "one HDU, by index or EXTNAME (default: all)")
-    .option("-k, --keyword <name...>", "only these keywords")
+    .option("--hdu <n|name[,ver]>", "one HDU, by index, EXTNAME, or EXTNAME,EXTVER (default: all)")
+    .option("-k, --keyword <name>", "only this keyword (repeat -k for more)", (value: string, previous: string[] = []) => [
+      ...previous,
+      value,
+    ])
     .action((url: string, options: { hdu?: string; keyword?: string[] }) =>
       run(async (context) => {
         const file = await openFitsFile(context, url);
-        const hdus =
-          options.hdu === undefined ? await file.hdus() : [await file.hdu(/^\d+$/.test(options.hdu) ? Number(options.hdu) : options.hdu)];
+        const hdus = options.hdu === undefined ? await file.hdus() : [await selectHdu(file, options.hdu)];
         const wanted = options.keyword?.map((keyword) => keyword.toUpperCase());
         if (context.options.json) {
           context.printJson(
@@ -162,12 +199,14 @@ export function addFormatCommands(program: Command, run: Run): void {
     .argument("<url>")
     .requiredOption("--section <y0:y1,x0:x1>", "the section, numpy axis order (slowest axis first), end exclusive")
     .requiredOption("-o, --output <file>", "the FITS file to write")
-    .option("--hdu <n|name>", "the image HDU (default: the first with two axes or more)")
+    .option("--hdu <n|name[,ver]>", "the image HDU: index, EXTNAME or EXTNAME,EXTVER (default: the first with two axes or more)")
     .action((url: string, options: { section: string; output: string; hdu?: string }) =>
       run(async (context) => {
         const section = parseSection(options.section);
-        const hdu = imageOf(await chooseImageHdu(await openFitsFile(context, url), options.hdu));
-        const cutout = await cutoutFits(hdu, section);
+        const file = await openFitsFile(context, url);
+        const hdu = imageOf(await chooseImageHdu(file, options.hdu));
+        const primaryHeader = hdu.index > 0 ? (await file.hdu(0)).header : undefined;
+        const cutout = await cutoutFits(hdu, section, { primaryHeader, origin: { url, hdu: hdu.index } });
         await writeFile(options.output, cutout.fits);
         if (context.options.json) context.printJson({ output: options.output, shape: cutout.shape, bounds: cutout.bounds });
         else
@@ -182,16 +221,26 @@ export function addFormatCommands(program: Command, run: Run): void {
     .description("a PNG quick look of a FITS image HDU or an ASDF array, with a percentile stretch")
     .argument("<url>")
     .requiredOption("-o, --output <file>", "the PNG file to write")
-    .option("--hdu <n|name>", "FITS: the image HDU (default: the first with two axes or more)")
+    .option("--hdu <n|name[,ver]>", "FITS: the image HDU: index, EXTNAME or EXTNAME,EXTVER (default: the first with two axes or more)")
     .option("--array <path>", "ASDF: the array's path in the tree (default: the first with two axes or more)")
-    .option("--section <y0:y1,x0:x1>", "preview only this section (numpy axis order)")
+    .option("--section <y0:y1,x0:x1>", "preview only this section of the plane (rows, columns; negative counts from the end)")
+    .option("--plane <n>", "which plane of a cube (default 0, the first; see docs/cli.md)", Number, 0)
     .option("--low <pct>", "percentile shown black", Number, 1)
     .option("--high <pct>", "percentile shown white", Number, 99)
     .option("--max-size <px>", "longest side of the PNG", Number, 1024)
     .action(
       (
         url: string,
-        options: { output: string; hdu?: string; array?: string; section?: string; low: number; high: number; maxSize: number },
+        options: {
+          output: string;
+          hdu?: string;
+          array?: string;
+          section?: string;
+          plane: number;
+          low: number;
+          high: number;
+          maxSize: number;
+        },
       ) =>
         run(async (context) => {
           const document = await openDocument(context, url);
@@ -199,14 +248,9 @@ export function addFormatCommands(program: Command, run: Run): void {
             document.kind === "asdf"
               ? await asdfImage(document.file, options.array)
               : imageOf(await chooseImageHdu(document.file, options.hdu));
-          const shape = hdu.shape;
-          const section = options.section ? parseSection(options.section) : [];
-          const leadingAxes = shape.length - (section.length === 0 ? 2 : section.length);
-          const ranges = [...shape.slice(0, Math.max(0, leadingAxes)).map((): AxisRange => [0, 1]), ...section].map(
-            ([start, end], axis): AxisRange => [start, Math.min(end, shape[axis] ?? end)],
-          );
-          const array = await hdu.section(ranges);
-          const preview = renderPreview(array.data, array.shape, {
+          const plane = imagePlane(hdu.shape, options.plane, options.section ? parseSection(options.section) : undefined);
+          const array = await hdu.section(plane.ranges);
+          const preview = renderPreview(array.data, plane.shape, {
             lowPercentile: options.low,
             highPercentile: options.high,
             maxSize: options.maxSize,
@@ -214,7 +258,10 @@ export function addFormatCommands(program: Command, run: Run): void {
           await writeFile(options.output, preview.png);
           const summary = { output: options.output, width: preview.width, height: preview.height, low: preview.low, high: preview.high };
           if (context.options.json) context.printJson(summary);
-          else context.print(`${options.output}: ${preview.width}x${preview.height}, stretch ${preview.low} .. ${preview.high}`);
+          else
+            context.print(
+              `${options.output}: ${preview.width}x${preview.height}${plane.planes > 1 ? `, plane ${options.plane} of ${plane.planes}` : ""}, stretch ${roundForDisplay(preview.low)} .. ${roundForDisplay(preview.high)}`,
+            );
         }),
     );
 }
