@@ -3,7 +3,7 @@
  * and the filesystems opened during the command (for `--stats` and closing).
  * @module
  */
-import { type FileSystem, type StorageOptions, type TransferSnapshot, urlToFs } from "../index.js";
+import { type FileSystem, InvalidUrlError, type StorageOptions, type TransferSnapshot, urlToFs } from "../index.js";
 import { formatBytes, plural } from "./progress.js";
 
 /** The global options of the `skyfs` command. */
@@ -44,7 +44,11 @@ export class CliContext {
     const options: StorageOptions = {};
     if (this.options.anon) options.anon = true;
     if (this.options.requesterPays !== undefined) options.requesterPays = this.options.requesterPays;
-    if (this.options.endpoint) options.endpoint = this.options.endpoint;
+    if (this.options.endpoint) {
+      if (!/^https?:\/\/[^/?#\s]+/i.test(this.options.endpoint) || !URL.canParse(this.options.endpoint))
+        throw new InvalidUrlError("--endpoint takes an http:// or https:// URL", { url: this.options.endpoint });
+      options.endpoint = this.options.endpoint;
+    }
     if (this.options.region) options.region = this.options.region;
     if (this.options.profile) options.profile = this.options.profile;
     return options;

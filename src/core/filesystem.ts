@@ -14,7 +14,7 @@ import { mapLimit, Semaphore, WeightedSemaphore } from "./concurrency.js";
 import { downloadObject } from "./download.js";
 import { IsADirectoryError, NotFoundError, throwIfAborted } from "./errors.js";
 import { hasMagic, pathMatcher, splitPattern } from "./glob.js";
-import { localFileError } from "./local-errors.js";
+import { localFileError, localFolderError } from "./local-errors.js";
 import { removeStalePartials } from "./partial-files.js";
 import { baseName, joinPath, parentPath, relativePath, trimTrailingSlash } from "./paths.js";
 import type { RangePlanOptions } from "./range-plan.js";
@@ -412,7 +412,7 @@ export class FileSystem {
         const localKey = this.backend.localKey ? this.backend.localKey(key) : key;
         jobs.push({ info: file, local: safeLocalPath(localPath, localKey, this.url(file.name)), size: file.size });
       }
-      await mkdir(localPath, { recursive: true }).catch((error: unknown) => Promise.reject(localFileError(error, localPath)));
+      await mkdir(localPath, { recursive: true }).catch((error: unknown) => Promise.reject(localFolderError(error, localPath)));
     } else {
       const local = await localFileTarget(localPath, this.localName(source));
       jobs.push({ info, local, size: info.size });
@@ -420,7 +420,7 @@ export class FileSystem {
     const progress = new ProgressTracker(jobs, options.onProgress);
     const folders = [...new Set(jobs.map((job) => dirname(job.local)))];
     await mapLimit(folders, this.concurrency, (folder) =>
-      mkdir(folder, { recursive: true }).catch((error: unknown) => Promise.reject(localFileError(error, folder))),
+      mkdir(folder, { recursive: true }).catch((error: unknown) => Promise.reject(localFolderError(error, folder))),
     );
     await removeStalePartials(jobs.map((job) => job.local));
     const bytesInFlight = new WeightedSemaphore(this.partSize * this.partsInFlight);

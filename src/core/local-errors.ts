@@ -41,3 +41,14 @@ export function localFileError(error: unknown, path: string): SkyfsError {
   if (known) return new known[0](known[1], options);
   return new SkyfsError(`local file error${code ? ` ${code}` : ""}: ${(error as Error)?.message ?? String(error)}`, options);
 }
+
+/**
+ * The skyfs error for a failed creation of the folder `path`: a file in the way (`EEXIST`,
+ * `ENOTDIR`) is a {@link NotADirectoryError}, anything else as {@link localFileError}.
+ */
+export function localFolderError(error: unknown, path: string): SkyfsError {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === "EEXIST" || code === "ENOTDIR")
+    return new NotADirectoryError("cannot create this folder: a file is in the way", { url: path, code, cause: error });
+  return localFileError(error, path);
+}

@@ -3,8 +3,9 @@
  * @module
  */
 import type { Command } from "commander";
-import { type FileInfo, InvalidArgumentError, IsADirectoryError, schemeOf } from "../../index.js";
+import { type FileInfo, InvalidArgumentError, IsADirectoryError, NotFoundError, schemeOf } from "../../index.js";
 import type { CliContext } from "../context.js";
+import { integerOption } from "../options.js";
 import { formatBytes, plural, progressReporter } from "../progress.js";
 
 type Run = (action: (context: CliContext) => Promise<void>) => Promise<void>;
@@ -41,11 +42,12 @@ export function addFileCommands(program: Command, run: Run): void {
     .command("glob")
     .description("URLs matching a pattern (*, ?, [...] within a segment, ** across segments)")
     .argument("<pattern>", "URL pattern, quoted so the shell leaves it alone")
-    .option("--max-depth <n>", "how deep ** descends", Number)
+    .option("--max-depth <n>", "how deep ** descends", integerOption("--max-depth", 1))
     .action((pattern: string, options: { maxDepth?: number }) =>
       run(async (context) => {
         const { fs, path } = context.resolve(pattern);
         const found = (await fs.glob(path, { maxDepth: options.maxDepth })).map((match) => fs.url(match));
+        if (found.length === 0) throw new NotFoundError("nothing matches the pattern", { url: pattern });
         if (context.options.json) context.printJson(found);
         else for (const url of found) context.print(url);
       }),
@@ -55,12 +57,13 @@ export function addFileCommands(program: Command, run: Run): void {
     .command("find")
     .description("every file below a folder or prefix")
     .argument("<url>")
-    .option("--max-depth <n>", "levels to descend", Number)
+    .option("--max-depth <n>", "levels to descend", integerOption("--max-depth", 1))
     .option("--with-dirs", "list directories too")
     .action((url: string, options: { maxDepth?: number; withDirs?: boolean }) =>
       run(async (context) => {
         const { fs, path } = context.resolve(url);
         const found = await fs.find(path, { maxDepth: options.maxDepth, withDirs: options.withDirs, detail: true });
+        if (found.length === 0) await fs.info(path);
         if (context.options.json) context.printJson(found);
         else for (const entry of found) context.print(describeEntry(entry));
       }),
@@ -74,6 +77,7 @@ export function addFileCommands(program: Command, run: Run): void {
       run(async (context) => {
         const { fs, path } = context.resolve(url);
         const files = await fs.find(path, { detail: true });
+        if (files.length === 0) await fs.info(path);
         const bytes = files.reduce((sum, file) => sum + file.size, 0);
         if (context.options.json) context.printJson({ url, bytes, files: files.length });
         else context.print(`${bytes}\t${formatBytes(bytes)}\t${plural(files.length, "file")}\t${url}`);
@@ -100,7 +104,7 @@ export function addFileCommands(program: Command, run: Run): void {
     .argument("<url>", "remote file or prefix")
     .argument("<local>", "local file or folder")
     .option("-r, --recursive", "download a whole folder or prefix")
-    .option("--concurrency <n>", "transfers at once", Number)
+    .option("--concurrency <n>", "transfers at once", integerOption("--concurrency", 1))
     .action((url: string, local: string, options: { recursive?: boolean; concurrency?: number }) =>
       run(async (context) => {
         const { fs, path } = context.resolve(url);
@@ -123,7 +127,7 @@ export function addFileCommands(program: Command, run: Run): void {
     .argument("<local>")
     .argument("<url>")
     .option("-r, --recursive", "upload a whole folder")
-    .option("--concurrency <n>", "transfers at once", Number)
+    .option("--concurrency <n>", "transfers at once", integerOption("--concurrency", 1))
     .action((local: string, url: string, options: { recursive?: boolean; concurrency?: number }) =>
       run(async (context) => {
         const { fs, path } = context.resolve(url);

@@ -6,10 +6,11 @@ import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { AsdfFile, NdArray } from "../../asdf.js";
 import { type AnyHdu, type AxisRange, type FitsFile, type ImageHdu, openFitsSource } from "../../fits.js";
-import { InvalidArgumentError, NotFoundError } from "../../index.js";
+import { InvalidArgumentError, localFileError, NotFoundError } from "../../index.js";
 import { cutoutFits } from "../../workflows/cutout.js";
 import { imagePlane, renderPreview } from "../../workflows/preview.js";
 import type { CliContext } from "../context.js";
+import { integerOption, percentileOption } from "../options.js";
 
 type Run = (action: (context: CliContext) => Promise<void>) => Promise<void>;
 
@@ -111,6 +112,11 @@ async function asdfImage(file: AsdfFile, path: string | undefined): Promise<Pick
   throw new NotFoundError("the file has no numeric array with at least two axes", { url: file.url });
 }
 
+/** Writes an output file; a local disk error is a skyfs error naming the file. */
+async function writeLocal(path: string, bytes: Uint8Array): Promise<void> {
+  await writeFile(path, bytes).catch((error: unknown) => Promise.reject(localFileError(error, path)));
+}
+
 /** A value with 6 significant digits, for people (`1234.57`, not `1234.5678901234567`). */
 function roundForDisplay(value: number): string {
   return String(Number(value.toPrecision(6)));
@@ -128,7 +134,7 @@ export function addFormatCommands(program: Command, run: Run): void {
     .command("info")
     .description("the HDUs of a FITS file (like astropy's info()) or the tree of an ASDF file (like asdf info), reading headers only")
     .argument("<url>")
-    .option("--max-rows <n>", "ASDF: lines of the tree to print", Number, 200)
+    .option("--max-rows <n>", "ASDF: lines of the tree to print", integerOption("--max-rows", 1), 200)
     .action((url: string, options: { maxRows: number }) =>
       run(async (context) => {
         const document = await openDocument(context, url);
@@ -207,7 +213,7 @@ export function addFormatCommands(program: Command, run: Run): void {
         const hdu = imageOf(await chooseImageHdu(file, options.hdu));
         const primaryHeader = hdu.index > 0 ? (await file.hdu(0)).header : undefined;
         const cutout = await cutoutFits(hdu, section, { primaryHeader, origin: { url, hdu: hdu.index } });
-        await writeFile(options.output, cutout.fits);
+        await writeLocal(options.output, cutout.fits);
         if (context.options.json) context.printJson({ output: options.output, shape: cutout.shape, bounds: cutout.bounds });
         else
           context.print(
@@ -224,10 +230,10 @@ export function addFormatCommands(program: Command, run: Run): void {
     .option("--hdu <n|name[,ver]>", "FITS: the image HDU: index, EXTNAME or EXTNAME,EXTVER (default: the first with two axes or more)")
     .option("--array <path>", "ASDF: the array's path in the tree (default: the first with two axes or more)")
     .option("--section <y0:y1,x0:x1>", "preview only this section of the plane (rows, columns; negative counts from the end)")
-    .option("--plane <n>", "which plane of a cube (default 0, the first; see docs/cli.md)", Number, 0)
-    .option("--low <pct>", "percentile shown black", Number, 1)
-    .option("--high <pct>", "percentile shown white", Number, 99)
-    .option("--max-size <px>", "longest side of the PNG", Number, 1024)
+    .option("--plane <n>", "which plane of a cube (default 0, the first; see docs/cli.md)", integerOption("--plane", 0), 0)
+    .option("--low <pct>", "percentile shown black", percentileOption("--low"), 1)
+    .option("--high <pct>", "percentile shown white", percentileOption("--high"), 99)
+    .option("--max-size <px>", "longest side of the PNG", integerOption("--max-size", 1), 1024)
     .action(
       (
         url: string,
@@ -255,7 +261,7 @@ export function addFormatCommands(program: Command, run: Run): void {
             highPercentile: options.high,
             maxSize: options.maxSize,
           });
-          await writeFile(options.output, preview.png);
+          await writeLocal(options.output, preview.png);
           const summary = { output: options.output, width: preview.width, height: preview.height, low: preview.low, high: preview.high };
           if (context.options.json) context.printJson(summary);
           else

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { FITS_INDEX_FORMAT, type FitsIndex } from "../../fits.js";
-import { FormatError } from "../../index.js";
+import { FormatError, localFileError } from "../../index.js";
 import { buildFitsIndex } from "../../workflows/fits-index.js";
 import { toKerchunk } from "../../workflows/kerchunk.js";
 import type { CliContext } from "../context.js";
@@ -108,7 +108,7 @@ export function addIndexCommands(program: Command, run: Run): void {
     .action((url: string, options: { output: string }) =>
       run(async (context) => {
         const loaded = await loadIndex(context, url);
-        await mkdir(options.output, { recursive: true });
+        await mkdir(options.output, { recursive: true }).catch((error: unknown) => Promise.reject(localFileError(error, options.output)));
         const written: Array<{ file: string; output: string; arrays: number; skipped: unknown[] }> = [];
         for (const file of loaded.files) {
           const { references, skipped } = toKerchunk(file);
@@ -119,7 +119,7 @@ export function addIndexCommands(program: Command, run: Run): void {
               .pop() || "file",
           )}.json`;
           const output = join(options.output, name);
-          await writeFile(output, JSON.stringify(references));
+          await writeFile(output, JSON.stringify(references)).catch((error: unknown) => Promise.reject(localFileError(error, output)));
           const arrays = Object.keys(references.refs).filter((key) => key.endsWith("/.zarray")).length;
           written.push({ file: file.url, output, arrays, skipped });
         }

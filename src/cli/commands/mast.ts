@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { SkyfsError } from "../../index.js";
+import { InvalidArgumentError, localFileError, SkyfsError } from "../../index.js";
 import { type ResolveOptions, resolveCloudUris } from "../../mast/index.js";
 import type { CliContext } from "../context.js";
 import { plural } from "../progress.js";
@@ -23,7 +23,7 @@ async function readLines(source: string, stdin: NodeJS.ReadableStream): Promise<
           stdin.on("end", () => resolve(data));
           stdin.on("error", reject);
         })
-      : await readFile(source, "utf8");
+      : await readFile(source, "utf8").catch((error: unknown) => Promise.reject(localFileError(error, source)));
   return text
     .split(/\r?\n/)
     .map((line) => line.trim())
@@ -45,6 +45,8 @@ export function addMastCommands(program: Command, run: Run): void {
     .action((uris: string[], options: { file?: string; check: string; tessRule?: boolean; service?: string; cache?: string }) =>
       run(async (context) => {
         const all = [...uris, ...(options.file ? await readLines(options.file, context.stdin) : [])];
+        if (all.length === 0)
+          throw new InvalidArgumentError("no MAST data URIs: give them as arguments or with -f FILE ('-' for standard input)");
         const resolveOptions: ResolveOptions = {
           check: options.check as ResolveOptions["check"],
           storage: { anon: true, ...context.storageOptions() },

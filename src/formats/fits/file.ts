@@ -67,7 +67,10 @@ export class FitsFile {
     if (typeof which === "number") {
       while (this.loaded.length <= which && !this.ended) await this.loadNext();
       const found = this.loaded[which];
-      if (!found) throw new FormatError(`the file has ${this.loaded.length} HDUs, no HDU ${which}`, { url: this.source.url });
+      if (!found)
+        throw new FormatError(`the file has ${this.loaded.length} HDU${this.loaded.length === 1 ? "" : "s"}, no HDU ${which}`, {
+          url: this.source.url,
+        });
       return found;
     }
     const wanted = which.toUpperCase();
