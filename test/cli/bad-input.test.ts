@@ -81,5 +81,7 @@ describe("every command given bad input", () => {
     expect(none.stderr).toMatch(/^skyfs: InvalidArgumentError: no MAST data URIs/);
     const hdu = await skyfs(["header", `${base}/img.fits`, "--hdu", "9"]);
     expect(hdu.stderr).toMatch(/the file has 1 HDU, no HDU 9/);
+    const asdf = await skyfs(["header", "../shared/testdata/generated/asdf/inline.asdf"]);
+    expect(asdf.stderr).toMatch(/^skyfs: InvalidArgumentError: this is an ASDF file: this command reads FITS files/);
   });
 });

@@ -59,10 +59,13 @@ async function openDocument(
   return { kind: "fits", file: openFitsSource(source) };
 }
 
-/** Opens a FITS file through the command's context (so its requests are counted). */
+/** Opens a FITS file through the command's context (so its requests are counted); an ASDF file is refused by name. */
 export async function openFitsFile(context: CliContext, url: string): Promise<FitsFile> {
   const { fs, path } = context.resolve(url);
-  return openFitsSource(await fs.open(path));
+  const source = await fs.open(path);
+  if (source.size >= 6 && Buffer.from(await source.read(0, 6)).toString("latin1") === "#ASDF ")
+    throw new InvalidArgumentError("this is an ASDF file: this command reads FITS files (info and preview read both)", { url });
+  return openFitsSource(source);
 }
 
 /** The HDU named by `--hdu` (an index or an EXTNAME), or the first HDU holding an image. */
