@@ -373,7 +373,7 @@ export class FileSystem {
         jobs.push({ local: file.path, remote: joinPath(target, key), size: file.size });
       }
     } else {
-      const intoFolder = /[/\\]$/.test(remotePath);
+      const intoFolder = remotePath.endsWith("/");
       jobs.push({ local: localPath, remote: intoFolder ? joinPath(target, basenameLocal(localPath)) : target, size: localInfo.size });
     }
     const progress = new ProgressTracker(jobs, options.onProgress);

@@ -82,6 +82,13 @@ describe("get", () => {
     expect((await readdir(sandbox)).sort()).toEqual(["new", "renamed.fits", "x.fits"]);
   });
 
+  it("puts a file under a target ending with a slash under its own name", async () => {
+    const backend = await storeWith({});
+    await writeFile(join(sandbox, "up.fits"), "up");
+    await new FileSystem(backend).put(join(sandbox, "up.fits"), "memory://bucket/dir/");
+    expect(new TextDecoder().decode(await backend.readRange("bucket/dir/up.fits", 0, 2))).toBe("up");
+  });
+
   it("refuses a folder without recursive, as put, rm and copy do", async () => {
     const fs = new FileSystem(await storeWith({ "bucket/data/a": "a", "bucket/data/b": "b" }));
     await expect(fs.get("bucket/data", join(sandbox, "out"))).rejects.toBeInstanceOf(IsADirectoryError);
