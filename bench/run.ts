@@ -3,6 +3,7 @@
  * (both in a child process), runs skyfs and its peers side by side, and prints one table.
  *
  * Usage: npm run bench -- [--latency <ms>] [--repeats <n>] [--only <scenario numbers, e.g. 1,5>]
+ * (scenarios 6 to 8, on compressed files, run together: `--only 6` runs 6 only, `--only 6,7,8` all three).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,10 +12,12 @@ import { parseArgs } from "node:util";
 import { writeFixtures } from "./fixtures.js";
 import type { BenchContext } from "./measure.js";
 import { bigGet } from "./scenarios/big-get.js";
+import { compressedScenarios } from "./scenarios/compressed.js";
 import { cutoutRows } from "./scenarios/cutout-rows.js";
 import { fitsCutout } from "./scenarios/fits-cutout.js";
 import { manyGet } from "./scenarios/many-get.js";
 import { randomReads } from "./scenarios/random-reads.js";
+import { tessCube } from "./scenarios/tess-cube.js";
 import { startBenchServer } from "./server.js";
 import { type Goal, type Measurement, printTable } from "./table.js";
 
@@ -48,10 +51,12 @@ try {
     [3, () => bigGet(context)],
     [4, () => manyGet(context)],
     [5, () => fitsCutout(context, latencyMs)],
+    [6, () => tessCube(context, latencyMs)],
   ];
+  if ([6, 7, 8].some(wanted)) scenarios.push([6, () => compressedScenarios(context, wanted)]);
   try {
     for (const [number, scenario] of scenarios) {
-      if (!wanted(number)) continue;
+      if (!wanted(number) && number !== 6) continue;
       console.log(`scenario ${number} ...`);
       const result = await scenario();
       rows.push(...result.rows);

@@ -10,9 +10,12 @@ import type { ByteRange, ByteSource, IoOptions } from "./byte-source.js";
 import { BlockStore } from "./cache/block-store.js";
 import { type FileCacheOptions, LocalFileCache } from "./cache/file-cache.js";
 import { type CacheOptions, cachedSource, DEFAULT_CACHE, DEFAULT_HEAD_SIZE } from "./cache/strategy.js";
+import { resolveCompression, stripCompressionSuffix } from "./compression/codecs.js";
+import { decodeToFile } from "./compression/decode-to-file.js";
+import { type CompressionOptions, withDecompression } from "./compression/layer.js";
 import { mapLimit, Semaphore, WeightedSemaphore } from "./concurrency.js";
 import { downloadObject } from "./download.js";
-import { IsADirectoryError, NotFoundError, throwIfAborted } from "./errors.js";
+import { InvalidArgumentError, IsADirectoryError, NotFoundError, throwIfAborted } from "./errors.js";
 import { hasMagic, pathMatcher, splitPattern } from "./glob.js";
 import { localFileError, localFolderError } from "./local-errors.js";
 import { removeStalePartials } from "./partial-files.js";
@@ -89,6 +92,8 @@ export interface TransferProgress {
 
 /** Options of {@link FileSystem.get} and {@link FileSystem.put}. */
 export interface TransferOptions extends IoOptions {
+  /** `get` only: decompress while downloading (see {@link CompressionOptions.compression}); a folder's files lose their suffix. */
+  compression?: CompressionOptions["compression"];
   /** Copy a whole folder or prefix (required when the source is one, as for `rm` and `copy`). */
   recursive?: boolean;
   /** Transfers at once (default: the filesystem's concurrency). */
@@ -266,8 +271,8 @@ export class FileSystem {
     return files.reduce((sum, file) => sum + file.size, 0);
   }
 
-  /** The whole content of a file. */
-  async cat(path: string, options: IoOptions = {}): Promise<Uint8Array> {
+  /** The whole content of a file (decompressed with `compression`). */
+  async cat(path: string, options: IoOptions & CompressionOptions = {}): Promise<Uint8Array> {
     return this.catFile(path, undefined, undefined, options);
   }
 
@@ -275,8 +280,9 @@ export class FileSystem {
    * Bytes `[start, end)` of a file. A negative `start` or `end` counts from the end, as in
    * fsspec; a range past the end is clipped.
    */
-  async catFile(path: string, start?: number, end?: number, options: IoOptions = {}): Promise<Uint8Array> {
-    const source = await this.open(path, { ...options, cache: "none" });
+  async catFile(path: string, start?: number, end?: number, options: IoOptions & CompressionOptions = {}): Promise<Uint8Array> {
+    const compressed = resolveCompression(options.compression, this.url(path)) !== undefined;
+    const source = await this.open(path, { ...options, cache: compressed ? "first-block" : "none" });
     const [from, to] = resolveSlice(source.size, start, end);
     return source.read(from, to - from, options);
   }
@@ -317,9 +323,14 @@ export class FileSystem {
   /**
    * Opens a file for random access, cached as `options` (or the filesystem's defaults) choose.
    * With the default `first-block` strategy, the open request also fetches the head of the
-   * object where the store allows it. Throws {@link IsADirectoryError} on a directory.
+   * object where the store allows it. With `compression`, the source is the decompressed view
+   * (see {@link CompressionOptions}). Throws {@link IsADirectoryError} on a directory.
    */
-  async open(path: string, options: IoOptions & CacheOptions = {}): Promise<ByteSource> {
+  async open(path: string, options: IoOptions & CacheOptions & CompressionOptions = {}): Promise<ByteSource> {
+    return withDecompression(await this.openStored(path, options), options);
+  }
+
+  private async openStored(path: string, options: IoOptions & CacheOptions): Promise<ByteSource> {
     const normalised = this.path(path);
     const cache = { ...this.options.cacheDefaults, ...definedOnly(options) };
     const strategy = cache.cache ?? DEFAULT_CACHE;
@@ -363,6 +374,9 @@ export class FileSystem {
    * {@link FileSystem.get} does.
    */
   async put(localPath: string, remotePath: string, options: TransferOptions = {}): Promise<void> {
+    if (options.compression !== undefined && options.compression !== null) {
+      throw new InvalidArgumentError("put uploads bytes as they are: the compression option is for get", { url: localPath });
+    }
     const target = this.path(remotePath);
     const localInfo = await statLocal(localPath).catch((error: unknown) => Promise.reject(localFileError(error, localPath)));
     const jobs: Array<{ local: string; remote: string; size: number }> = [];
@@ -408,7 +422,7 @@ export class FileSystem {
       if (!options.recursive) throw new IsADirectoryError("use recursive to download a folder", { url: this.url(source) });
       const files = await this.findEntries(source, { signal: options.signal });
       for (const file of files) {
-        const key = relativePath(source, file.name);
+        const key = decodedName(relativePath(source, file.name), options.compression);
         const localKey = this.backend.localKey ? this.backend.localKey(key) : key;
         jobs.push({ info: file, local: safeLocalPath(localPath, localKey, this.url(file.name)), size: file.size });
       }
@@ -431,6 +445,16 @@ export class FileSystem {
     };
     await runTransferBatch(jobs, batch, async (job, signal) => {
       throwIfAborted(signal, this.url(job.info.name));
+      const compression = resolveCompression(options.compression, job.info.name);
+      if (compression) {
+        const stored = await this.openStored(job.info.name, { cache: "none", signal });
+        await decodeToFile(stored, compression, job.local, {
+          signal,
+          onRead: (bytes) => progress.add(job.info.name, bytes),
+        });
+        progress.fileDone(job.info.name);
+        return;
+      }
       const known = job.info.size >= 0 && (job.info.etag !== undefined || this.backend.directories === "real");
       await downloadObject(this.backend, job.info, known, job.local, {
         partSize: this.partSize,
@@ -600,6 +624,11 @@ export function resolveSlice(size: number, start?: number, end?: number): [numbe
   const from = clamp(start ?? 0);
   const to = clamp(end ?? size);
   return [from, Math.max(from, to)];
+}
+
+/** A downloaded key's local name: without its compression suffix when the file is decompressed. */
+function decodedName(key: string, compression: CompressionOptions["compression"]): string {
+  return resolveCompression(compression, key) ? stripCompressionSuffix(key) : key;
 }
 
 function ignoreNotFoundAsUndefined(error: unknown): undefined {

@@ -9,7 +9,7 @@ declare module "lz4js" {
 /** The parts of `seek-bzip` skyfs uses. */
 declare module "seek-bzip" {
   /** Decompresses a whole bzip2 stream into `output` (grown as needed when absent). */
-  export function decode(input: Buffer, output?: Buffer): Buffer;
+  export function decode(input: Buffer, output?: Buffer, multistream?: boolean): Buffer;
   const bzip: { decode: typeof decode };
   export default bzip;
 }

@@ -4,6 +4,9 @@
  * read from.
  * @module
  */
+import { compressionOfName } from "../core/compression/codecs.js";
+import { buildGzipIndex, openDecompressed } from "../core/compression/decompressed-source.js";
+import { gzipIndexToJson } from "../core/compression/gzip-index.js";
 import { mapLimit } from "../core/concurrency.js";
 import { hasMagic } from "../core/glob.js";
 import { relativePath } from "../core/paths.js";
@@ -26,6 +29,11 @@ export interface BuildIndexOptions {
   storage?: StorageOptions;
   /** Called after each file. */
   onFile?: (url: string, done: number, total: number) => void;
+  /**
+   * Store a seek index of each gzip-compressed file in its entry (default true): building it
+   * decodes the file once; later sections then decode from the nearest checkpoint.
+   */
+  gzipIndex?: boolean;
   /** Stop at the first file that cannot be indexed, instead of skipping it (default false). */
   strict?: boolean;
   /** Called for each file skipped because it could not be read or is not valid FITS. */
@@ -50,7 +58,7 @@ export interface BuiltIndex {
   skipped: SkippedFile[];
 }
 
-const FITS_NAME = /\.(fits|fit|fts)$/i;
+const FITS_NAME = /\.(fits|fit|fts)(\.(gz|bz2|xz|zst|Z))?$/i;
 
 /**
  * Indexes every FITS file at `source` (a file, a folder or prefix, or a glob pattern), reading
@@ -84,9 +92,19 @@ export async function buildFitsIndex(source: string, options: BuildIndexOptions 
   const entries = await mapLimit(files, options.concurrency ?? 8, async (file, position): Promise<IndexedFile | undefined> => {
     const url = dataUrlOf(options.dataUrl, single, relativePath(root, file)) ?? fs.url(file);
     try {
-      const opened = await fs.open(file);
+      const compression = compressionOfName(file);
+      const stored = await fs.open(file);
+      const gzipIndex = compression === "gzip" && options.gzipIndex !== false ? await buildGzipIndex(stored) : undefined;
+      const opened = compression ? await openDecompressed(stored, compression, { gzipIndex }) : stored;
       const hdus = await openFitsSource(opened).hdus();
-      return { url, size: opened.size, etag: options.dataUrl === undefined ? (opened.etag ?? null) : null, hdus: hdus.map(indexHdu) };
+      const entry: IndexedFile = {
+        url,
+        size: opened.size,
+        etag: options.dataUrl === undefined ? (opened.etag ?? null) : null,
+        hdus: hdus.map(indexHdu),
+      };
+      if (gzipIndex) entry.gzipIndex = { ...gzipIndexToJson(gzipIndex), etag: entry.etag };
+      return entry;
     } catch (error) {
       if (options.strict || !(error instanceof SkyfsError)) throw error;
       const skip = { url: fs.url(file), error };
