@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { writeFixtures } from "./fixtures.js";
 import type { BenchContext } from "./measure.js";
+import { asdfSection } from "./scenarios/asdf-section.js";
 import { bigGet } from "./scenarios/big-get.js";
 import { compressedScenarios } from "./scenarios/compressed.js";
 import { cutoutRows } from "./scenarios/cutout-rows.js";
@@ -39,7 +40,7 @@ process.once("SIGINT", () => {
 });
 
 try {
-  console.log(`writing fixtures (1 GiB object, 2,000 small objects, 64 MiB FITS) to ${root} ...`);
+  console.log(`writing fixtures (1 GiB object, 2,000 small objects, 64 MiB FITS and ASDF) to ${root} ...`);
   await writeFixtures(root);
   const server = await startBenchServer(root, latencyMs);
   const context: BenchContext = { server, root, scratch, repeats: Number(values.repeats) };
@@ -52,6 +53,7 @@ try {
     [4, () => manyGet(context)],
     [5, () => fitsCutout(context, latencyMs)],
     [6, () => tessCube(context, latencyMs)],
+    [9, () => asdfSection(context, latencyMs)],
   ];
   if ([6, 7, 8].some(wanted)) scenarios.push([6, () => compressedScenarios(context, wanted)]);
   try {

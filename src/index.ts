@@ -66,6 +66,8 @@ export { globManifest, parseManifestLine } from "./core/manifest.js";
 export { BytesSource } from "./core/memory-source.js";
 export type { PlannedFetch, RangePlanOptions } from "./core/range-plan.js";
 export { DEFAULT_MAX_PART_SIZE, DEFAULT_MERGE_GAP, executePlan, planRanges } from "./core/range-plan.js";
+export type { ReducedError } from "./core/redact.js";
+export { redactText, redactUrl } from "./core/redact.js";
 export type { FileSystemFactory, StorageOptions, UrlRecognizer } from "./core/registry.js";
 export { filesystem, registeredSchemes, registerFileSystem, registerUrlRecognizer, schemeOf, urlToFs } from "./core/registry.js";
 export type { RetryEvent, RetryOptions } from "./core/retry.js";

@@ -344,7 +344,7 @@ export class FileSystem {
     info ??= await this.backend.info(normalised, options);
     if (info.type === "directory") throw new IsADirectoryError("cannot open a directory", { url: this.url(normalised) });
     const fileInfo = info;
-    if (this.fileCache) {
+    if (this.fileCache?.accepts(fileInfo)) {
       return this.fileCache.source(this.url(normalised), fileInfo, (local) =>
         downloadObject(this.backend, fileInfo, true, local, {
           partSize: this.partSize,

@@ -4,13 +4,14 @@
  */
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { AsdfFile, NdArray } from "../../asdf.js";
+import { AsdfFile } from "../../asdf.js";
 import { type AnyHdu, type AxisRange, type FitsFile, type ImageHdu, openFitsSource } from "../../fits.js";
 import { InvalidArgumentError, localFileError, NotFoundError } from "../../index.js";
 import { cutoutFits } from "../../workflows/cutout.js";
 import { imagePlane, renderPreview } from "../../workflows/preview.js";
 import type { CliContext } from "../context.js";
 import { integerOption, percentileOption } from "../options.js";
+import { asdfImage, writeAsdfCutout } from "./asdf-arrays.js";
 import { runSkyCutout, type SkyCutoutCommandOptions } from "./sky-cutout.js";
 
 type Run = (action: (context: CliContext) => Promise<void>) => Promise<void>;
@@ -76,44 +77,6 @@ export async function chooseImageHdu(file: FitsFile, which: string | undefined):
     if ("section" in hdu && hdu.type !== "BinTableHDU" && (hdu as ImageHdu).shape.length >= 2) return hdu;
   }
   throw new NotFoundError("the file has no image HDU with at least two axes", { url: file.source.url });
-}
-
-/** An ASDF array presented like an image HDU (shape, section), for previews. */
-async function asdfImage(file: AsdfFile, path: string | undefined): Promise<Pick<ImageHdu, "shape" | "section">> {
-  const candidates = path === undefined ? file.arrays() : [path];
-  for (const candidate of candidates) {
-    const array = file.get(candidate);
-    if (!(array instanceof NdArray)) {
-      if (path !== undefined) throw new NotFoundError(`no array at ${path}`, { url: file.url });
-      continue;
-    }
-    const read = await array.read();
-    if (read.shape.length < 2 || read.datatype.kind !== "numeric") continue;
-    const shape = read.shape;
-    return {
-      shape,
-      section: async (ranges: readonly AxisRange[]) => {
-        const values = read.data as ArrayLike<number | bigint>;
-        const bounds = shape.map((length, axis): AxisRange => ranges[axis] ?? [0, length]);
-        const outShape = bounds.map(([start, end]) => end - start);
-        const out = new Float64Array(outShape.reduce((product, length) => product * length, 1));
-        const strides = shape.map((_, axis) => shape.slice(axis + 1).reduce((product, length) => product * length, 1));
-        const at = bounds.map(([start]) => start);
-        for (let i = 0; i < out.length; i++) {
-          out[i] = Number(values[at.reduce((offset, index, axis) => offset + index * (strides[axis] as number), 0)]);
-          for (let axis = at.length - 1; axis >= 0; axis--) {
-            const [start, end] = bounds[axis] as AxisRange;
-            const next = (at[axis] as number) + 1;
-            at[axis] = next;
-            if (next < end) break;
-            at[axis] = start;
-          }
-        }
-        return { data: out, shape: outShape, dtype: "float64" };
-      },
-    };
-  }
-  throw new NotFoundError("the file has no numeric array with at least two axes", { url: file.url });
 }
 
 /** Writes an output file; a local disk error is a skyfs error naming the file. */
@@ -205,7 +168,9 @@ export function addFormatCommands(program: Command, run: Run): void {
 
   program
     .command("cutout")
-    .description("write a section of an image HDU to a new FITS file (header kept, CRPIX shifted), by pixels or around a sky position")
+    .description(
+      "write a section of an image HDU to a new FITS file (header kept, CRPIX shifted), by pixels or around a sky position, or of an ASDF array to a new ASDF file (meta kept, origin recorded)",
+    )
     .argument("<url>")
     .option("--section <y0:y1,x0:x1>", "the section, numpy axis order (slowest axis first), end exclusive")
     .requiredOption("-o, --output <file>", "the FITS file to write")
@@ -217,7 +182,8 @@ export function addFormatCommands(program: Command, run: Run): void {
     .option("--mode <partial|trim|strict>", "sky cutout off the image edge: fill (partial, default), trim, or refuse (strict)")
     .option("--wcs-key <letter>", "the alternate WCS to place the position with")
     .option("--cube", "the URL is a TESS cube: write a target pixel file of every frame")
-    .action((url: string, options: SkyCutoutCommandOptions & { section?: string; output: string; hdu?: string }) =>
+    .option("--array <path>", "ASDF: the array's path in the tree, e.g. roman/data (default: the first with two axes or more)")
+    .action((url: string, options: SkyCutoutCommandOptions & { section?: string; output: string; hdu?: string; array?: string }) =>
       run(async (context) => {
         if (options.ra !== undefined || options.dec !== undefined || options.cube) {
           await runSkyCutout(context, url, options, async () =>
@@ -227,7 +193,12 @@ export function addFormatCommands(program: Command, run: Run): void {
         }
         if (options.section === undefined) throw new InvalidArgumentError("cutout needs --section, or --ra, --dec and --size");
         const section = parseSection(options.section);
-        const file = await openFitsFile(context, url);
+        const document = await openDocument(context, url);
+        if (document.kind === "asdf") {
+          await writeAsdfCutout(context, document.file, { ...options, section });
+          return;
+        }
+        const file = document.file;
         const hdu = imageOf(await chooseImageHdu(file, options.hdu));
         const primaryHeader = hdu.index > 0 ? (await file.hdu(0)).header : undefined;
         const cutout = await cutoutFits(hdu, section, { primaryHeader, origin: { url, hdu: hdu.index } });
