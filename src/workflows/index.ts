@@ -16,8 +16,8 @@ export type { BuildIndexOptions, BuiltIndex, SkippedFile } from "./fits-index.js
 export { buildFitsIndex } from "./fits-index.js";
 export type { KerchunkOptions, KerchunkReferences, SkippedHdu } from "./kerchunk.js";
 export { toKerchunk } from "./kerchunk.js";
-export type { ImagePlane, Preview, PreviewOptions } from "./preview.js";
-export { imagePlane, percentiles, renderPreview } from "./preview.js";
+export type { GrayImage, ImagePlane, Preview, PreviewOptions } from "./preview.js";
+export { imagePlane, percentiles, renderPreview, stretchImage } from "./preview.js";
 export type { CutoutAtOptions, CutoutSize, SkyCutout, SkyCutoutSource, SkyPosition } from "./sky-cutout.js";
 export { cutoutAt } from "./sky-cutout.js";
 export type { Side, SideInput } from "./sky-size.js";

@@ -3,7 +3,7 @@
  * archives' notebooks show images with `imshow` between the 1st and 99th percentiles.
  * @module
  */
-import { PNG } from "pngjs";
+import { encode as encodePng } from "fast-png";
 import type { AxisRange } from "../fits.js";
 import { InvalidArgumentError, type NumericArray } from "../index.js";
 import { resolveSection } from "./cutout.js";
@@ -34,11 +34,27 @@ export interface Preview {
   high: number;
 }
 
+/** An image stretched to 8-bit gray levels, row by row, first row at the top. */
+export interface GrayImage {
+  /** One byte per pixel, `width * height` of them. */
+  pixels: Uint8Array;
+  /** Columns. */
+  width: number;
+  /** Rows. */
+  height: number;
+  /** The value shown as black. */
+  low: number;
+  /** The value shown as white. */
+  high: number;
+}
+
 /**
- * Renders the last two axes of an array (the first plane of a cube) as a PNG. NaN pixels are
- * black; values are clipped to the percentile range.
+ * Stretches the last two axes of an array (the first plane of a cube) to 8-bit gray levels
+ * between two percentiles, reducing large images by block averaging. NaN pixels are black;
+ * values are clipped to the percentile range. Runs anywhere (a page draws the result into a
+ * canvas); {@link renderPreview} encodes it as a PNG.
  */
-export function renderPreview(data: NumericArray, shape: readonly number[], options: PreviewOptions = {}): Preview {
+export function stretchImage(data: NumericArray, shape: readonly number[], options: PreviewOptions = {}): GrayImage {
   if (shape.length < 2) throw new InvalidArgumentError(`a preview needs at least two axes, got shape [${shape.join(", ")}]`);
   const ny = shape[shape.length - 2] as number;
   const nx = shape[shape.length - 1] as number;
@@ -67,7 +83,7 @@ export function renderPreview(data: NumericArray, shape: readonly number[], opti
     }
   }
   const [low, high] = percentiles(reduced, options.lowPercentile ?? 1, options.highPercentile ?? 99);
-  const png = new PNG({ width, height, colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false });
+  const pixels = new Uint8Array(width * height);
   const originLower = options.originLower ?? true;
   const span = high - low;
   for (let y = 0; y < height; y++) {
@@ -76,10 +92,20 @@ export function renderPreview(data: NumericArray, shape: readonly number[], opti
       const value = reduced[sourceRow * width + x] as number;
       let level = 0;
       if (Number.isFinite(value)) level = span > 0 ? Math.round((255 * (Math.min(high, Math.max(low, value)) - low)) / span) : 128;
-      png.data[y * width + x] = level;
+      pixels[y * width + x] = level;
     }
   }
-  return { png: new Uint8Array(PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false })), width, height, low, high };
+  return { pixels, width, height, low, high };
+}
+
+/**
+ * Renders the last two axes of an array (the first plane of a cube) as an 8-bit grayscale PNG,
+ * stretched as {@link stretchImage} does.
+ */
+export function renderPreview(data: NumericArray, shape: readonly number[], options: PreviewOptions = {}): Preview {
+  const { pixels, width, height, low, high } = stretchImage(data, shape, options);
+  const png = encodePng({ width, height, data: pixels, channels: 1, depth: 8 });
+  return { png, width, height, low, high };
 }
 
 /** The `lowPct` and `highPct` percentiles of the finite values (linear interpolation, as numpy). */

@@ -4,6 +4,7 @@
  * @module
  */
 import type { ByteSource } from "../../core/byte-source.js";
+import { latin1Decode } from "../../core/bytes.js";
 import { FormatError } from "../../core/errors.js";
 import { CardError } from "./card.js";
 import { type FitsIndex, type IndexedFile, indexEntryFor, indexedHeader } from "./fits-index.js";
@@ -165,7 +166,7 @@ export class FitsFile {
       if (index === 0 && text.length === 0 && bytes.length < BLOCK)
         throw fail(bytes.length === 0 ? "empty file" : "the file is shorter than one FITS block");
       if (index > 0 && text.length === 0 && !startsWith(bytes, "XTENSION")) return undefined;
-      text += Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+      text += latin1Decode(bytes);
       if (index === 0 && !text.startsWith("SIMPLE  =")) throw fail("no SIMPLE card: this is not a FITS file");
       cards = findEnd(text);
       if (cards >= 0) break;
