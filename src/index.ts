@@ -68,6 +68,7 @@ export type {
 export { FileSystem, resolveSlice } from "./core/filesystem.js";
 export { cachedInstanceCount, clearInstanceCache, instanceKey } from "./core/instance-cache.js";
 export { DEFAULT_REQUEST_CONCURRENCY, LimitBackend } from "./core/limit.js";
+export { localFileError } from "./core/local-errors.js";
 export type { ManifestEntry, ManifestGlobOptions } from "./core/manifest.js";
 export { globManifest, parseManifestLine } from "./core/manifest.js";
 export { BytesSource } from "./core/memory-source.js";
@@ -87,5 +88,7 @@ export type { RequestKind, TransferSnapshot } from "./core/stats.js";
 export { StatsBackend, TransferStats } from "./core/stats.js";
 export type { ReadLinesOptions } from "./core/text-lines.js";
 export { lineBatches, readLineBatches, readLines } from "./core/text-lines.js";
+export type { FailedTransfer, TransferBatchOptions } from "./core/transfer-batch.js";
+export { runTransferBatch, TransferError } from "./core/transfer-batch.js";
 export type { TransferOptions, TransferProgress } from "./core/transfers.js";
 export type { NumericArray } from "./core/typed-array.js";

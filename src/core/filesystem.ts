@@ -292,17 +292,23 @@ export class FileSystem {
   }
 
   /**
-   * Uploads a local file, or a local folder with `recursive`, to `remotePath`. Files are written
-   * concurrently; a folder's tree is kept below `remotePath`.
+   * Uploads a local file, or a local folder with `recursive`, to `remotePath`. A file whose
+   * target ends with `/` lands below it under its own name. Files are written concurrently; a
+   * folder's tree is kept below `remotePath`. When one file fails, the call rejects as
+   * {@link FileSystem.get} does.
    */
   put(localPath: string, remotePath: string, options: TransferOptions = {}): Promise<void> {
-    return putFromLocal(this.backend, localPath, this.path(remotePath), this.plan, options);
+    return putFromLocal(this.backend, localPath, this.path(remotePath), remotePath.endsWith("/"), this.plan, options);
   }
 
   /**
-   * Downloads a file, or a whole folder or prefix, to local disk. Each file is written to a
-   * temporary name beside its target and renamed when complete; keys that would land outside
-   * `localPath` are refused before anything is written.
+   * Downloads a file, or a whole folder or prefix with `recursive`, to local disk. A file whose
+   * target is an existing folder, or ends with `/`, lands in it under its own name (as `cp`
+   * does); a folder's files land below `localPath`. Each file is written to a temporary name
+   * beside its target and renamed when complete (temporary files a killed run left are removed
+   * first); keys that would land outside `localPath` are refused before anything is written.
+   * When one file fails, no other starts, those in flight are cancelled, and the call rejects
+   * once they have settled, with a {@link TransferError} naming the files completed.
    */
   get(remotePath: string, localPath: string, options: TransferOptions = {}): Promise<void> {
     const openStored = (path: string, io: IoOptions): Promise<ByteSource> => openSource(this.opening, path, { ...io, cache: "none" });

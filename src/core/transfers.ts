@@ -4,7 +4,7 @@
  * @module
  */
 import { mkdir, readdir, readFile, stat as statLocal } from "node:fs/promises";
-import { dirname, join as joinLocal, relative as relativeLocal, sep } from "node:path";
+import { basename as basenameLocal, dirname, join as joinLocal, relative as relativeLocal, sep } from "node:path";
 import type { Backend, FileInfo } from "./backend.js";
 import type { ByteSource, IoOptions } from "./byte-source.js";
 import { resolveCompression, stripCompressionSuffix } from "./compression/codecs.js";
@@ -13,9 +13,12 @@ import type { CompressionOptions } from "./compression/layer.js";
 import { mapLimit, WeightedSemaphore } from "./concurrency.js";
 import { downloadObject } from "./download.js";
 import { InvalidArgumentError, IsADirectoryError, NotSupportedError, throwIfAborted } from "./errors.js";
-import { joinPath, relativePath } from "./paths.js";
+import { localFileError, localFolderError } from "./local-errors.js";
+import { removeStalePartials } from "./partial-files.js";
+import { baseName, joinPath, relativePath } from "./paths.js";
 import { describe } from "./reads.js";
 import { safeLocalPath } from "./safe-path.js";
+import { runTransferBatch } from "./transfer-batch.js";
 import { findEntries } from "./tree.js";
 
 /** Progress of a `get` or `put`, reported after every chunk. */
@@ -36,7 +39,7 @@ export interface TransferProgress {
 export interface TransferOptions extends IoOptions {
   /** `get` only: decompress while downloading (see {@link CompressionOptions.compression}); a folder's files lose their suffix. */
   compression?: CompressionOptions["compression"];
-  /** Copy a whole folder or prefix. Implied when the source is a directory. */
+  /** Copy a whole folder or prefix (required when the source is one, as for `rm` and `copy`). */
   recursive?: boolean;
   /** Transfers at once (default: the filesystem's concurrency). */
   concurrency?: number;
@@ -55,10 +58,14 @@ export interface TransferPlan {
 }
 
 /**
- * Downloads a file, or a whole folder or prefix, to local disk. Each file is written to a
- * temporary name beside its target and renamed when complete; keys that would land outside
- * `localPath` are refused before anything is written. A store whose paths are URLs (HTTP) has
- * its keys' percent-escapes decoded in the local names.
+ * Downloads a file, or a whole folder or prefix with `recursive`, to local disk. A file whose
+ * target is an existing folder, or ends with `/`, lands in it under its own name (as `cp` does);
+ * a folder's files land below `localPath`. Each file is written to a temporary name beside its
+ * target and renamed when complete (temporary files a killed run left are removed first); keys
+ * that would land outside `localPath` are refused before anything is written. A store whose paths
+ * are URLs (HTTP) has its keys' percent-escapes decoded in the local names. When one file fails,
+ * no other starts, those in flight are cancelled, and the call rejects once they have settled,
+ * with a `TransferError` naming the files completed.
  */
 export async function getToLocal(
   backend: Backend,
@@ -68,29 +75,39 @@ export async function getToLocal(
   options: TransferOptions = {},
 ): Promise<void> {
   const info = await describe(backend, source, options);
+  const decode = /^[a-z][a-z0-9+.-]*:\/\//i.test(source);
   const jobs: Array<{ info: FileInfo; local: string; size: number }> = [];
   if (info.type === "directory") {
+    if (!options.recursive) throw new IsADirectoryError("use recursive to download a folder", { url: backend.toUrl(source) });
     const files = await findEntries(backend, source, { concurrency: plan.concurrency, signal: options.signal }, info);
-    const decode = /^[a-z][a-z0-9+.-]*:\/\//i.test(source);
     for (const file of files) {
       const key = decodedName(relativePath(source, file.name), options.compression);
       jobs.push({ info: file, local: safeLocalPath(localPath, decode ? decodeKey(key) : key, backend.toUrl(file.name)), size: file.size });
     }
-    await mkdir(localPath, { recursive: true });
+    await mkdir(localPath, { recursive: true }).catch((error: unknown) => Promise.reject(localFolderError(error, localPath)));
   } else {
-    jobs.push({ info, local: localPath, size: info.size });
+    const name = baseName(decode ? source.replace(/[?#].*$/, "") : source);
+    jobs.push({ info, local: await localFileTarget(localPath, decode ? decodeKey(name) : name), size: info.size });
   }
   const progress = new ProgressTracker(jobs, options.onProgress);
   const folders = [...new Set(jobs.map((job) => dirname(job.local)))];
-  await mapLimit(folders, plan.concurrency, (folder) => mkdir(folder, { recursive: true }));
+  await mapLimit(folders, plan.concurrency, (folder) =>
+    mkdir(folder, { recursive: true }).catch((error: unknown) => Promise.reject(localFolderError(error, folder))),
+  );
+  await removeStalePartials(jobs.map((job) => job.local));
   const bytesInFlight = new WeightedSemaphore(plan.partSize * plan.partsInFlight);
-  await mapLimit(jobs, options.concurrency ?? plan.concurrency, async (job) => {
-    throwIfAborted(options.signal, backend.toUrl(job.info.name));
+  const batch = {
+    concurrency: options.concurrency ?? plan.concurrency,
+    signal: options.signal,
+    name: (job: (typeof jobs)[number]) => backend.toUrl(job.info.name),
+  };
+  await runTransferBatch(jobs, batch, async (job, signal) => {
+    throwIfAborted(signal, backend.toUrl(job.info.name));
     const compression = resolveCompression(options.compression, job.info.name);
     if (compression) {
-      const stored = await plan.openStored(job.info.name, { signal: options.signal });
-      await decodeToFile(stored, compression, job.local, { signal: options.signal, onRead: (bytes) => progress.add(job.info.name, bytes) });
-      progress.fileDone();
+      const stored = await plan.openStored(job.info.name, { signal });
+      await decodeToFile(stored, compression, job.local, { signal, onRead: (bytes) => progress.add(job.info.name, bytes) });
+      progress.fileDone(job.info.name);
       return;
     }
     await downloadObject(backend, job.info, job.info.size >= 0, job.local, {
@@ -98,21 +115,25 @@ export async function getToLocal(
       partsInFlight: plan.partsInFlight,
       bytesInFlight,
       folderExists: true,
-      signal: options.signal,
+      signal,
+      onSize: (size) => progress.sizeKnown(job, size),
       onBytes: (bytes) => progress.add(job.info.name, bytes),
     });
-    progress.fileDone();
+    progress.fileDone(job.info.name);
   });
 }
 
 /**
- * Uploads a local file, or a local folder with `recursive`, to `target`. Files are written
- * concurrently; a folder's tree is kept below `target`.
+ * Uploads a local file, or a local folder with `recursive`, to `target`. A file lands below
+ * `target` under its own name when `intoFolder` (the target was written with a trailing `/`).
+ * Files are written concurrently; a folder's tree is kept below `target`. When one file fails,
+ * the call rejects as {@link getToLocal} does.
  */
 export async function putFromLocal(
   backend: Backend,
   localPath: string,
   target: string,
+  intoFolder: boolean,
   plan: TransferPlan,
   options: TransferOptions = {},
 ): Promise<void> {
@@ -121,7 +142,7 @@ export async function putFromLocal(
   }
   const writer = backend.writer;
   if (!writer) throw new NotSupportedError(`${backend.protocol}:// is read-only`, { url: backend.toUrl(target) });
-  const localInfo = await statLocal(localPath);
+  const localInfo = await statLocal(localPath).catch((error: unknown) => Promise.reject(localFileError(error, localPath)));
   const jobs: Array<{ local: string; remote: string; size: number }> = [];
   if (localInfo.isDirectory()) {
     if (!options.recursive) throw new IsADirectoryError("use recursive to upload a folder", { url: localPath });
@@ -130,15 +151,20 @@ export async function putFromLocal(
       jobs.push({ local: file.path, remote: joinPath(target, key), size: file.size });
     }
   } else {
-    jobs.push({ local: localPath, remote: target, size: localInfo.size });
+    jobs.push({ local: localPath, remote: intoFolder ? joinPath(target, basenameLocal(localPath)) : target, size: localInfo.size });
   }
   const progress = new ProgressTracker(jobs, options.onProgress);
-  await mapLimit(jobs, options.concurrency ?? plan.concurrency, async (job) => {
-    throwIfAborted(options.signal, job.local);
-    const data = new Uint8Array(await readFile(job.local));
-    await writer.put(job.remote, data, options);
+  const batch = {
+    concurrency: options.concurrency ?? plan.concurrency,
+    signal: options.signal,
+    name: (job: (typeof jobs)[number]) => job.local,
+  };
+  await runTransferBatch(jobs, batch, async (job, signal) => {
+    throwIfAborted(signal, job.local);
+    const data = new Uint8Array(await readFile(job.local).catch((error: unknown) => Promise.reject(localFileError(error, job.local))));
+    await writer.put(job.remote, data, { ...options, signal });
     progress.add(job.remote, data.length);
-    progress.fileDone();
+    progress.fileDone(job.remote);
   });
 }
 
@@ -163,25 +189,50 @@ function decodeKey(key: string): string {
 class ProgressTracker {
   private bytes = 0;
   private filesDone = 0;
-  private readonly totalBytes: number;
+  private totalBytes: number;
   private readonly totalFiles: number;
+  private readonly unknownSizes: Set<object>;
+  private knownBytes: number;
 
   constructor(
     jobs: ReadonlyArray<{ size: number }>,
     private readonly onProgress: ((progress: TransferProgress) => void) | undefined,
   ) {
-    this.totalBytes = jobs.some((job) => job.size < 0) ? 0 : jobs.reduce((sum, job) => sum + job.size, 0);
+    this.unknownSizes = new Set(jobs.filter((job) => job.size < 0));
+    this.knownBytes = jobs.reduce((sum, job) => sum + Math.max(0, job.size), 0);
+    this.totalBytes = this.unknownSizes.size > 0 ? 0 : this.knownBytes;
     this.totalFiles = jobs.length;
+  }
+
+  /** A job whose size the listing did not give has learnt it: once all are known, so is the total. */
+  sizeKnown(job: object, size: number): void {
+    if (!this.unknownSizes.delete(job)) return;
+    this.knownBytes += size;
+    if (this.unknownSizes.size === 0) this.totalBytes = this.knownBytes;
   }
 
   add(path: string, bytes: number): void {
     this.bytes += bytes;
-    this.onProgress?.({ path, bytes: this.bytes, totalBytes: this.totalBytes, filesDone: this.filesDone, totalFiles: this.totalFiles });
+    this.report(path);
   }
 
-  fileDone(): void {
+  fileDone(path: string): void {
     this.filesDone++;
+    this.report(path);
   }
+
+  private report(path: string): void {
+    this.onProgress?.({ path, bytes: this.bytes, totalBytes: this.totalBytes, filesDone: this.filesDone, totalFiles: this.totalFiles });
+  }
+}
+
+/**
+ * The local file a single download goes to: `localPath` itself, or `name` inside it when it
+ * ends with a separator (the folder is created) or is an existing folder.
+ */
+async function localFileTarget(localPath: string, name: string): Promise<string> {
+  const intoFolder = /[/\\]$/.test(localPath) || (await statLocal(localPath).catch(() => undefined))?.isDirectory() === true;
+  return intoFolder ? safeLocalPath(localPath, name) : localPath;
 }
 
 async function listLocalFiles(root: string): Promise<Array<{ path: string; size: number }>> {
