@@ -3,7 +3,15 @@
  * and the filesystems opened during the command (for `--stats` and closing).
  * @module
  */
-import { type CompressionOption, type FileSystem, InvalidUrlError, type StorageOptions, type TransferSnapshot, urlToFs } from "../index.js";
+import {
+  type CompressionOption,
+  type FileSystem,
+  InvalidUrlError,
+  redactUrl,
+  type StorageOptions,
+  type TransferSnapshot,
+  urlToFs,
+} from "../index.js";
 import { formatBytes, plural } from "./progress.js";
 
 /** The global options of the `skyfs` command. */
@@ -112,18 +120,28 @@ export class CliContext {
     );
   }
 
-  /** Writes one line of output. */
+  /** Writes one line of output, with the credentials of any URL in it redacted. */
   print(line: string): void {
-    this.out.write(`${line}\n`);
+    this.out.write(`${redactUrls(line)}\n`);
   }
 
-  /** Writes a value as JSON. */
+  /** Writes a value as JSON, with the credentials of any URL in its strings redacted. */
   printJson(value: unknown): void {
-    this.out.write(`${JSON.stringify(value, (_key, item) => (typeof item === "bigint" ? item.toString() : item), 2)}\n`);
+    const replacer = (_key: string, item: unknown): unknown =>
+      typeof item === "bigint" ? item.toString() : typeof item === "string" ? redactUrls(item) : item;
+    this.out.write(`${JSON.stringify(value, replacer, 2)}\n`);
   }
 
   /** Closes every filesystem opened during the run. */
   async close(): Promise<void> {
     await Promise.all(this.opened.map((fs) => fs.close()));
   }
+}
+
+/** URLs inside a line of text. */
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;
+
+/** The text with user info and secret query values of every URL in it replaced (see `redactUrl`). */
+function redactUrls(text: string): string {
+  return text.replace(URL_IN_TEXT, (url) => redactUrl(url));
 }
