@@ -24,7 +24,7 @@ describe("S3 on s3rver", () => {
 
   beforeAll(async () => {
     server = await startS3rver(["archive", "payer"]);
-    proxy = await startFaultProxy(server.endpoint, { rate: 0 });
+    proxy = await startFaultProxy(server.endpoint);
   });
 
   afterAll(async () => {
@@ -195,7 +195,7 @@ describe.skipIf(!hasMoto())("S3 on moto_server", () => {
 
   beforeAll(async () => {
     server = await startMoto();
-    proxy = await startFaultProxy(server.endpoint, { rate: 0 });
+    proxy = await startFaultProxy(server.endpoint);
     const { S3Client, CreateBucketCommand, PutObjectCommand, PutObjectAclCommand } = await import("@aws-sdk/client-s3");
     const client = new S3Client({ endpoint: server.endpoint, region: "us-east-1", forcePathStyle: true, credentials: server.credentials });
     await client.send(new CreateBucketCommand({ Bucket: "pages" }));
