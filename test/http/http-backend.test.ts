@@ -73,7 +73,7 @@ describe("http backend", () => {
       const before = server.bytesSent();
       const bytes = await fs.catFile(`${server.baseUrl}/big.bin`, 4096, 4096 + 100);
       expect(bytes).toEqual(data.slice(4096, 4196));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await server.idle();
       expect(server.bytesSent() - before).toBeLessThan(BIG / 2);
     } finally {
       server.options.ignoreRange = false;
@@ -145,8 +145,7 @@ describe("http backend against misbehaving servers", () => {
         if (req.method === "HEAD") res.writeHead(200, { "content-length": 1000 }).end();
         else {
           res.writeHead(206, { "content-range": "bytes 0-99/1000", "content-length": 100 });
-          res.write("x".repeat(50));
-          setTimeout(() => res.destroy(), 20);
+          res.write("x".repeat(50), () => res.destroy());
         }
       } else if (path === "/secret?X-Amz-Signature=s3cr3t-sig&X-Amz-Credential=AKIAXYZ") {
         res.writeHead(403).end();

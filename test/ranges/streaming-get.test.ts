@@ -52,7 +52,8 @@ class InFlightProbe implements Backend {
     this.inFlight += length;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 2));
+      // Yield to the event loop, so that reads started together are in flight together.
+      await new Promise((resolve) => setImmediate(resolve));
       return await this.inner.readRange(path, offset, length, options);
     } finally {
       this.inFlight -= length;
