@@ -71,7 +71,8 @@ class InFlightProbe implements Backend {
 
 describe("streaming get", () => {
   let folder: string;
-  const big = Uint8Array.from({ length: 40 * MiB + 17 }, (_, i) => (i ^ (i >> 13)) & 255);
+  const big = new Uint8Array(40 * MiB + 17);
+  for (let i = 0; i < big.length; i++) big[i] = (i ^ (i >> 13)) & 255;
 
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), "skyfs-get-"));
