@@ -1,15 +1,15 @@
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { CodecError, CompImageHdu, openFitsSource, plioDecode, riceDecode, unshuffle } from "../../src/fits.js";
 import { BytesSource, FormatError, NotSupportedError } from "../../src/index.js";
+import { available, CORPUS, CORPUS_FOLDER } from "../requirements.js";
 import { CountingSource } from "./counting-source.js";
 
-const corpus = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "shared", "testdata");
-const haveCorpus = existsSync(corpus);
+const corpus = CORPUS_FOLDER;
+const haveCorpus = available(import.meta.url, CORPUS);
 
 /**
  * SHA-256 of each compressed image's values as little-endian float64, and its dtype, as astropy

@@ -10,8 +10,9 @@ import {
   urlToFs,
 } from "../../src/index.js";
 import { expectBytes } from "../bytes.js";
+import { available, MOTO } from "../requirements.js";
 import { type FaultProxy, startFaultProxy } from "../servers/fault-proxy.js";
-import { hasMoto, type S3TestServer, startMoto, startS3rver } from "../servers/s3-servers.js";
+import { type S3TestServer, startMoto, startS3rver } from "../servers/s3-servers.js";
 
 const sha = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
 const listRequests = (proxy: FaultProxy) =>
@@ -190,7 +191,7 @@ describe("S3 URL forms and DigitalOcean Spaces", () => {
   });
 });
 
-describe.skipIf(!hasMoto())("S3 on moto_server", () => {
+describe.skipIf(!available(import.meta.url, MOTO))("S3 on moto_server", () => {
   let server: S3TestServer;
   let proxy: FaultProxy;
 
