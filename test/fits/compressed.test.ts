@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CodecError, CompImageHdu, openFitsSource, plioDecode, riceDecode, unshuffle } from "../../src/fits.js";
 import { BytesSource, FormatError, NotSupportedError } from "../../src/index.js";
