@@ -39,7 +39,7 @@ const float64Sha = (values: ArrayLike<number | bigint>): string =>
 
 async function compressedHdu(path: string, source?: (bytes: Uint8Array) => BytesSource | CountingSource): Promise<CompImageHdu> {
   const bytes = new Uint8Array(await readFile(join(corpus, path)));
-  const hdu = await openFitsSource(source ? source(bytes) : new BytesSource(bytes, `memory://corpus/${path}`)).hdu(1);
+  const hdu = await openFitsSource(source ? source(bytes) : new BytesSource(bytes, `memory://corpus/${path}`)).imageHdu(1);
   expect(hdu).toBeInstanceOf(CompImageHdu);
   return hdu as CompImageHdu;
 }
