@@ -52,9 +52,11 @@ export class LocalBackend implements Backend {
     const names = await readdir(path).catch((error: unknown) => rethrow(error, path));
     const entries = await Promise.all(names.map((name) => this.info(path === "/" ? `/${name}` : `${path}/${name}`).catch(() => undefined)));
     const found = entries.filter((entry): entry is FileInfo => entry !== undefined);
-    if (!options.recursive) return found;
+    if (!options.recursive) return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const nested = await Promise.all(found.filter((entry) => entry.type === "directory").map((entry) => this.list(entry.name, options)));
-    return [...found.filter((entry) => entry.type === "file"), ...nested.flat()];
+    return [...found.filter((entry) => entry.type === "file"), ...nested.flat()].sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
   }
 
   async readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {

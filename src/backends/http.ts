@@ -156,9 +156,11 @@ export class HttpBackend implements Backend {
     const entries: FileInfo[] = links.map((link) =>
       link.endsWith("/") ? { name: link.slice(0, -1), type: "directory", size: 0 } : { name: link, type: "file", size: -1 },
     );
-    if (!options.recursive) return entries;
+    if (!options.recursive) return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const nested = await Promise.all(entries.filter((entry) => entry.type === "directory").map((entry) => this.list(entry.name, options)));
-    return [...entries.filter((entry) => entry.type === "file"), ...nested.flat()];
+    return [...entries.filter((entry) => entry.type === "file"), ...nested.flat()].sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
   }
 
   async readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {

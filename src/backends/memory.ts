@@ -77,7 +77,7 @@ export class MemoryBackend implements Backend {
       if (this.store.has(path)) return [describe(path, this.store.get(path) as StoredObject)];
       throw new NotFoundError("no such directory", { url: this.toUrl(path) });
     }
-    return [...entries.values()];
+    return [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {

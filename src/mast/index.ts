@@ -9,6 +9,7 @@ import { registerMast } from "./scheme.js";
 
 registerMast();
 
+export { cloudKey } from "./cloud-path.js";
 export type { Resolution, ResolveOptions, ResolveStats } from "./resolve.js";
 export { DEFAULT_BUCKET, DEFAULT_LOOKUP_URL, resolveCloudUri, resolveCloudUris } from "./resolve.js";
 export type { MastOptions } from "./scheme.js";

@@ -11,6 +11,7 @@ import { mapLimit } from "../core/concurrency.js";
 import { InvalidArgumentError, NotFoundError, ProtocolError, TransientError } from "../core/errors.js";
 import { type StorageOptions, urlToFs } from "../core/registry.js";
 import { type RetryOptions, withRetry } from "../core/retry.js";
+import { cloudKey } from "./cloud-path.js";
 import { tessFfiKey } from "./tess-rule.js";
 
 /** MAST's public path-lookup endpoint. */
@@ -58,6 +59,9 @@ export interface ResolveStats {
 }
 
 const processCache = new Map<string, string>();
+
+/** Lookup answers worth a retry; 501 and other 4xx/5xx answers are final. */
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
 /**
  * Resolves MAST data URIs (`mast:HST/product/x.fits`) to cloud URLs. Every input URI gets an entry
@@ -108,7 +112,7 @@ export async function resolveCloudUris(
       const entry = answer[uri];
       if (!entry || entry.path === null || entry.path === undefined)
         results.set(uri, { error: "not found: MAST knows no cloud copy of this product" });
-      else results.set(uri, { url: `${bucket}/${entry.path.replace(/^\/+/, "")}`, via: "lookup" });
+      else results.set(uri, { url: `${bucket}/${cloudKey(entry.path)}`, via: "lookup" });
     }
   });
   await checkExistence(results, options, stats);
@@ -123,17 +127,19 @@ async function lookup(
   signal: AbortSignal,
   stats: ResolveStats,
 ): Promise<Record<string, { status_code?: number; path?: string | null }>> {
+  // The request astroquery's get_cloud_paths sends: one repeated `uri` parameter per URI, then
+  // `use_cloud_path` as Python's requests writes True, with the Accept header it sends.
   const query = new URLSearchParams();
   for (const uri of batch) query.append("uri", uri);
-  query.set("use_cloud_path", "true");
+  query.set("use_cloud_path", "True");
   stats.lookupRequests++;
   let response: Awaited<ReturnType<typeof request>>;
   try {
-    response = await request(`${serviceUrl}?${query}`, { signal, headers: { accept: "application/json" } });
+    response = await request(`${serviceUrl}?${query}`, { signal, headers: { accept: "text/plain" } });
   } catch (error) {
     throw new TransientError(`path lookup: ${(error as Error).message}`, { url: serviceUrl, cause: error });
   }
-  if (response.statusCode === 429 || response.statusCode >= 500) {
+  if (TRANSIENT_STATUS.has(response.statusCode)) {
     await response.body.dump();
     throw new TransientError(`the path-lookup service answered HTTP ${response.statusCode}`, {
       url: serviceUrl,

@@ -10,6 +10,24 @@ import type { FileSystem } from "../core/filesystem.js";
 import { registerFileSystem, type StorageOptions, urlToFs } from "../core/registry.js";
 import { type ResolveOptions, resolveCloudUri } from "./resolve.js";
 
+/** Storage options that say how to authenticate; any of them turns off the anonymous default. */
+const AUTH_OPTIONS = [
+  "anon",
+  "credentials",
+  "profile",
+  "requesterPays",
+  "keyFilename",
+  "connectionString",
+  "accountKey",
+  "sasToken",
+  "credential",
+];
+
+/** The storage options a `mast:` read uses: as given, or anonymous when none says how to authenticate. */
+function mastStorage(storage: StorageOptions): StorageOptions {
+  return AUTH_OPTIONS.some((name) => storage[name] !== undefined) ? storage : { anon: true, ...storage };
+}
+
 /** Options of `mast:` filesystems: storage options for the cloud store, plus `mast` for the resolver. */
 export type MastOptions = StorageOptions & { mast?: ResolveOptions };
 
@@ -68,10 +86,9 @@ export class MastBackend implements Backend {
   private target(path: string): Promise<{ fs: FileSystem; path: string }> {
     let target = this.targets.get(path);
     if (!target) {
-      const { mast, ...storage } = this.options;
-      target = resolveCloudUri(this.toUrl(path), { storage: { anon: true, ...storage }, ...mast }).then((url) =>
-        urlToFs(url, { anon: true, ...storage, retry: false }),
-      );
+      const { mast, ...given } = this.options;
+      const storage = mastStorage(given);
+      target = resolveCloudUri(this.toUrl(path), { storage, ...mast }).then((url) => urlToFs(url, { ...storage, retry: false }));
       this.targets.set(path, target);
       target.catch(() => this.targets.delete(path));
     }

@@ -81,11 +81,13 @@ export function describeContract(name: string, setup: () => Promise<ContractTarg
     });
 
     it("lists one level with names and details", async () => {
-      const names = (await fs.ls(target.root)).sort();
+      const names = await fs.ls(target.root);
       expect(names).toEqual(["a.txt", "deep", "dir", "empty.bin", "space name.txt", "unicodé"].map(p).sort());
       const detail = await fs.ls(p("dir"), { detail: true });
-      const byName = Object.fromEntries(detail.map((entry) => [entry.name, entry.type]));
-      expect(byName).toEqual({ [p("dir/b.bin")]: "file", [p("dir/sub")]: "directory" });
+      expect(detail.map((entry) => [entry.name, entry.type])).toEqual([
+        [p("dir/b.bin"), "file"],
+        [p("dir/sub"), "directory"],
+      ]);
       await expect(fs.ls(p("missing-dir"))).rejects.toBeInstanceOf(NotFoundError);
     });
 
@@ -106,7 +108,23 @@ export function describeContract(name: string, setup: () => Promise<ContractTarg
       expect(levels.map((level) => level.root)).toEqual([p("dir"), p("dir/sub")]);
       expect(levels[0]?.dirs).toEqual(["sub"]);
       expect(levels[0]?.files).toEqual(["b.bin"]);
-      expect(levels[1]?.files.sort()).toEqual(["c.dat", "d.dat"]);
+      expect(levels[1]?.files).toEqual(["c.dat", "d.dat"]);
+    });
+
+    it("returns ls, find and glob in one order on every store: by name, files and directories mixed", async () => {
+      const byName = (names: string[]): string[] => [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const level = await fs.ls(target.root);
+      expect(level).toEqual(byName(level));
+      expect(level.map((name) => name.slice(target.root.length + 1))).toEqual(
+        byName(["a.txt", "deep", "dir", "empty.bin", "space name.txt", "unicodé"].map((key) => p(key).slice(target.root.length + 1))),
+      );
+      const everything = await fs.find(target.root, { withDirs: true });
+      expect(everything).toEqual(byName(everything));
+      expect(await fs.glob(p("*"))).toEqual(level);
+      for await (const { dirs, files } of fs.walk(target.root)) {
+        expect(dirs).toEqual(byName(dirs));
+        expect(files).toEqual(byName(files));
+      }
     });
 
     it("globs with *, ?, [...] and ** as fsspec does", async () => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FileSystem, filesystem, NotFoundError } from "../../src/index.js";
+import { type FileSystem, filesystem, NotFoundError, NotSupportedError } from "../../src/index.js";
 import { available, FIREBASE_TOOLS } from "../requirements.js";
 import { type GcsEmulator, startGcsEmulator } from "../servers/gcs-emulator.js";
 
@@ -14,7 +14,7 @@ describe.skipIf(!available(import.meta.url, FIREBASE_TOOLS))("GCS against the Fi
   beforeAll(async () => {
     emulator = await startGcsEmulator();
     fs = filesystem("gs", { apiEndpoint: emulator.endpoint, projectId: "skyfs-test", pageSize: 2, resumableThreshold: 1 << 20 });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await fs?.close();
@@ -46,5 +46,20 @@ describe.skipIf(!available(import.meta.url, FIREBASE_TOOLS))("GCS against the Fi
     expect((await fs.info(`${BUCKET}/w/changing.txt`)).version).toMatch(/^\d+$/);
     await fs.rm(`${BUCKET}/w/changing.txt`);
     await expect(fs.info(`${BUCKET}/w/changing.txt`)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("reports the emulator's 501 to a copy as not supported, at once and without retrying", async () => {
+    await fs.pipe(`${BUCKET}/w/original.txt`, "original");
+    let retries = 0;
+    const copier = filesystem("gs", {
+      apiEndpoint: emulator.endpoint,
+      projectId: "skyfs-test",
+      retry: { maxAttempts: 5, baseDelayMs: 1, onRetry: () => retries++ },
+    });
+    const error = await copier.copy(`${BUCKET}/w/original.txt`, `${BUCKET}/w/copy.txt`).catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(NotSupportedError);
+    expect((error as Error).message).toMatch(/does not implement objects\.rewrite.*HTTP 501/);
+    expect(retries).toBe(0);
+    await copier.close();
   });
 });

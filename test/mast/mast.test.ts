@@ -118,7 +118,7 @@ describe("MAST data URIs", () => {
   });
 
   it("opens mast: URLs anywhere a URL is taken, reading from the cloud anonymously", async () => {
-    const options = { endpoint: s3.endpoint, mast: { serviceUrl: lookup.url } };
+    const options = { endpoint: s3.endpoint, mast: { serviceUrl: lookup.url, cache: new Map<string, string>() } };
     const fits = await openFits("mast:HST/product/jbeveo010_drz.fits", options);
     const sci = (await fits.hdu("SCI")) as ImageHdu;
     expect(sci.header.get("TELESCOP")).toBe("HST");

@@ -15,7 +15,9 @@ import {
   InvalidArgumentError,
   MissingDependencyError,
   NotFoundError,
+  NotSupportedError,
   PermissionError,
+  ProtocolError,
   SkyfsError,
   TransientError,
 } from "../../core/errors.js";
@@ -80,7 +82,7 @@ export class AzureBackend implements Backend {
         const properties = await containerClient.getBlobClient(blob).getProperties({ abortSignal: options.signal });
         return describe(path, properties.contentLength ?? 0, properties.etag, properties.lastModified);
       } catch (error) {
-        const mapped = this.error(error, path);
+        const mapped = this.error(error, path, "Get Blob Properties");
         if (!(mapped instanceof NotFoundError)) throw mapped;
       }
     }
@@ -91,7 +93,7 @@ export class AzureBackend implements Backend {
         .next();
       if (blob === "" || (page.value?.segment.blobItems.length ?? 0) > 0) return { name: path, type: "directory", size: 0 };
     } catch (error) {
-      throw this.error(error, path);
+      throw this.error(error, path, "List Blobs");
     }
     throw new NotFoundError("no such blob or prefix", { url: this.toUrl(path) });
   }
@@ -120,10 +122,10 @@ export class AzureBackend implements Backend {
         }
       }
     } catch (error) {
-      throw this.error(error, path);
+      throw this.error(error, path, "List Blobs");
     }
     if (found.size === 0 && blob !== "") throw new NotFoundError("no such prefix", { url: this.toUrl(path) });
-    return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async readHead(path: string, length: number, options: IoOptions = {}): Promise<HeadRead> {
@@ -140,7 +142,7 @@ export class AzureBackend implements Backend {
       const head = await bodyBytes(reply, Math.min(size, length), this.toUrl(path));
       return { info: describe(path, size, reply.etag, reply.lastModified), head };
     } catch (error) {
-      const mapped = this.error(error, path);
+      const mapped = this.error(error, path, "Get Blob");
       if (mapped instanceof NotFoundError || mapped instanceof PermissionError || mapped instanceof AbortError) throw mapped;
       return { info: await this.info(path, options), head: new Uint8Array(0) };
     }
@@ -158,7 +160,7 @@ export class AzureBackend implements Backend {
         throw new ConsistencyError("the blob changed since it was opened", { url: this.toUrl(path) });
       return await bodyBytes(reply, length, this.toUrl(path));
     } catch (error) {
-      throw this.error(error, path);
+      throw this.error(error, path, "Get Blob");
     }
   }
 
@@ -183,7 +185,7 @@ export class AzureBackend implements Backend {
         });
       }
     } catch (error) {
-      throw this.error(error, path);
+      throw this.error(error, path, "Put Blob");
     }
   }
 
@@ -194,7 +196,7 @@ export class AzureBackend implements Backend {
       try {
         await client.getContainerClient(container).getBlobClient(blob).delete({ abortSignal: options.signal });
       } catch (error) {
-        throw this.error(error, path);
+        throw this.error(error, path, "Delete Blob");
       }
     });
   }
@@ -211,7 +213,7 @@ export class AzureBackend implements Backend {
         .beginCopyFromURL(sourceClient.url, { abortSignal: options.signal, intervalInMs: 50 });
       await poller.pollUntilDone();
     } catch (error) {
-      throw this.error(error, source);
+      throw this.error(error, source, "Copy Blob");
     }
   }
 
@@ -275,8 +277,8 @@ export class AzureBackend implements Backend {
     return this.service;
   }
 
-  private error(error: unknown, path: string): SkyfsError {
-    return azureError(error, this.toUrl(path));
+  private error(error: unknown, path: string, operation: string): SkyfsError {
+    return azureError(error, this.toUrl(path), operation);
   }
 }
 
@@ -305,30 +307,67 @@ async function bodyBytes(reply: Blob.BlobDownloadResponseParsed, length: number,
       filled += bytes.length;
     }
   } catch (error) {
-    throw azureError(error, url);
+    throw azureError(error, url, "Get Blob");
   }
   if (filled !== length) throw new TransientError(`body cut short: ${filled} of ${length} bytes`, { url });
   return out;
 }
 
-/** Maps an Azure SDK error to the skyfs error family. */
-export function azureError(error: unknown, url: string): SkyfsError {
+/** Azure Blob error codes that may pass when the request is sent again. */
+const AZURE_TRANSIENT = new Set(["ServerBusy", "OperationTimedOut", "InternalError"]);
+
+/** Azure Blob error codes that refuse the caller. */
+const AZURE_DENIED = new Set([
+  "AuthenticationFailed",
+  "AuthorizationFailure",
+  "AuthorizationPermissionMismatch",
+  "AuthorizationProtocolMismatch",
+  "AuthorizationResourceTypeMismatch",
+  "AuthorizationServiceMismatch",
+  "AuthorizationSourceIPMismatch",
+  "InsufficientAccountPermissions",
+  "AccountIsDisabled",
+  "NoAuthenticationInformation",
+  "InvalidAuthenticationInfo",
+  "PublicAccessNotPermitted",
+]);
+
+/** Azure Blob error codes naming something that does not exist. */
+const AZURE_MISSING: Record<string, string> = {
+  BlobNotFound: "no such blob",
+  ContainerNotFound: "no such container",
+  ResourceNotFound: "no such resource",
+};
+
+/** HTTP statuses worth a retry when no code says otherwise (408, 429 and 5xx except 501). */
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * Maps an Azure SDK error to the skyfs error family by the service's error code (the
+ * `x-ms-error-code` header, which HEAD answers carry too) first, then by HTTP status. 501 and
+ * other 4xx answers are never transient.
+ */
+export function azureError(error: unknown, url: string, operation = "the request"): SkyfsError {
   if (error instanceof SkyfsError) return error;
-  const failure = error as { name?: string; statusCode?: number; code?: string; message?: string };
+  const failure = error as { name?: string; statusCode?: number; code?: string; message?: string; details?: { errorCode?: string } };
   const status = failure.statusCode;
-  const options = { url, code: failure.code, cause: error };
+  const code = failure.code ?? failure.details?.errorCode;
+  const options = { url, code, cause: error };
+  const refused = `${operation}: ${[code, status ? `HTTP ${status}` : undefined].filter(Boolean).join(", ") || "network error"}`;
   if (failure.name === "AbortError") return new AbortError("request aborted", options);
-  if (status === 404) return new NotFoundError(failure.code === "ContainerNotFound" ? "no such container" : "no such blob", options);
-  if (status === 401 || status === 403) return new PermissionError(`access refused (${failure.code ?? status})`, options);
-  if (status === 409 && failure.code === "PublicAccessNotPermitted")
-    return new PermissionError("public access is not permitted on this account", options);
-  if (status === 412 || failure.code === "ConditionNotMet") return new ConsistencyError("the blob changed since it was opened", options);
-  if (status === 416) return new SkyfsError("the range is outside the blob", options);
-  if (status === undefined || status === 408 || status === 429 || status >= 500) {
-    return new TransientError(
-      `Azure request failed: ${failure.code ?? failure.name ?? "network error"}${status ? ` (HTTP ${status})` : ""}`,
-      { ...options, status },
-    );
+  if (code && AZURE_TRANSIENT.has(code)) return new TransientError(`Azure failed ${refused}; worth a retry`, { ...options, status });
+  if ((code && AZURE_DENIED.has(code)) || status === 401 || status === 403) {
+    const what = code === "PublicAccessNotPermitted" ? "public access is not permitted on this account" : "access refused";
+    return new PermissionError(`${what} (${refused})`, options);
   }
-  return new SkyfsError(`Azure request failed: ${failure.code ?? status}: ${failure.message ?? ""}`, options);
+  const missing = (code && AZURE_MISSING[code]) || (status === 404 ? "no such blob" : undefined);
+  if (missing) return new NotFoundError(missing, options);
+  if (code === "ConditionNotMet" || status === 412) return new ConsistencyError("the blob changed since it was opened", options);
+  if (code === "InvalidRange" || status === 416) return new ProtocolError(`the range is outside the blob (${refused})`, options);
+  if (code === "NotImplemented" || code === "UnsupportedHttpVerb" || status === 501)
+    return new NotSupportedError(`the store does not implement ${refused}`, options);
+  if (status === undefined || TRANSIENT_STATUS.has(status))
+    return new TransientError(`Azure failed ${refused}; worth a retry`, { ...options, status });
+  const message = (failure.message ?? "").split("\n")[0];
+  return new SkyfsError(`Azure refused ${refused}: ${message}`, options);
 }

@@ -16,7 +16,9 @@ import {
   InvalidArgumentError,
   MissingDependencyError,
   NotFoundError,
+  NotSupportedError,
   PermissionError,
+  ProtocolError,
   SkyfsError,
   TransientError,
 } from "../../core/errors.js";
@@ -77,7 +79,7 @@ export class GcsBackend implements Backend {
         const [metadata] = await handle.file(name).getMetadata();
         return describe(path, metadata);
       } catch (error) {
-        const mapped = this.error(error, path);
+        const mapped = this.error(error, path, "objects.get");
         if (!(mapped instanceof NotFoundError)) throw mapped;
       }
     }
@@ -91,7 +93,7 @@ export class GcsBackend implements Backend {
       const prefixes = (response as { prefixes?: string[] } | undefined)?.prefixes ?? [];
       if (name === "" || files.length > 0 || prefixes.length > 0) return { name: path, type: "directory", size: 0 };
     } catch (error) {
-      throw this.error(error, path);
+      throw this.error(error, path, "objects.list");
     }
     throw new NotFoundError("no such object or prefix", { url: this.toUrl(path) });
   }
@@ -123,10 +125,10 @@ export class GcsBackend implements Backend {
         query = next ? ({ ...query, ...(next as Gcs.GetFilesOptions) } as Gcs.GetFilesOptions) : undefined;
       }
     } catch (error) {
-      throw this.error(error, path);
+      throw this.error(error, path, "objects.list");
     }
     if (found.size === 0 && name !== "") throw new NotFoundError("no such prefix", { url: this.toUrl(path) });
-    return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {
@@ -143,7 +145,7 @@ export class GcsBackend implements Backend {
         userProject: this.options.requesterPays,
       });
     } catch (error) {
-      const mapped = this.error(error, path);
+      const mapped = this.error(error, path, "objects.get (media download)");
       if (mapped instanceof NotFoundError && options.version)
         throw new ConsistencyError("the object changed since it was opened (its generation is gone)", { url: this.toUrl(path) });
       throw mapped;
@@ -164,7 +166,7 @@ export class GcsBackend implements Backend {
         userProject: this.options.requesterPays,
       });
     } catch (error) {
-      throw this.error(error, path);
+      throw this.error(error, path, "objects.insert");
     }
   }
 
@@ -174,7 +176,7 @@ export class GcsBackend implements Backend {
       try {
         await (await this.bucket(bucket)).file(name).delete();
       } catch (error) {
-        throw this.error(error, path);
+        throw this.error(error, path, "objects.delete");
       }
     });
   }
@@ -188,7 +190,7 @@ export class GcsBackend implements Backend {
         .file(from.name)
         .copy(storage.bucket(to.bucket, this.bucketOptions()).file(to.name), { userProject: this.options.requesterPays });
     } catch (error) {
-      throw this.error(error, source);
+      throw this.error(error, source, "objects.rewrite");
     }
   }
 
@@ -226,8 +228,8 @@ export class GcsBackend implements Backend {
     return this.storage;
   }
 
-  private error(error: unknown, path: string): SkyfsError {
-    return gcsError(error, this.toUrl(path), this.options.requesterPays !== undefined);
+  private error(error: unknown, path: string, operation: string): SkyfsError {
+    return gcsError(error, this.toUrl(path), this.options.requesterPays !== undefined, operation);
   }
 }
 
@@ -248,25 +250,52 @@ function describe(path: string, metadata: Gcs.FileMetadata | undefined): FileInf
   return info;
 }
 
-/** Maps a GCS client error to the skyfs error family. */
-export function gcsError(error: unknown, url: string, requesterPays: boolean): SkyfsError {
+/** GCS JSON API reasons that may pass when the request is sent again. */
+const GCS_TRANSIENT = new Set(["rateLimitExceeded", "userRateLimitExceeded", "backendError", "internalError"]);
+
+/** GCS JSON API reasons that refuse the caller. */
+const GCS_DENIED = new Set([
+  "forbidden",
+  "insufficientPermissions",
+  "accessDenied",
+  "authError",
+  "accountDisabled",
+  "userProjectMissing",
+  "userProjectAccessDenied",
+  "userProjectInvalid",
+  "billingNotEnabled",
+]);
+
+/** HTTP statuses worth a retry (the GCS retry strategy: 408, 429 and 5xx except 501). */
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * Maps a GCS client error to the skyfs error family by the JSON API's reason codes
+ * (`errors[].reason`) first, then by HTTP status. 501 and other 4xx answers are never transient.
+ */
+export function gcsError(error: unknown, url: string, requesterPays: boolean, operation = "the request"): SkyfsError {
   if (error instanceof SkyfsError) return error;
-  const failure = error as { code?: number | string; message?: string; name?: string };
+  const failure = error as { code?: number | string; message?: string; name?: string; errors?: Array<{ reason?: string }> };
   const status = typeof failure.code === "number" ? failure.code : undefined;
-  const options = { url, code: failure.code === undefined ? undefined : String(failure.code), cause: error };
+  const reason = failure.errors?.find((entry) => typeof entry.reason === "string")?.reason;
+  const options = { url, code: reason ?? (failure.code === undefined ? undefined : String(failure.code)), cause: error };
+  const refused = `${operation}: ${[reason, status ? `HTTP ${status}` : undefined].filter(Boolean).join(", ") || "network error"}`;
+  const message = failure.message ?? "";
   if (failure.name === "AbortError") return new AbortError("request aborted", options);
-  if (status === 404) return new NotFoundError("no such object or bucket", options);
-  if (status === 401 || status === 403) {
-    const billing = /requester pays|user project/i.test(failure.message ?? "");
+  if (reason && GCS_TRANSIENT.has(reason))
+    return new TransientError(`GCS failed ${refused}; worth a retry: ${message}`, { ...options, status });
+  if ((reason && GCS_DENIED.has(reason)) || status === 401 || status === 403) {
+    const billing = reason?.startsWith("userProject") || /requester pays|user project/i.test(message);
     const hint = billing && !requesterPays ? "; the bucket is requester-pays: set requesterPays to your billing project" : "";
-    return new PermissionError(`access refused (HTTP ${status})${hint}`, options);
+    return new PermissionError(`access refused (${refused})${hint}: ${message}`, options);
   }
-  if (status === 412) return new ConsistencyError("the object changed since it was opened", options);
-  if (status === undefined || status === 408 || status === 429 || status >= 500) {
-    return new TransientError(`GCS request failed${status ? ` (HTTP ${status})` : ""}: ${failure.message ?? "network error"}`, {
-      ...options,
-      status,
-    });
-  }
-  return new SkyfsError(`GCS request failed (HTTP ${status}): ${failure.message ?? ""}`, options);
+  if (reason === "notFound" || status === 404) return new NotFoundError("no such object or bucket", options);
+  if (reason === "conditionNotMet" || status === 412) return new ConsistencyError("the object changed since it was opened", options);
+  if (reason === "requestedRangeNotSatisfiable" || status === 416)
+    return new ProtocolError(`the range is outside the object (${refused})`, options);
+  if (reason === "notImplemented" || status === 501)
+    return new NotSupportedError(`the store does not implement ${refused}: ${message}`, options);
+  if (status === undefined || TRANSIENT_STATUS.has(status))
+    return new TransientError(`GCS failed ${refused}; worth a retry: ${message || "network error"}`, { ...options, status });
+  return new SkyfsError(`GCS refused ${refused}: ${message}`, options);
 }

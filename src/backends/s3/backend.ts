@@ -12,6 +12,7 @@ import {
   ConsistencyError,
   MissingDependencyError,
   NotFoundError,
+  NotSupportedError,
   PermissionError,
   ProtocolError,
   SkyfsError,
@@ -44,7 +45,7 @@ export interface S3Options {
   profile?: string;
   /** Unsigned requests with no credential lookup at all (public buckets). */
   anon?: boolean;
-  /** Send `x-amz-request-payer: requester` on every read, list and head. */
+  /** Send `x-amz-request-payer: requester` on every request: reads, listings, writes, multipart uploads, copies and deletes. */
   requesterPays?: boolean;
   /** Keys per listing page (default 1000). */
   pageSize?: number;
@@ -140,7 +141,7 @@ export class S3Backend implements Backend {
       if (info?.type === "file") return [info];
       if (key !== "") throw new NotFoundError("no such prefix", { url: this.toUrl(path) });
     }
-    return [...found.values()];
+    return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /**
@@ -184,7 +185,7 @@ export class S3Backend implements Backend {
     try {
       bytes = (await reply.Body?.transformToByteArray()) ?? new Uint8Array(0);
     } catch (error) {
-      throw sdkError(error, this.toUrl(path), this.options.requesterPays === true);
+      throw sdkError(error, this.toUrl(path), this.options.requesterPays === true, "GetObject");
     }
     if (bytes.length !== length) throw new TransientError(`body cut short: ${bytes.length} of ${length} bytes`, { url: this.toUrl(path) });
     return bytes;
@@ -305,14 +306,11 @@ export class S3Backend implements Backend {
     const Command = (sdk as unknown as Record<string, new (input: unknown) => unknown>)[`${command}Command`] as new (
       input: unknown,
     ) => S3.ListObjectsV2Command;
-    const payer =
-      this.options.requesterPays && !/^(PutObject|CreateMultipartUpload|UploadPart|CompleteMultipartUpload)$/.test(command)
-        ? { RequestPayer: "requester" }
-        : {};
+    const payer = this.options.requesterPays ? { RequestPayer: "requester" } : {};
     try {
       return (await client.send(new Command({ ...input, ...payer }), { abortSignal: options.signal })) as T;
     } catch (error) {
-      throw sdkError(error, this.toUrl(path), this.options.requesterPays === true);
+      throw sdkError(error, this.toUrl(path), this.options.requesterPays === true, command);
     }
   }
 }
@@ -325,28 +323,76 @@ function describeObject(name: string, size: number, etag: string | undefined, mo
   return info;
 }
 
-/** Maps an SDK error to the skyfs error family. */
-export function sdkError(error: unknown, url: string, requesterPays: boolean): SkyfsError {
+/** S3 error codes that may pass when the request is sent again (S3 error-code reference). */
+const S3_TRANSIENT = new Set([
+  "SlowDown",
+  "RequestTimeout",
+  "InternalError",
+  "ServiceUnavailable",
+  "OperationAborted",
+  "Throttling",
+  "ThrottlingException",
+  "RequestThrottled",
+  "TooManyRequestsException",
+]);
+
+/** S3 error codes that refuse the caller, each with what to do about it. */
+const S3_DENIED: Record<string, string> = {
+  AccessDenied: "access denied",
+  Forbidden: "access denied",
+  AllAccessDisabled: "all access to this object has been disabled",
+  AccountProblem: "the account has a problem that stops this operation",
+  InvalidAccessKeyId: "the access key id is unknown to the store",
+  SignatureDoesNotMatch: "the request signature does not match: check the secret key, the region and the endpoint",
+  ExpiredToken: "the session token has expired: refresh the credentials",
+  TokenRefreshRequired: "the session token must be refreshed",
+  InvalidToken: "the session token is malformed or invalid",
+  RequestTimeTooSkewed: "this machine's clock is too far from the store's",
+};
+
+/** S3 error codes naming something that does not exist. */
+const S3_MISSING: Record<string, string> = {
+  NoSuchKey: "no such object",
+  NotFound: "no such object",
+  NoSuchBucket: "no such bucket",
+  NoSuchVersion: "no such version of the object",
+  NoSuchUpload: "no such multipart upload",
+};
+
+/** HTTP statuses worth a retry when the store names no code (RFC 9110 and the S3 retry guidance). */
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * Maps an SDK error to the skyfs error family by the store's error code first (a 400 may be
+ * `RequestTimeout`, worth a retry, or `ExpiredToken`, which is not), then by HTTP status for
+ * answers without a code (HEAD has no body). 501 and other 4xx answers are never transient.
+ */
+export function sdkError(error: unknown, url: string, requesterPays: boolean, operation = "the request"): SkyfsError {
   if (error instanceof SkyfsError) return error;
   const failure = error as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const name = failure.name ?? failure.Code ?? "Error";
+  const name = failure.Code ?? failure.name ?? "Error";
   const status = failure.$metadata?.httpStatusCode;
   const options = { url, code: name, cause: error };
+  const refused = `${operation}: ${name}${status ? `, HTTP ${status}` : ""}`;
   if (name === "AbortError") return new AbortError("request aborted", options);
-  if (name === "NoSuchKey" || name === "NotFound" || name === "NoSuchBucket" || status === 404) {
-    return new NotFoundError(name === "NoSuchBucket" ? "no such bucket" : "no such object", options);
+  if (S3_TRANSIENT.has(name)) return new TransientError(`S3 failed ${refused}; worth a retry`, { ...options, status });
+  const denied = S3_DENIED[name] ?? (status === 401 || status === 403 ? "access denied" : undefined);
+  if (denied) {
+    const hint =
+      denied === "access denied" && !requesterPays
+        ? "; if the bucket is requester-pays, set requesterPays: true (you pay for the transfer)"
+        : "";
+    return new PermissionError(`${denied} (${refused})${hint}`, options);
   }
-  if (name === "AccessDenied" || name === "Forbidden" || status === 403 || status === 401) {
-    const hint = requesterPays ? "" : "; if the bucket is requester-pays, set requesterPays: true (you pay for the transfer)";
-    return new PermissionError(`access denied (${name})${hint}`, options);
-  }
+  const missing = S3_MISSING[name] ?? (status === 404 ? "no such object" : undefined);
+  if (missing) return new NotFoundError(missing, options);
   if (name === "PreconditionFailed" || status === 412) return new ConsistencyError("the object changed since it was opened", options);
-  if (name === "InvalidRange" || status === 416) return new ProtocolError("the range is outside the object", options);
+  if (name === "InvalidRange" || status === 416) return new ProtocolError(`the range is outside the object (${refused})`, options);
+  if (name === "NotImplemented" || status === 501) return new NotSupportedError(`the store does not implement ${refused}`, options);
   const network =
     status === undefined &&
     /ECONN|EPIPE|ETIMEDOUT|socket|Timeout|Networking/i.test(`${name} ${failure.message} ${(error as { code?: string }).code}`);
-  if (network || (status !== undefined && (status === 429 || status >= 500)) || /SlowDown|Throttl/i.test(name)) {
-    return new TransientError(`S3 request failed: ${name}${status ? ` (HTTP ${status})` : ""}`, { ...options, status });
-  }
-  return new SkyfsError(`S3 request failed: ${name}${status ? ` (HTTP ${status})` : ""}: ${failure.message ?? ""}`, options);
+  if (network || (status !== undefined && TRANSIENT_STATUS.has(status)))
+    return new TransientError(`S3 failed ${refused}; worth a retry`, { ...options, status });
+  return new SkyfsError(`S3 refused ${refused}: ${failure.message ?? ""}`, options);
 }
