@@ -90,12 +90,12 @@ describe.skipIf(!available(import.meta.url, MOTO))("requester pays on every S3 r
     );
     expect(headers.get("UploadPart")).toHaveLength(3);
     for (const [operation, values] of headers) for (const value of values) expect(value, operation).toBe("requester");
-  }, 60_000);
+  });
 
   it("sends no such header when the option is not set", async () => {
     const headers = await everyOperation(false);
     for (const [operation, values] of headers) for (const value of values) expect(value, operation).toBeUndefined();
-  }, 60_000);
+  });
 });
 
 describe("requester pays on an aborted multipart upload", () => {
