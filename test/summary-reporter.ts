@@ -69,7 +69,13 @@ export default class SummaryReporter implements Reporter {
 }
 
 function describeMissing(missing: MissingRecord[], skippedByFile: Map<string, number>): string {
-  if (missing.length === 0) return "";
+  const explained = new Set(missing.map((record) => record.file));
+  const others = [...skippedByFile].filter(([file]) => !explained.has(file));
+  const otherLine =
+    others.length === 0
+      ? ""
+      : `Also skipped (opt-in or by design, each file says why): ${others.map(([file, count]) => `${file} (${count})`).join(", ")}\n`;
+  if (missing.length === 0) return otherLine;
   const byId = new Map<string, MissingRecord[]>();
   for (const record of missing) byId.set(record.id, [...(byId.get(record.id) ?? []), record]);
   const lines = ["SKIPPED for lack of something this machine does not have:"];
@@ -81,5 +87,5 @@ function describeMissing(missing: MissingRecord[], skippedByFile: Map<string, nu
     lines.push(`  ${tests} tests skipped in ${files.join(", ")}`);
     lines.push(`  to get it: ${first.howToGet}`);
   }
-  return `${lines.join("\n")}\n`;
+  return `${lines.join("\n")}\n${otherLine}`;
 }
