@@ -15,6 +15,7 @@ import { cutoutRows } from "./scenarios/cutout-rows.js";
 import { fitsCutout } from "./scenarios/fits-cutout.js";
 import { manyGet } from "./scenarios/many-get.js";
 import { randomReads } from "./scenarios/random-reads.js";
+import { tessCube } from "./scenarios/tess-cube.js";
 import { startBenchServer } from "./server.js";
 import { type Goal, type Measurement, printTable } from "./table.js";
 
@@ -48,6 +49,7 @@ try {
     [3, () => bigGet(context)],
     [4, () => manyGet(context)],
     [5, () => fitsCutout(context, latencyMs)],
+    [6, () => tessCube(context, latencyMs)],
   ];
   try {
     for (const [number, scenario] of scenarios) {

@@ -16,3 +16,10 @@ export type { KerchunkOptions, KerchunkReferences, SkippedHdu } from "./kerchunk
 export { toKerchunk } from "./kerchunk.js";
 export type { Preview, PreviewOptions } from "./preview.js";
 export { percentiles, renderPreview } from "./preview.js";
+export type { CutoutAtOptions, CutoutSize, SkyCutout, SkyCutoutSource, SkyPosition } from "./sky-cutout.js";
+export { cutoutAt } from "./sky-cutout.js";
+export type { Side, SideInput } from "./sky-size.js";
+export { parseSide } from "./sky-size.js";
+export type { CubeCutoutSize, FrameTable, TessCutout, TessCutoutOptions } from "./tess-cube.js";
+export { tessCutout } from "./tess-cube.js";
+export { writeTargetPixelFile } from "./tess-tpf.js";

@@ -10,6 +10,7 @@ import { InvalidArgumentError, NotFoundError } from "../../index.js";
 import { cutoutFits } from "../../workflows/cutout.js";
 import { renderPreview } from "../../workflows/preview.js";
 import type { CliContext } from "../context.js";
+import { runSkyCutout, type SkyCutoutCommandOptions } from "./sky-cutout.js";
 
 type Run = (action: (context: CliContext) => Promise<void>) => Promise<void>;
 
@@ -158,13 +159,27 @@ export function addFormatCommands(program: Command, run: Run): void {
 
   program
     .command("cutout")
-    .description("write a section of an image HDU to a new FITS file (header kept, CRPIX shifted)")
+    .description("write a section of an image HDU to a new FITS file (header kept, CRPIX shifted), by pixels or around a sky position")
     .argument("<url>")
-    .requiredOption("--section <y0:y1,x0:x1>", "the section, numpy axis order (slowest axis first), end exclusive")
+    .option("--section <y0:y1,x0:x1>", "the section, numpy axis order (slowest axis first), end exclusive")
     .requiredOption("-o, --output <file>", "the FITS file to write")
     .option("--hdu <n|name>", "the image HDU (default: the first with two axes or more)")
-    .action((url: string, options: { section: string; output: string; hdu?: string }) =>
+    .option("--ra <deg>", "cut around this right ascension (degrees; no names are resolved)")
+    .option("--dec <deg>", "cut around this declination (degrees)")
+    .option("--size <side|WxH>", "sky cutout size: pixels or with a unit (px, arcsec, arcmin, deg), e.g. 30arcsec or 40x20")
+    .option("--frame <icrs|fk5|wcs>", "frame of --ra/--dec (default icrs; wcs: the header's own)")
+    .option("--mode <partial|trim|strict>", "sky cutout off the image edge: fill (partial, default), trim, or refuse (strict)")
+    .option("--wcs-key <letter>", "the alternate WCS to place the position with")
+    .option("--cube", "the URL is a TESS cube: write a target pixel file of every frame")
+    .action((url: string, options: SkyCutoutCommandOptions & { section?: string; output: string; hdu?: string }) =>
       run(async (context) => {
+        if (options.ra !== undefined || options.dec !== undefined || options.cube) {
+          await runSkyCutout(context, url, options, async () =>
+            imageOf(await chooseImageHdu(await openFitsFile(context, url), options.hdu)),
+          );
+          return;
+        }
+        if (options.section === undefined) throw new InvalidArgumentError("cutout needs --section, or --ra, --dec and --size");
         const section = parseSection(options.section);
         const hdu = imageOf(await chooseImageHdu(await openFitsFile(context, url), options.hdu));
         const cutout = await cutoutFits(hdu, section);
