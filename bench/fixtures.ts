@@ -1,9 +1,11 @@
 /**
- * The files the benchmark serves: a 1 GiB object, 2,000 objects of 10 KiB, and a 64 MiB FITS file
- * whose second HDU is a 4096 x 4096 float32 image.
+ * The files the benchmark serves: a 1 GiB object, 2,000 objects of 10 KiB, a 64 MiB FITS file
+ * whose second HDU is a 4096 x 4096 float32 image, and an ASDF file holding the same image as
+ * `roman/data`.
  */
 import { mkdir, open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeAsdf } from "../src/asdf.js";
 import { writeFits } from "../src/fits.js";
 
 /** Sizes of the fixtures. */
@@ -39,5 +41,9 @@ export async function writeFixtures(root: string): Promise<void> {
       { cards: [{ keyword: "ORIGIN", value: "skyfs bench", comment: "" }] },
       { data: pixels, shape: [IMAGE_SIDE, IMAGE_SIDE], name: "SCI" },
     ]),
+  );
+  await writeFile(
+    join(root, "image.asdf"),
+    writeAsdf({ roman: { meta: { origin: "skyfs bench" }, data: { data: pixels, shape: [IMAGE_SIDE, IMAGE_SIDE] } } }),
   );
 }

@@ -3,6 +3,7 @@
  * (both in a child process), runs skyfs and its peers side by side, and prints one table.
  *
  * Usage: npm run bench -- [--latency <ms>] [--repeats <n>] [--only <scenario numbers, e.g. 1,5>]
+ * (scenarios 6 to 8, on compressed files, run together: `--only 6` runs 6 only, `--only 6,7,8` all three).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,7 +11,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { writeFixtures } from "./fixtures.js";
 import type { BenchContext } from "./measure.js";
+import { asdfSection } from "./scenarios/asdf-section.js";
 import { bigGet } from "./scenarios/big-get.js";
+import { compressedScenarios } from "./scenarios/compressed.js";
 import { cutoutRows } from "./scenarios/cutout-rows.js";
 import { fitsCutout } from "./scenarios/fits-cutout.js";
 import { manyGet } from "./scenarios/many-get.js";
@@ -37,7 +40,7 @@ process.once("SIGINT", () => {
 });
 
 try {
-  console.log(`writing fixtures (1 GiB object, 2,000 small objects, 64 MiB FITS) to ${root} ...`);
+  console.log(`writing fixtures (1 GiB object, 2,000 small objects, 64 MiB FITS and ASDF) to ${root} ...`);
   await writeFixtures(root);
   const server = await startBenchServer(root, latencyMs);
   const context: BenchContext = { server, root, scratch, repeats: Number(values.repeats) };
@@ -50,10 +53,12 @@ try {
     [4, () => manyGet(context)],
     [5, () => fitsCutout(context, latencyMs)],
     [6, () => tessCube(context, latencyMs)],
+    [9, () => asdfSection(context, latencyMs)],
   ];
+  if ([6, 7, 8].some(wanted)) scenarios.push([6, () => compressedScenarios(context, wanted)]);
   try {
     for (const [number, scenario] of scenarios) {
-      if (!wanted(number)) continue;
+      if (!wanted(number) && number !== 6) continue;
       console.log(`scenario ${number} ...`);
       const result = await scenario();
       rows.push(...result.rows);

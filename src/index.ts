@@ -44,8 +44,10 @@ export {
 } from "./core/cache/index.js";
 export type { BlockCacheLayerOptions, ChainLayer, FileCacheLayerOptions } from "./core/chaining.js";
 export { registerChainLayer } from "./core/chaining.js";
+export * from "./core/compression/index.js";
+export type { CompressionOptions } from "./core/compression/layer.js";
 export { mapLimit, Semaphore, WeightedSemaphore } from "./core/concurrency.js";
-export type { UrlOptions } from "./core/dispatch.js";
+export type { UrlGlobOptions, UrlOptions } from "./core/dispatch.js";
 export { cat, glob, open } from "./core/dispatch.js";
 export * from "./core/errors.js";
 export type {
@@ -58,13 +60,19 @@ export type {
   WalkEntry,
 } from "./core/filesystem.js";
 export { FileSystem, resolveSlice } from "./core/filesystem.js";
+export type { ManifestEntry, ManifestGlobOptions } from "./core/manifest.js";
+export { globManifest, parseManifestLine } from "./core/manifest.js";
 export { BytesSource } from "./core/memory-source.js";
 export type { PlannedFetch, RangePlanOptions } from "./core/range-plan.js";
 export { DEFAULT_MAX_PART_SIZE, DEFAULT_MERGE_GAP, executePlan, planRanges } from "./core/range-plan.js";
+export type { ReducedError } from "./core/redact.js";
+export { redactText, redactUrl } from "./core/redact.js";
 export type { FileSystemFactory, StorageOptions, UrlRecognizer } from "./core/registry.js";
 export { filesystem, registeredSchemes, registerFileSystem, registerUrlRecognizer, schemeOf, urlToFs } from "./core/registry.js";
 export type { RetryEvent, RetryOptions } from "./core/retry.js";
 export { isRetryable, RetryingBackend, withRetry } from "./core/retry.js";
 export type { RequestKind, TransferSnapshot } from "./core/stats.js";
 export { StatsBackend, TransferStats } from "./core/stats.js";
+export type { ReadLinesOptions } from "./core/text-lines.js";
+export { lineBatches, readLineBatches, readLines } from "./core/text-lines.js";
 export type { NumericArray } from "./core/typed-array.js";

@@ -8,6 +8,7 @@
  * A new requirement is one more constant below: an id, what it is, a check that says why it is
  * missing (or `undefined`), and how to get it.
  */
+import { spawnSync } from "node:child_process";
 import { appendFileSync, existsSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,6 +67,25 @@ export const MOTO: Requirement = {
   title: "moto_server (a second S3 server)",
   missing: () => (hasMoto() ? undefined : "moto_server is not on PATH"),
   howToGet: `pip install "moto[server]"`,
+};
+
+/** Python 3 with asdf and astropy, the reference readers and writers, as Debian packages them. */
+export const PYTHON_ASDF: Requirement = {
+  id: "python-asdf",
+  title: "Python's asdf and astropy in /usr/bin/python3",
+  missing: () =>
+    spawnSync("/usr/bin/python3", ["-c", "import asdf, astropy"], { stdio: "ignore" }).status === 0
+      ? undefined
+      : "/usr/bin/python3 cannot import asdf and astropy",
+  howToGet: "apt-get install python3-astropy python3-asdf (.ci/run does)",
+};
+
+/** nginx, whose autoindex pages the HTTP listing is checked against. */
+export const NGINX: Requirement = {
+  id: "nginx",
+  title: "nginx (a real autoindex)",
+  missing: () => (existsSync("/usr/sbin/nginx") ? undefined : "/usr/sbin/nginx does not exist"),
+  howToGet: "apt-get install nginx (.ci/run does)",
 };
 
 /**

@@ -1,16 +1,21 @@
 /**
  * The `http://` and `https://` backend on undici: HEAD for sizes (ranged GET when HEAD is
- * refused), Range reads checked against Content-Range, directory index pages for listings.
+ * refused), Range reads checked against Content-Range and pinned to the validators seen at open
+ * (ETag, Last-Modified, total size), directory index pages for listings (streamed, capped).
+ * Credentials (the auth plugin, `headers`, user info in the URL) are sent only to the origin
+ * asked for and to hosts trusted by option, never after a redirect elsewhere or down to plain
+ * http. Every body is watched: one that stalls or trickles below a floor ends the request.
  * Read-only.
  * @module
  */
 import { Agent, type Dispatcher, request } from "undici";
 import type { AuthPlugin, HttpRequestParts } from "../core/auth.js";
-import type { Backend, FileInfo, HeadRead, ReadRangeOptions } from "../core/backend.js";
+import type { Backend, FileInfo, HeadRead, ListOptions, ReadRangeOptions } from "../core/backend.js";
 import type { IoOptions } from "../core/byte-source.js";
 import {
   AbortError,
   ConsistencyError,
+  InvalidUrlError,
   NotFoundError,
   NotSupportedError,
   PermissionError,
@@ -18,7 +23,7 @@ import {
   SkyfsError,
   TransientError,
 } from "../core/errors.js";
-import { parseIndexPage } from "./http-index.js";
+import { IndexPageParser } from "./http-index.js";
 
 /** Options of the HTTP backend. */
 export interface HttpOptions {
@@ -28,13 +33,39 @@ export interface HttpOptions {
   auth?: AuthPlugin;
   /** Connections kept per origin (default 256, the filesystem's default of reads in flight per host). */
   connections?: number;
-  /** Milliseconds to wait for response headers and between body chunks (default 30 000). */
+  /**
+   * Milliseconds to wait for response headers, and the window in which a body must deliver at
+   * least `minBytesPerSecond` (default 30 000).
+   */
   timeout?: number;
+  /**
+   * Slowest body accepted, in bytes per second averaged over each `timeout` window (default
+   * 1024). A body that stalls or trickles below it ends the request with a `ProtocolError`
+   * (code `BodyTimeout`), which is not retried: one window bounds the wait.
+   */
+  minBytesPerSecond?: number;
+  /**
+   * Hosts (`example.org` or `example.org:8443`) trusted with credentials after a redirect from
+   * another origin. By default credentials go only to the origin of the URL asked for; a
+   * redirect from https to http never carries them, trusted or not.
+   */
+  trustedHosts?: readonly string[];
+  /** Largest index page read for a listing, in bytes (default 32 MiB); a larger one is a `ProtocolError`. */
+  maxListingBytes?: number;
   /** An undici dispatcher to use instead of the backend's own agent. */
   dispatcher?: Dispatcher;
 }
 
 const MAX_REDIRECTS = 5;
+const DEFAULT_TIMEOUT = 30_000;
+const DEFAULT_MIN_RATE = 1024;
+const DEFAULT_MAX_LISTING_BYTES = 32 * 1024 * 1024;
+
+/** How bodies are watched for progress. */
+interface BodyWatch {
+  windowMs: number;
+  minBytes: number;
+}
 
 interface HttpResponse {
   status: number;
@@ -49,16 +80,23 @@ export class HttpBackend implements Backend {
   readonly directories = "prefix";
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  private readonly watch: BodyWatch;
+  private readonly trustedHosts: ReadonlySet<string>;
 
   constructor(
     private readonly options: HttpOptions = {},
     protocol = "https",
   ) {
     this.protocol = protocol;
-    const timeout = options.timeout ?? 30_000;
+    const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+    this.watch = {
+      windowMs: timeout,
+      minBytes: Math.max(1, Math.floor(((options.minBytesPerSecond ?? DEFAULT_MIN_RATE) * timeout) / 1000)),
+    };
+    this.trustedHosts = new Set((options.trustedHosts ?? []).map((host) => host.toLowerCase()));
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher =
-      options.dispatcher ?? new Agent({ connections: options.connections ?? 256, headersTimeout: timeout, bodyTimeout: timeout });
+      options.dispatcher ?? new Agent({ connections: options.connections ?? 256, headersTimeout: timeout, bodyTimeout: 2 * timeout });
   }
 
   stripProtocol(urlOrPath: string): string {
@@ -84,7 +122,7 @@ export class HttpBackend implements Backend {
 
   async info(path: string, options: IoOptions = {}): Promise<FileInfo> {
     const head = await this.send("HEAD", path, {}, options);
-    await head.body.dump();
+    await discard(head);
     if (head.status < 300) {
       const size = headerNumber(head.headers["content-length"]);
       if (head.url.endsWith("/") || new URL(head.url).pathname === "/") return { name: path, type: "directory", size: 0 };
@@ -93,7 +131,7 @@ export class HttpBackend implements Backend {
       throw this.errorFor(head.status, path);
     }
     const probe = await this.send("GET", path, { range: "bytes=0-0" }, options);
-    await probe.body.dump();
+    await discard(probe);
     if (probe.status === 206) {
       const total = parseContentRange(header(probe.headers["content-range"]))?.total;
       if (total === undefined) throw new ProtocolError("a ranged reply lacks the total size in Content-Range", { url: path });
@@ -113,14 +151,14 @@ export class HttpBackend implements Backend {
     if (response.status === 206) {
       const range = parseContentRange(header(response.headers["content-range"]));
       if (range?.total === undefined || range.start !== 0 || range.end >= range.total || range.end > length - 1) {
-        await response.body.dump();
+        await discard(response);
         throw new ProtocolError(`asked for bytes 0-${length - 1}, got ${header(response.headers["content-range"])}`, { url: path });
       }
-      const head = await readExactly(response, range.end + 1, path);
+      const head = await readExactly(response, range.end + 1, path, this.watch);
       return { info: describe(path, range.total, response), head };
     }
     if (response.status === 416) {
-      await response.body.dump();
+      await discard(response);
       return { info: describe(path, 0, response), head: new Uint8Array(0) };
     }
     if (response.status === 200 && !new URL(response.url).pathname.endsWith("/")) {
@@ -128,62 +166,94 @@ export class HttpBackend implements Backend {
       if (size !== undefined && response.headers["content-encoding"] === undefined) {
         const wanted = Math.min(size, length);
         if (wanted === 0) {
-          await response.body.dump();
+          await discard(response);
           return { info: describe(path, size, response), head: new Uint8Array(0) };
         }
-        return { info: describe(path, size, response), head: await sliceOfFullBody(response, 0, wanted, path) };
+        return { info: describe(path, size, response), head: await sliceOfFullBody(response, 0, wanted, path, this.watch) };
       }
     }
-    await response.body.dump();
+    await discard(response);
     if (response.status < 300) return { info: await this.info(path, options), head: new Uint8Array(0) };
     throw this.errorFor(response.status, path);
   }
 
-  async list(path: string, options: { recursive?: boolean; signal?: AbortSignal } = {}): Promise<FileInfo[]> {
+  async list(path: string, options: ListOptions = {}): Promise<FileInfo[]> {
     const base = path.endsWith("/") ? path : `${path}/`;
     const response = await this.send("GET", base, {}, options);
     if (response.status >= 300) {
-      await response.body.dump();
+      await discard(response);
       throw this.errorFor(response.status, base);
     }
     const contentType = header(response.headers["content-type"]) ?? "";
     if (!contentType.includes("html")) {
-      await response.body.dump();
+      await discard(response);
       const size = headerNumber(response.headers["content-length"]);
       return [{ name: path, type: "file", size: size ?? -1 }];
     }
-    const links = parseIndexPage(await response.body.text(), response.url);
-    const entries: FileInfo[] = links.map((link) =>
-      link.endsWith("/") ? { name: link.slice(0, -1), type: "directory", size: 0 } : { name: link, type: "file", size: -1 },
+    const links = await this.readIndexPage(response, base);
+    const entries: FileInfo[] = links.map((link) => {
+      if (link.url.endsWith("/")) return { name: link.url.slice(0, -1), type: "directory", size: 0 };
+      const entry: FileInfo = { name: link.url, type: "file", size: link.size ?? -1 };
+      if (link.mtime) entry.mtime = link.mtime;
+      return entry;
+    });
+    if (!options.recursive) return entries.sort(byName);
+    const nested = await Promise.all(
+      entries
+        .filter((entry) => entry.type === "directory")
+        .map((entry) => {
+          options.onRequest?.();
+          return this.list(entry.name, options);
+        }),
     );
-    if (!options.recursive) return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const nested = await Promise.all(entries.filter((entry) => entry.type === "directory").map((entry) => this.list(entry.name, options)));
-    return [...entries.filter((entry) => entry.type === "file"), ...nested.flat()].sort((a, b) =>
-      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-    );
+    return [...entries.filter((entry) => entry.type === "file"), ...nested.flat()].sort(byName);
+  }
+
+  /** Parses an index page as it arrives, refusing one longer than `maxListingBytes`. */
+  private async readIndexPage(response: HttpResponse, url: string): Promise<ReturnType<IndexPageParser["finish"]>> {
+    const limit = this.options.maxListingBytes ?? DEFAULT_MAX_LISTING_BYTES;
+    const declared = headerNumber(response.headers["content-length"]);
+    if (declared !== undefined && declared > limit) {
+      await discard(response);
+      throw tooLarge(url, limit);
+    }
+    const parser = new IndexPageParser(response.url);
+    const decoder = new TextDecoder();
+    let received = 0;
+    await streamBody(response, url, this.watch, (chunk) => {
+      received += chunk.length;
+      if (received > limit) throw tooLarge(url, limit);
+      parser.push(decoder.decode(chunk, { stream: true }));
+      return "more";
+    });
+    parser.push(decoder.decode());
+    return parser.finish();
   }
 
   async readRange(path: string, offset: number, length: number, options: ReadRangeOptions = {}): Promise<Uint8Array> {
     const headers: Record<string, string> = { range: `bytes=${offset}-${offset + length - 1}` };
     if (options.ifMatch) headers["if-match"] = options.ifMatch;
+    else if (options.lastModified) headers["if-unmodified-since"] = options.lastModified.toUTCString();
     const response = await this.send("GET", path, headers, options);
-    const etag = header(response.headers.etag);
-    if (options.ifMatch && etag && etag !== options.ifMatch && response.status < 300) {
-      await response.body.dump();
-      throw new ConsistencyError("the object changed since it was opened", { url: path, code: "ETagMismatch" });
+    if (response.status < 300) {
+      const changed = changedSinceOpen(response, options);
+      if (changed) {
+        await discard(response);
+        throw new ConsistencyError(`the object changed since it was opened (${changed.what})`, { url: path, code: changed.code });
+      }
     }
     if (response.status === 206) {
       const range = parseContentRange(header(response.headers["content-range"]));
       if (!range || range.start !== offset || range.end !== offset + length - 1) {
-        await response.body.dump();
+        await discard(response);
         throw new ProtocolError(`asked for bytes ${offset}-${offset + length - 1}, got ${header(response.headers["content-range"])}`, {
           url: path,
         });
       }
-      return readExactly(response, length, path);
+      return readExactly(response, length, path, this.watch);
     }
-    if (response.status === 200) return sliceOfFullBody(response, offset, length, path);
-    await response.body.dump();
+    if (response.status === 200) return sliceOfFullBody(response, offset, length, path, this.watch);
+    await discard(response);
     throw this.errorFor(response.status, path);
   }
 
@@ -200,10 +270,18 @@ export class HttpBackend implements Backend {
   }
 
   private async send(method: "GET" | "HEAD", url: string, headers: Record<string, string>, options: IoOptions): Promise<HttpResponse> {
+    const asked = parseUrl(url);
+    const urlCredentials = basicFromUserInfo(asked);
     let current = url;
+    let downgraded = false;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const parts: HttpRequestParts = { method, url: current, headers: { ...lowerCase(this.options.headers), ...headers } };
-      await this.options.auth?.authorize(parts);
+      const target = parseUrl(current);
+      downgraded ||= asked.protocol === "https:" && target.protocol === "http:";
+      const parts: HttpRequestParts = { method, url: withoutUserInfo(target), headers: { ...headers } };
+      if (!downgraded && (target.origin === asked.origin || this.trusts(target))) {
+        parts.headers = { ...lowerCase(this.options.headers), ...(urlCredentials ? { authorization: urlCredentials } : {}), ...headers };
+        await this.options.auth?.authorize(parts);
+      }
       let response: Dispatcher.ResponseData;
       try {
         response = await request(parts.url, { method, headers: parts.headers, dispatcher: this.dispatcher, signal: options.signal });
@@ -212,13 +290,25 @@ export class HttpBackend implements Backend {
       }
       const location = header(response.headers.location);
       if ([301, 302, 303, 307, 308].includes(response.statusCode) && location) {
-        await response.body.dump();
-        current = new URL(location, current).href;
+        await discard({ body: response.body });
+        let next: URL | undefined;
+        try {
+          next = new URL(location, current);
+        } catch {
+          next = undefined;
+        }
+        if (next === undefined || (next.protocol !== "http:" && next.protocol !== "https:"))
+          throw new ProtocolError(`the server redirected to ${JSON.stringify(location)}, not an http(s) URL`, { url });
+        current = next.href;
         continue;
       }
       return { status: response.statusCode, headers: response.headers, body: response.body, url: current };
     }
     throw new ProtocolError(`more than ${MAX_REDIRECTS} redirects`, { url });
+  }
+
+  private trusts(target: URL): boolean {
+    return this.trustedHosts.has(target.host.toLowerCase()) || this.trustedHosts.has(target.hostname.toLowerCase());
   }
 
   private errorFor(status: number, url: string): SkyfsError {
@@ -239,6 +329,10 @@ function describe(path: string, size: number, response: HttpResponse): FileInfo 
   if (etag) info.etag = etag;
   if (modified) info.mtime = new Date(modified);
   return info;
+}
+
+function byName(a: FileInfo, b: FileInfo): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 function header(value: string | string[] | undefined): string | undefined {
@@ -262,36 +356,142 @@ export function parseContentRange(value: string | undefined): { start: number; e
   return { start: Number(match[1]), end: Number(match[2]), total: match[3] === "*" ? undefined : Number(match[3]) };
 }
 
-function readExactly(response: HttpResponse, length: number, url: string): Promise<Uint8Array> {
-  const result = new Uint8Array(length);
-  let filled = 0;
+/** Which validator of the open object a reply contradicts, if any. */
+function changedSinceOpen(response: HttpResponse, pinned: ReadRangeOptions): { what: string; code: string } | undefined {
+  const etag = header(response.headers.etag);
+  if (pinned.ifMatch && etag && etag !== pinned.ifMatch) return { what: `ETag ${etag}, was ${pinned.ifMatch}`, code: "ETagMismatch" };
+  const modified = header(response.headers["last-modified"]);
+  if (!pinned.ifMatch && pinned.lastModified && modified) {
+    const now = Date.parse(modified);
+    if (!Number.isNaN(now) && Math.floor(now / 1000) !== Math.floor(pinned.lastModified.getTime() / 1000))
+      return { what: `Last-Modified ${modified}, was ${pinned.lastModified.toUTCString()}`, code: "LastModifiedMismatch" };
+  }
+  if (pinned.expectedSize !== undefined) {
+    const total =
+      response.status === 206
+        ? parseContentRange(header(response.headers["content-range"]))?.total
+        : header(response.headers["content-encoding"]) === undefined
+          ? headerNumber(response.headers["content-length"])
+          : undefined;
+    if (total !== undefined && total !== pinned.expectedSize)
+      return { what: `${total} bytes, was ${pinned.expectedSize}`, code: "SizeMismatch" };
+  }
+  return undefined;
+}
+
+function parseUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch (error) {
+    throw new InvalidUrlError("not a valid URL", { url, cause: error });
+  }
+}
+
+/** `Basic ...` from the user info of a URL (`https://user:password@host/`), if it has any. */
+function basicFromUserInfo(url: URL): string | undefined {
+  if (url.username === "" && url.password === "") return undefined;
+  const decode = (text: string): string => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  return `Basic ${Buffer.from(`${decode(url.username)}:${decode(url.password)}`, "utf8").toString("base64")}`;
+}
+
+function withoutUserInfo(url: URL): string {
+  if (url.username === "" && url.password === "") return url.href;
+  const copy = new URL(url.href);
+  copy.username = "";
+  copy.password = "";
+  return copy.href;
+}
+
+function tooLarge(url: string, limit: number): ProtocolError {
+  return new ProtocolError(`the index page is larger than ${limit} bytes (option maxListingBytes)`, { url, code: "ListingTooLarge" });
+}
+
+/** Reads and drops what is left of a body; errors while doing so do not matter. */
+async function discard(response: { body: Dispatcher.ResponseData["body"] }): Promise<void> {
+  try {
+    await response.body.dump();
+  } catch {
+    response.body.destroy();
+  }
+}
+
+/**
+ * Feeds a body's chunks to `onChunk` until it says `done` or the body ends. The body must bring
+ * `watch.minBytes` in every `watch.windowMs`, or it is abandoned with a `ProtocolError`. Errors
+ * of the transport become skyfs errors; errors thrown by `onChunk` pass as they are.
+ */
+function streamBody(
+  response: HttpResponse,
+  url: string,
+  watch: BodyWatch,
+  onChunk: (chunk: Uint8Array) => "more" | "done",
+): Promise<"ended" | "done"> {
+  const body = response.body;
   return new Promise((resolve, reject) => {
-    const fail = (error: unknown): void => {
-      response.body.destroy();
-      reject(error instanceof SkyfsError ? error : networkError(error, url));
+    let inWindow = 0;
+    let settled = false;
+    const finish = (error: unknown, outcome?: "ended" | "done"): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(timer);
+      body.off("data", onData);
+      if (error !== undefined || outcome === "done") body.destroy();
+      if (error !== undefined) reject(error instanceof SkyfsError ? error : networkError(error, url));
+      else resolve(outcome ?? "ended");
     };
-    response.body.on("data", (chunk: Uint8Array) => {
-      if (filled + chunk.length > length)
-        return fail(new ProtocolError(`the server sent more than the ${length} bytes asked for`, { url }));
-      result.set(chunk, filled);
-      filled += chunk.length;
-    });
-    response.body.once("error", fail);
-    response.body.once("end", () => {
-      if (filled !== length) reject(new TransientError(`body cut short: ${filled} of ${length} bytes`, { url }));
-      else resolve(result);
-    });
+    const timer = setInterval(() => {
+      if (inWindow < watch.minBytes)
+        finish(
+          new ProtocolError(
+            `the server sent ${inWindow} bytes in ${watch.windowMs} ms, fewer than ${watch.minBytes} (options timeout, minBytesPerSecond)`,
+            {
+              url,
+              code: "BodyTimeout",
+            },
+          ),
+        );
+      inWindow = 0;
+    }, watch.windowMs);
+    const onData = (chunk: Uint8Array): void => {
+      inWindow += chunk.length;
+      try {
+        if (onChunk(chunk) === "done") finish(undefined, "done");
+      } catch (error) {
+        finish(error);
+      }
+    };
+    body.on("data", onData);
+    body.once("error", (error) => finish(error));
+    body.once("end", () => finish(undefined, "ended"));
   });
 }
 
+async function readExactly(response: HttpResponse, length: number, url: string, watch: BodyWatch): Promise<Uint8Array> {
+  const result = new Uint8Array(length);
+  let filled = 0;
+  await streamBody(response, url, watch, (chunk) => {
+    if (filled + chunk.length > length) throw new ProtocolError(`the server sent more than the ${length} bytes asked for`, { url });
+    result.set(chunk, filled);
+    filled += chunk.length;
+    return "more";
+  });
+  if (filled !== length) throw new TransientError(`body cut short: ${filled} of ${length} bytes`, { url });
+  return result;
+}
+
 /** Takes `[offset, offset + length)` from a 200 reply to a Range request, then drops the connection's body. */
-async function sliceOfFullBody(response: HttpResponse, offset: number, length: number, url: string): Promise<Uint8Array> {
+async function sliceOfFullBody(response: HttpResponse, offset: number, length: number, url: string, watch: BodyWatch): Promise<Uint8Array> {
   const result = new Uint8Array(length);
   let position = 0;
   let filled = 0;
-  try {
-    for await (const chunk of response.body) {
-      const bytes = chunk as Uint8Array;
+  if (length > 0)
+    await streamBody(response, url, watch, (bytes) => {
       const from = Math.max(0, offset - position);
       const to = Math.min(bytes.length, offset + length - position);
       if (to > from) {
@@ -299,13 +499,9 @@ async function sliceOfFullBody(response: HttpResponse, offset: number, length: n
         filled += to - from;
       }
       position += bytes.length;
-      if (filled === length) break;
-    }
-  } catch (error) {
-    throw networkError(error, url);
-  } finally {
-    response.body.destroy();
-  }
+      return filled === length ? "done" : "more";
+    });
+  else await discard(response);
   if (filled !== length) throw new TransientError(`body cut short: ${filled} of ${length} bytes`, { url });
   return result;
 }
@@ -315,5 +511,6 @@ function networkError(error: unknown, url: string): SkyfsError {
   const name = (error as Error).name;
   if (name === "AbortError") return new AbortError("request aborted", { url, cause: error });
   const code = (error as { code?: string }).code;
+  if (code === "ERR_INVALID_URL") return new InvalidUrlError("not a valid URL", { url, code, cause: error });
   return new TransientError(`network error${code ? ` ${code}` : ""}: ${(error as Error).message}`, { url, code, cause: error });
 }

@@ -3,7 +3,7 @@
  * and the filesystems opened during the command (for `--stats` and closing).
  * @module
  */
-import { type FileSystem, type StorageOptions, type TransferSnapshot, urlToFs } from "../index.js";
+import { type CompressionOption, type FileSystem, type StorageOptions, type TransferSnapshot, urlToFs } from "../index.js";
 import { formatBytes } from "./progress.js";
 
 /** The global options of the `skyfs` command. */
@@ -22,6 +22,8 @@ export interface GlobalOptions {
   json?: boolean;
   /** Print requests and bytes moved at the end. */
   stats?: boolean;
+  /** `--compression`: a compression, `infer` or `none`. */
+  compression?: string;
 }
 
 /** The state of one CLI run. */
@@ -48,6 +50,16 @@ export class CliContext {
     if (this.options.region) options.region = this.options.region;
     if (this.options.profile) options.profile = this.options.profile;
     return options;
+  }
+
+  /**
+   * The `compression` option of a command: `--compression` when given (`none` for none), else
+   * `fallback` (`"infer"` for the format commands, `null` for the byte commands).
+   */
+  compression(fallback: CompressionOption): CompressionOption {
+    const given = this.options.compression;
+    if (given === undefined) return fallback;
+    return given === "none" ? null : (given as CompressionOption);
   }
 
   /** The filesystem for a URL (remembered for statistics and closing). */

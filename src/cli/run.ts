@@ -39,6 +39,10 @@ function buildProgram(io: Required<Pick<CliIo, "stdout" | "stderr" | "stdin">>):
     .option("--profile <name>", "a named credentials profile")
     .option("--json", "machine-readable output")
     .option("--stats", "print requests and bytes moved when done")
+    .option(
+      "--compression <kind>",
+      "whole-file compression: gzip, bz2, xz, zstd, compress, infer (from the suffix) or none (default: infer for info, header, cutout, preview; none for cat, get)",
+    )
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .showHelpAfterError()
     .exitOverride();

@@ -28,14 +28,16 @@ export function clipRange(offset: number, length: number, size: number, url: str
 /**
  * A {@link ByteSource} over a backend's ranged reads. `readMany` plans its ranges (neighbours
  * merged, huge spans split; see {@link planRanges}) and sends the requests in parallel under the
- * host's limit. The object's ETag (or version) seen at open is pinned: every read asks the store
- * to refuse it if the object changed, and the backend raises `ConsistencyError`.
+ * host's limit. The object seen at open is pinned by every validator known (ETag or version,
+ * modification time, size): every read asks the store to refuse it if the object changed, and
+ * the backend raises `ConsistencyError`.
  */
 export class BackendByteSource implements ByteSource {
   readonly url: string;
   readonly size: number;
   readonly etag: string | undefined;
   private readonly version: string | undefined;
+  private readonly lastModified: Date | undefined;
 
   constructor(
     private readonly backend: Backend,
@@ -47,6 +49,7 @@ export class BackendByteSource implements ByteSource {
     this.size = info.size;
     this.etag = info.etag;
     this.version = info.version;
+    this.lastModified = info.mtime;
   }
 
   async read(offset: number, length: number, options: IoOptions = {}): Promise<Uint8Array> {
@@ -66,7 +69,13 @@ export class BackendByteSource implements ByteSource {
 
   private fetch(span: ByteRange, options: IoOptions): Promise<Uint8Array> {
     const send = (): Promise<Uint8Array> =>
-      this.backend.readRange(this.path, span.offset, span.length, { signal: options.signal, ifMatch: this.etag, version: this.version });
+      this.backend.readRange(this.path, span.offset, span.length, {
+        signal: options.signal,
+        ifMatch: this.etag,
+        version: this.version,
+        lastModified: this.lastModified,
+        expectedSize: this.size,
+      });
     return this.planning.limiter ? this.planning.limiter.run(send) : send();
   }
 }

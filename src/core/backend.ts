@@ -27,6 +27,13 @@ export interface ReadRangeOptions extends IoOptions {
   ifMatch?: string;
   /** When set, read this version/generation of the object. */
   version?: string;
+  /**
+   * The object's modification time seen at open: a store that reports another refuses the
+   * read with `ConsistencyError` (HTTP servers without ETags).
+   */
+  lastModified?: Date;
+  /** The object's size seen at open: a store that reports another total refuses the read with `ConsistencyError`. */
+  expectedSize?: number;
 }
 
 /** What {@link Backend.readHead} returns: the object's description and its first bytes. */
@@ -50,6 +57,11 @@ export interface ListOptions extends IoOptions {
    * entries of one level.
    */
   recursive?: boolean;
+  /**
+   * Called once for each request a backend sends beyond the first to produce this listing
+   * (a recursive HTTP listing reads one index page per folder), so that layers can count them.
+   */
+  onRequest?: () => void;
 }
 
 /** The backend below every layer (retries, stats) wrapped around `backend`. */

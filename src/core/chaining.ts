@@ -45,7 +45,7 @@ export interface BlockCacheLayerOptions {
 
 /** Options of the `filecache::` and `simplecache::` layers. */
 export interface FileCacheLayerOptions {
-  /** Folder of the local copies (default `<os temp dir>/skyfs-cache`). */
+  /** Folder of the local copies (default {@link defaultCacheDirectory}: a private per-user folder). */
   directory?: string;
 }
 

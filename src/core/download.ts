@@ -86,6 +86,8 @@ export async function downloadObject(
           signal: plan.signal,
           ifMatch: info.etag,
           version: info.version,
+          lastModified: info.mtime,
+          expectedSize: info.size,
         });
         return { bytes, release };
       })();

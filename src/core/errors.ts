@@ -3,7 +3,7 @@
  * credentials) and, when a provider answered, the provider's own code.
  * @module
  */
-import { redactUrl } from "./redact.js";
+import { redactText, redactUrl, reduceCause } from "./redact.js";
 
 /** Fields shared by every skyfs error. */
 export interface SkyfsErrorOptions {
@@ -15,7 +15,11 @@ export interface SkyfsErrorOptions {
   cause?: unknown;
 }
 
-/** Base class of every error skyfs raises on purpose. The URL is shown with secrets redacted. */
+/**
+ * Base class of every error skyfs raises on purpose. The URL and the message are shown with
+ * secrets redacted, and a cause from below skyfs (an SDK or transport error) is kept only as a
+ * reduced copy without the signed request, canonical request or tokens it may carry.
+ */
 export class SkyfsError extends Error {
   /** The URL or path the operation concerned. */
   readonly url: string | undefined;
@@ -24,7 +28,7 @@ export class SkyfsError extends Error {
 
   constructor(message: string, options: SkyfsErrorOptions = {}) {
     const url = options.url === undefined ? undefined : redactUrl(options.url);
-    super(url ? `${message} (${url})` : message, { cause: options.cause });
+    super(redactText(url ? `${message} (${url})` : message), { cause: reduceCause(options.cause, (error) => error instanceof SkyfsError) });
     this.name = new.target.name;
     this.url = url;
     this.code = options.code;

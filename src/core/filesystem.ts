@@ -10,9 +10,12 @@ import type { ByteRange, ByteSource, IoOptions } from "./byte-source.js";
 import { BlockStore } from "./cache/block-store.js";
 import { type FileCacheOptions, LocalFileCache } from "./cache/file-cache.js";
 import { type CacheOptions, cachedSource, DEFAULT_CACHE, DEFAULT_HEAD_SIZE } from "./cache/strategy.js";
+import { resolveCompression, stripCompressionSuffix } from "./compression/codecs.js";
+import { decodeToFile } from "./compression/decode-to-file.js";
+import { type CompressionOptions, withDecompression } from "./compression/layer.js";
 import { mapLimit, Semaphore, WeightedSemaphore } from "./concurrency.js";
 import { downloadObject } from "./download.js";
-import { IsADirectoryError, NotFoundError, throwIfAborted } from "./errors.js";
+import { InvalidArgumentError, IsADirectoryError, NotFoundError, throwIfAborted } from "./errors.js";
 import { hasMagic, pathMatcher, splitPattern } from "./glob.js";
 import { baseName, joinPath, parentPath, relativePath, trimTrailingSlash } from "./paths.js";
 import type { RangePlanOptions } from "./range-plan.js";
@@ -86,6 +89,8 @@ export interface TransferProgress {
 
 /** Options of {@link FileSystem.get} and {@link FileSystem.put}. */
 export interface TransferOptions extends IoOptions {
+  /** `get` only: decompress while downloading (see {@link CompressionOptions.compression}); a folder's files lose their suffix. */
+  compression?: CompressionOptions["compression"];
   /** Copy a whole folder or prefix. Implied when the source is a directory. */
   recursive?: boolean;
   /** Transfers at once (default: the filesystem's concurrency). */
@@ -263,8 +268,8 @@ export class FileSystem {
     return files.reduce((sum, file) => sum + file.size, 0);
   }
 
-  /** The whole content of a file. */
-  async cat(path: string, options: IoOptions = {}): Promise<Uint8Array> {
+  /** The whole content of a file (decompressed with `compression`). */
+  async cat(path: string, options: IoOptions & CompressionOptions = {}): Promise<Uint8Array> {
     return this.catFile(path, undefined, undefined, options);
   }
 
@@ -272,8 +277,9 @@ export class FileSystem {
    * Bytes `[start, end)` of a file. A negative `start` or `end` counts from the end, as in
    * fsspec; a range past the end is clipped.
    */
-  async catFile(path: string, start?: number, end?: number, options: IoOptions = {}): Promise<Uint8Array> {
-    const source = await this.open(path, { ...options, cache: "none" });
+  async catFile(path: string, start?: number, end?: number, options: IoOptions & CompressionOptions = {}): Promise<Uint8Array> {
+    const compressed = resolveCompression(options.compression, this.url(path)) !== undefined;
+    const source = await this.open(path, { ...options, cache: compressed ? "first-block" : "none" });
     const [from, to] = resolveSlice(source.size, start, end);
     return source.read(from, to - from, options);
   }
@@ -314,9 +320,14 @@ export class FileSystem {
   /**
    * Opens a file for random access, cached as `options` (or the filesystem's defaults) choose.
    * With the default `first-block` strategy, the open request also fetches the head of the
-   * object where the store allows it. Throws {@link IsADirectoryError} on a directory.
+   * object where the store allows it. With `compression`, the source is the decompressed view
+   * (see {@link CompressionOptions}). Throws {@link IsADirectoryError} on a directory.
    */
-  async open(path: string, options: IoOptions & CacheOptions = {}): Promise<ByteSource> {
+  async open(path: string, options: IoOptions & CacheOptions & CompressionOptions = {}): Promise<ByteSource> {
+    return withDecompression(await this.openStored(path, options), options);
+  }
+
+  private async openStored(path: string, options: IoOptions & CacheOptions): Promise<ByteSource> {
     const normalised = this.path(path);
     const cache = { ...this.options.cacheDefaults, ...definedOnly(options) };
     const strategy = cache.cache ?? DEFAULT_CACHE;
@@ -330,7 +341,7 @@ export class FileSystem {
     info ??= await this.backend.info(normalised, options);
     if (info.type === "directory") throw new IsADirectoryError("cannot open a directory", { url: this.url(normalised) });
     const fileInfo = info;
-    if (this.fileCache) {
+    if (this.fileCache?.accepts(fileInfo)) {
       return this.fileCache.source(this.url(normalised), fileInfo, (local) =>
         downloadObject(this.backend, fileInfo, true, local, {
           partSize: this.partSize,
@@ -358,6 +369,9 @@ export class FileSystem {
    * concurrently; a folder's tree is kept below `remotePath`.
    */
   async put(localPath: string, remotePath: string, options: TransferOptions = {}): Promise<void> {
+    if (options.compression !== undefined && options.compression !== null) {
+      throw new InvalidArgumentError("put uploads bytes as they are: the compression option is for get", { url: localPath });
+    }
     const target = this.path(remotePath);
     const localInfo = await statLocal(localPath);
     const jobs: Array<{ local: string; remote: string; size: number }> = [];
@@ -392,7 +406,7 @@ export class FileSystem {
     if (info.type === "directory") {
       const files = await this.findEntries(source, { signal: options.signal });
       for (const file of files) {
-        const key = relativePath(source, file.name);
+        const key = decodedName(relativePath(source, file.name), options.compression);
         const localKey = this.backend.localKey ? this.backend.localKey(key) : key;
         jobs.push({ info: file, local: safeLocalPath(localPath, localKey, this.url(file.name)), size: file.size });
       }
@@ -406,6 +420,16 @@ export class FileSystem {
     const bytesInFlight = new WeightedSemaphore(this.partSize * this.partsInFlight);
     await mapLimit(jobs, options.concurrency ?? this.concurrency, async (job) => {
       throwIfAborted(options.signal, this.url(job.info.name));
+      const compression = resolveCompression(options.compression, job.info.name);
+      if (compression) {
+        const stored = await this.openStored(job.info.name, { cache: "none", signal: options.signal });
+        await decodeToFile(stored, compression, job.local, {
+          signal: options.signal,
+          onRead: (bytes) => progress.add(job.info.name, bytes),
+        });
+        progress.fileDone();
+        return;
+      }
       const known = job.info.size >= 0 && (job.info.etag !== undefined || this.backend.directories === "real");
       await downloadObject(this.backend, job.info, known, job.local, {
         partSize: this.partSize,
@@ -568,6 +592,11 @@ export function resolveSlice(size: number, start?: number, end?: number): [numbe
   const from = clamp(start ?? 0);
   const to = clamp(end ?? size);
   return [from, Math.max(from, to)];
+}
+
+/** A downloaded key's local name: without its compression suffix when the file is decompressed. */
+function decodedName(key: string, compression: CompressionOptions["compression"]): string {
+  return resolveCompression(compression, key) ? stripCompressionSuffix(key) : key;
 }
 
 function ignoreNotFoundAsUndefined(error: unknown): undefined {

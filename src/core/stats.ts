@@ -139,7 +139,15 @@ export class StatsBackend implements Backend {
   }
 
   list(path: string, options?: ListOptions): Promise<FileInfo[]> {
-    return this.counted("list", () => this.inner.list(path, options));
+    return this.counted("list", () =>
+      this.inner.list(path, {
+        ...options,
+        onRequest: () => {
+          this.stats.count("list");
+          options?.onRequest?.();
+        },
+      }),
+    );
   }
 
   async readRange(path: string, offset: number, length: number, options?: ReadRangeOptions): Promise<Uint8Array> {

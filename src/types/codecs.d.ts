@@ -2,14 +2,24 @@
 declare module "lz4js" {
   /** Decompresses one lz4 block into `dst` at `dIndex`; returns the index after the last byte written. */
   export function decompressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, dIndex: number): number;
-  const lz4: { decompressBlock: typeof decompressBlock };
+  /** The largest size an lz4 block of `n` bytes may compress to. */
+  export function compressBound(n: number): number;
+  /** Compresses `sLength` bytes of `src` into `dst`; `hashTable` is scratch (2^16 entries). Returns the compressed length. */
+  export function compressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, hashTable: Uint32Array): number;
+  const lz4: { decompressBlock: typeof decompressBlock; compressBound: typeof compressBound; compressBlock: typeof compressBlock };
   export default lz4;
 }
 
 /** The parts of `seek-bzip` skyfs uses. */
 declare module "seek-bzip" {
+  /** A sink that receives the decompressed bytes one by one. */
+  export interface ByteSink {
+    writeByte(byte: number): void;
+  }
   /** Decompresses a whole bzip2 stream into `output` (grown as needed when absent). */
-  export function decode(input: Buffer, output?: Buffer): Buffer;
+  export function decode(input: Buffer, output?: Buffer, multistream?: boolean): Buffer;
+  /** Decompresses a whole bzip2 stream into a byte sink. */
+  export function decode(input: Buffer, output: ByteSink, multistream?: boolean): undefined;
   const bzip: { decode: typeof decode };
   export default bzip;
 }

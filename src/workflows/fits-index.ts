@@ -4,6 +4,9 @@
  * read from.
  * @module
  */
+import { compressionOfName } from "../core/compression/codecs.js";
+import { buildGzipIndex, openDecompressed } from "../core/compression/decompressed-source.js";
+import { gzipIndexToJson } from "../core/compression/gzip-index.js";
 import { mapLimit } from "../core/concurrency.js";
 import { hasMagic } from "../core/glob.js";
 import { relativePath } from "../core/paths.js";
@@ -26,9 +29,14 @@ export interface BuildIndexOptions {
   storage?: StorageOptions;
   /** Called after each file. */
   onFile?: (url: string, done: number, total: number) => void;
+  /**
+   * Store a seek index of each gzip-compressed file in its entry (default true): building it
+   * decodes the file once; later sections then decode from the nearest checkpoint.
+   */
+  gzipIndex?: boolean;
 }
 
-const FITS_NAME = /\.(fits|fit|fts)$/i;
+const FITS_NAME = /\.(fits|fit|fts)(\.(gz|bz2|xz|zst|Z))?$/i;
 
 /**
  * Indexes every FITS file at `source` (a file, a folder or prefix, or a glob pattern), reading
@@ -53,11 +61,21 @@ export async function buildFitsIndex(source: string, options: BuildIndexOptions 
   }
   let done = 0;
   const entries = await mapLimit(files, options.concurrency ?? 8, async (file): Promise<IndexedFile> => {
-    const opened = await fs.open(file);
+    const compression = compressionOfName(file);
+    const stored = await fs.open(file);
+    const gzipIndex = compression === "gzip" && options.gzipIndex !== false ? await buildGzipIndex(stored) : undefined;
+    const opened = compression ? await openDecompressed(stored, compression, { gzipIndex }) : stored;
     const hdus = await openFitsSource(opened).hdus();
     const url = options.dataUrl === undefined ? fs.url(file) : joinUrl(options.dataUrl, relativePath(root, file));
     options.onFile?.(url, ++done, files.length);
-    return { url, size: opened.size, etag: options.dataUrl === undefined ? (opened.etag ?? null) : null, hdus: hdus.map(indexHdu) };
+    const entry: IndexedFile = {
+      url,
+      size: opened.size,
+      etag: options.dataUrl === undefined ? (opened.etag ?? null) : null,
+      hdus: hdus.map(indexHdu),
+    };
+    if (gzipIndex) entry.gzipIndex = { ...gzipIndexToJson(gzipIndex), etag: entry.etag };
+    return entry;
   });
   return { index: { format: FITS_INDEX_FORMAT, version: 1, created: new Date().toISOString(), files: entries }, fs };
 }

@@ -1,13 +1,15 @@
 /**
- * The archive workflows: cutouts, previews, the cloud index of FITS files and its kerchunk export.
+ * The archive workflows: cutouts (FITS and ASDF), previews, the cloud index of FITS files and its kerchunk export.
  *
  * ```ts
- * import { buildFitsIndex, cutoutFits, renderPreview, toKerchunk } from "skyfs/workflows";
+ * import { buildFitsIndex, cutoutAsdf, cutoutFits, renderPreview, toKerchunk } from "skyfs/workflows";
  * ```
  * @module skyfs/workflows
  */
 import "../backends/builtin.js";
 
+export type { AsdfCutout, AsdfCutoutOptions } from "./asdf-cutout.js";
+export { cutoutAsdf } from "./asdf-cutout.js";
 export type { Cutout, CutoutSource } from "./cutout.js";
 export { cutoutFits } from "./cutout.js";
 export type { BuildIndexOptions } from "./fits-index.js";

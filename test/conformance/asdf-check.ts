@@ -123,7 +123,7 @@ function differences(ours: unknown, theirs: unknown, path: string, problems: str
 
 /** Returns the differences between what the reader gives and the expectations. */
 export async function checkAsdf(file: string, expected: Record<string, unknown>): Promise<string[]> {
-  const source = await open(file);
+  const source = await open(file, { compression: "infer" });
   if (expected.valid === false) {
     try {
       const af = await AsdfFile.open(source);

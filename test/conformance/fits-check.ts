@@ -183,16 +183,16 @@ async function readEverything(hdus: AnyHdu[]): Promise<void> {
 
 /** Returns the differences between what the reader gives and the expectations. */
 export async function checkFits(file: string, expected: Record<string, unknown>): Promise<string[]> {
-  const source = await open(file);
   if (expected.valid === false) {
     try {
-      await readEverything(await openFitsSource(source).hdus());
+      await readEverything(await openFitsSource(await open(file, { compression: "infer" })).hdus());
     } catch (error) {
       if (error instanceof FormatError) return [];
       return [`expected a FormatError, got ${(error as Error)?.name}: ${(error as Error)?.message}`];
     }
     return ["expected a FormatError, the file was read without one"];
   }
+  const source = await open(file, { compression: "infer" });
   const problems: string[] = [];
   let hdus: AnyHdu[];
   try {

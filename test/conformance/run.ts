@@ -1,10 +1,13 @@
 /**
  * The corpus conformance runner: `npm run conformance -- [folder]` (default ../shared/testdata).
  * Walks the folder for `*.expected.json`, checks the file beside each with the reader of its
- * format, prints one line per failure and ends with `N passed, N failed`.
+ * format, prints one line per failure and ends with `N passed, N failed`. A compressed file
+ * (`x.fits.gz`, `.bz2`, `.xz`, `.zst`, `.Z`) is checked by the reader of its inner extension
+ * on its decompressed bytes.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { stripCompressionSuffix } from "../../src/core/compression/codecs.js";
 import { checkAsdf } from "./asdf-check.js";
 import { checkFits } from "./fits-check.js";
 
@@ -32,7 +35,8 @@ async function main(): Promise<void> {
     const file = expectedPath.slice(0, -".expected.json".length);
     const label = file.slice(folder.length + 1);
     if (only && !label.includes(only)) continue;
-    const extension = file.slice(file.lastIndexOf("."));
+    const inner = stripCompressionSuffix(file);
+    const extension = inner.slice(inner.lastIndexOf("."));
     const checker = checkers[extension];
     if (!checker) {
       failed++;

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Command } from "commander";
-import { type FileInfo, InvalidArgumentError, schemeOf } from "../../index.js";
+import { type FileInfo, globManifest, InvalidArgumentError, schemeOf } from "../../index.js";
 import type { CliContext } from "../context.js";
 import { formatBytes, progressReporter } from "../progress.js";
 
@@ -42,8 +42,19 @@ export function addFileCommands(program: Command, run: Run): void {
     .description("URLs matching a pattern (*, ?, [...] within a segment, ** across segments)")
     .argument("<pattern>", "URL pattern, quoted so the shell leaves it alone")
     .option("--max-depth <n>", "how deep ** descends", Number)
-    .action((pattern: string, options: { maxDepth?: number }) =>
+    .option(
+      "--manifest <url>",
+      "match the lines of this listing file (aws s3 ls --recursive or one key per line, compressed or not) instead of listing",
+    )
+    .option("--manifest-root <url>", "what the manifest's keys are relative to (default: the pattern's bucket or host)")
+    .action((pattern: string, options: { maxDepth?: number; manifest?: string; manifestRoot?: string }) =>
       run(async (context) => {
+        if (options.manifest !== undefined) {
+          const found = await globManifest(pattern, options.manifest, { storage: context.storageOptions(), root: options.manifestRoot });
+          if (context.options.json) context.printJson(found);
+          else for (const url of found) context.print(url);
+          return;
+        }
         const { fs, path } = context.resolve(pattern);
         const found = (await fs.glob(path, { maxDepth: options.maxDepth })).map((match) => fs.url(match));
         if (context.options.json) context.printJson(found);
@@ -89,7 +100,7 @@ export function addFileCommands(program: Command, run: Run): void {
       run(async (context) => {
         const { fs, path } = context.resolve(url);
         const range = options.range ? parseRange(options.range) : {};
-        const bytes = await fs.catFile(path, range.start, range.end);
+        const bytes = await fs.catFile(path, range.start, range.end, { compression: context.compression(null) });
         await new Promise<void>((resolve, reject) => context.out.write(bytes, (error) => (error ? reject(error) : resolve())));
       }),
     );
@@ -108,6 +119,7 @@ export function addFileCommands(program: Command, run: Run): void {
         await fs.get(path, local, {
           recursive: options.recursive,
           concurrency: options.concurrency,
+          compression: context.compression(null),
           onProgress: (p) => reporter.update(p),
         });
         reporter.stop();
@@ -128,6 +140,7 @@ export function addFileCommands(program: Command, run: Run): void {
         await fs.put(local, path, {
           recursive: options.recursive,
           concurrency: options.concurrency,
+          compression: context.compression(null),
           onProgress: (p) => reporter.update(p),
         });
         reporter.stop();

@@ -4,12 +4,13 @@
  */
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { AsdfFile, NdArray } from "../../asdf.js";
+import { AsdfFile } from "../../asdf.js";
 import { type AnyHdu, type AxisRange, type FitsFile, type ImageHdu, openFitsSource } from "../../fits.js";
 import { InvalidArgumentError, NotFoundError } from "../../index.js";
 import { cutoutFits } from "../../workflows/cutout.js";
 import { renderPreview } from "../../workflows/preview.js";
 import type { CliContext } from "../context.js";
+import { asdfImage, writeAsdfCutout } from "./asdf-arrays.js";
 import { runSkyCutout, type SkyCutoutCommandOptions } from "./sky-cutout.js";
 
 type Run = (action: (context: CliContext) => Promise<void>) => Promise<void>;
@@ -30,7 +31,7 @@ async function openDocument(
   url: string,
 ): Promise<{ kind: "asdf"; file: AsdfFile } | { kind: "fits"; file: FitsFile }> {
   const { fs, path } = context.resolve(url);
-  const source = await fs.open(path);
+  const source = await fs.open(path, { compression: context.compression("infer") });
   const head = Buffer.from(await source.read(0, 6)).toString("latin1");
   if (head === "#ASDF ") {
     return { kind: "asdf", file: await AsdfFile.open(source, { resolveExternal: (target) => context.resolve(target).fs.open(target) }) };
@@ -41,7 +42,7 @@ async function openDocument(
 /** Opens a FITS file through the command's context (so its requests are counted). */
 export async function openFitsFile(context: CliContext, url: string): Promise<FitsFile> {
   const { fs, path } = context.resolve(url);
-  return openFitsSource(await fs.open(path));
+  return openFitsSource(await fs.open(path, { compression: context.compression("infer") }));
 }
 
 /** The HDU named by `--hdu` (an index or an EXTNAME), or the first HDU holding an image. */
@@ -51,35 +52,6 @@ export async function chooseImageHdu(file: FitsFile, which: string | undefined):
     if ("section" in hdu && hdu.type !== "BinTableHDU" && (hdu as ImageHdu).shape.length >= 2) return hdu;
   }
   throw new NotFoundError("the file has no image HDU with at least two axes", { url: file.source.url });
-}
-
-/** An ASDF array presented like an image HDU (shape, section), for previews. */
-async function asdfImage(file: AsdfFile, path: string | undefined): Promise<Pick<ImageHdu, "shape" | "section">> {
-  const candidates = path === undefined ? file.arrays() : [path];
-  for (const candidate of candidates) {
-    const array = file.get(candidate);
-    if (!(array instanceof NdArray)) {
-      if (path !== undefined) throw new NotFoundError(`no array at ${path}`, { url: file.url });
-      continue;
-    }
-    const read = await array.read();
-    if (read.shape.length < 2 || read.datatype.kind !== "numeric") continue;
-    const shape = read.shape;
-    return {
-      shape,
-      section: async (ranges: readonly AxisRange[]) => {
-        const ny = shape[shape.length - 2] as number;
-        const nx = shape[shape.length - 1] as number;
-        const [[y0, y1] = [0, ny], [x0, x1] = [0, nx]] = ranges.slice(-2);
-        const out = new Float64Array((y1 - y0) * (x1 - x0));
-        for (let y = y0; y < y1; y++)
-          for (let x = x0; x < x1; x++)
-            out[(y - y0) * (x1 - x0) + (x - x0)] = Number((read.data as ArrayLike<number | bigint>)[y * nx + x]);
-        return { data: out, shape: [y1 - y0, x1 - x0], dtype: "float64" };
-      },
-    };
-  }
-  throw new NotFoundError("the file has no numeric array with at least two axes", { url: file.url });
 }
 
 function imageOf(hdu: AnyHdu): ImageHdu {
@@ -159,7 +131,9 @@ export function addFormatCommands(program: Command, run: Run): void {
 
   program
     .command("cutout")
-    .description("write a section of an image HDU to a new FITS file (header kept, CRPIX shifted), by pixels or around a sky position")
+    .description(
+      "write a section of an image HDU to a new FITS file (header kept, CRPIX shifted), by pixels or around a sky position, or of an ASDF array to a new ASDF file (meta kept, origin recorded)",
+    )
     .argument("<url>")
     .option("--section <y0:y1,x0:x1>", "the section, numpy axis order (slowest axis first), end exclusive")
     .requiredOption("-o, --output <file>", "the FITS file to write")
@@ -171,7 +145,8 @@ export function addFormatCommands(program: Command, run: Run): void {
     .option("--mode <partial|trim|strict>", "sky cutout off the image edge: fill (partial, default), trim, or refuse (strict)")
     .option("--wcs-key <letter>", "the alternate WCS to place the position with")
     .option("--cube", "the URL is a TESS cube: write a target pixel file of every frame")
-    .action((url: string, options: SkyCutoutCommandOptions & { section?: string; output: string; hdu?: string }) =>
+    .option("--array <path>", "ASDF: the array's path in the tree, e.g. roman/data (default: the first with two axes or more)")
+    .action((url: string, options: SkyCutoutCommandOptions & { section?: string; output: string; hdu?: string; array?: string }) =>
       run(async (context) => {
         if (options.ra !== undefined || options.dec !== undefined || options.cube) {
           await runSkyCutout(context, url, options, async () =>
@@ -181,7 +156,12 @@ export function addFormatCommands(program: Command, run: Run): void {
         }
         if (options.section === undefined) throw new InvalidArgumentError("cutout needs --section, or --ra, --dec and --size");
         const section = parseSection(options.section);
-        const hdu = imageOf(await chooseImageHdu(await openFitsFile(context, url), options.hdu));
+        const document = await openDocument(context, url);
+        if (document.kind === "asdf") {
+          await writeAsdfCutout(context, document.file, { ...options, section });
+          return;
+        }
+        const hdu = imageOf(await chooseImageHdu(document.file, options.hdu));
         const cutout = await cutoutFits(hdu, section);
         await writeFile(options.output, cutout.fits);
         if (context.options.json) context.printJson({ output: options.output, shape: cutout.shape, bounds: cutout.bounds });

@@ -4,7 +4,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { inflateSync } from "node:zlib";
+import { createInflate } from "node:zlib";
 import lz4 from "lz4js";
 import bzip from "seek-bzip";
 
@@ -87,35 +87,86 @@ export function parseBlockIndex(tail: string): number[] | undefined {
   return offsets;
 }
 
-/** Decompresses a block's data to exactly `dataSize` bytes (refusing more). */
-export function decompressBlock(data: Uint8Array, header: BlockHeader): Uint8Array {
+/**
+ * Decompresses a block's data to exactly `dataSize` bytes, written straight into one array of
+ * that size: the decompressor stops (and this throws) as soon as the data would grow past it,
+ * so a small block claiming a small size can never inflate to more.
+ */
+export async function decompressBlock(data: Uint8Array, header: BlockHeader): Promise<Uint8Array> {
   const expected = header.dataSize;
-  let out: Uint8Array;
+  if (header.compression === "") return data;
+  const out = new Uint8Array(expected);
+  let written: number;
   switch (header.compression) {
-    case "":
-      return data;
     case "zlib":
-      out = new Uint8Array(inflateSync(data, { maxOutputLength: Math.max(1, expected) }));
+      written = await inflateInto(data, out);
       break;
     case "bzp2":
-      out = new Uint8Array(bzip.decode(Buffer.from(data), Buffer.alloc(expected)));
+      written = bunzipInto(data, out);
       break;
     case "lz4":
-      out = lz4Frames(data, expected);
+      written = lz4Frames(data, out);
       break;
     default:
       throw new Error(`unknown block compression ${JSON.stringify(header.compression)}`);
   }
-  if (out.length !== expected) throw new Error(`the block decompresses to ${out.length} bytes, its header says ${expected}`);
+  if (written !== expected) throw new Error(`the block decompresses to ${written} bytes, its header says ${expected}`);
   return out;
+}
+
+function tooLarge(size: number): Error {
+  return new Error(`the block decompresses to more than its data size of ${size} bytes`);
+}
+
+/** zlib, streamed chunk by chunk into `out`. */
+function inflateInto(data: Uint8Array, out: Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const inflate = createInflate({ chunkSize: 256 * 1024 });
+    let written = 0;
+    let failed = false;
+    inflate.on("data", (chunk: Buffer) => {
+      if (failed) return;
+      if (written + chunk.length > out.length) {
+        failed = true;
+        inflate.destroy();
+        reject(tooLarge(out.length));
+        return;
+      }
+      out.set(chunk, written);
+      written += chunk.length;
+    });
+    inflate.on("error", (error) => {
+      if (!failed) reject(new Error(`zlib: ${error.message}`));
+      failed = true;
+    });
+    inflate.on("end", () => resolve(written));
+    inflate.end(data);
+  });
+}
+
+/** bzip2, byte by byte into `out`, stopping at its end. */
+function bunzipInto(data: Uint8Array, out: Uint8Array): number {
+  const sink = {
+    pos: 0,
+    writeByte(byte: number): void {
+      if (this.pos >= out.length) throw tooLarge(out.length);
+      out[this.pos++] = byte;
+    },
+  };
+  try {
+    bzip.decode(Buffer.from(data.buffer, data.byteOffset, data.byteLength), sink);
+  } catch (error) {
+    throw new Error(`bzp2: ${(error as Error).message}`);
+  }
+  return sink.pos;
 }
 
 /**
  * ASDF's lz4 framing: chunks of [4-byte big-endian length][lz4 block whose first 4 bytes give
  * its decompressed size, little-endian].
  */
-function lz4Frames(data: Uint8Array, expected: number): Uint8Array {
-  const out = new Uint8Array(expected);
+function lz4Frames(data: Uint8Array, out: Uint8Array): number {
+  const expected = out.length;
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let at = 0;
   let written = 0;
@@ -130,7 +181,7 @@ function lz4Frames(data: Uint8Array, expected: number): Uint8Array {
     written = produced;
     at += 4 + length;
   }
-  return written === expected ? out : out.subarray(0, written);
+  return written;
 }
 
 /** Whether the MD5 of `data` matches the block's checksum (true when the block gives none). */

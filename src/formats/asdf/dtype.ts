@@ -42,10 +42,24 @@ const SIZES: Record<NumericKind, number> = {
   complex128: 16,
 };
 
+/**
+ * A short rendering of a tree value for error messages: JSON of plain data (bigints as
+ * numbers), other objects by their type only, cut at 120 characters. Never throws.
+ */
+export function shown(value: unknown): string {
+  const text = JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item === "bigint") return Number(item);
+    if (item === null || typeof item !== "object" || Array.isArray(item)) return item;
+    const prototype = Object.getPrototypeOf(item);
+    return prototype === Object.prototype || prototype === null ? item : `<${(item as object).constructor?.name ?? "object"}>`;
+  });
+  return text === undefined ? String(value) : text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
 /** Parses an ndarray's `datatype` (with the array's `byteorder` as the default order). */
 export function parseDatatype(value: unknown, byteorder: "big" | "little" = "little"): Datatype {
   if (typeof value === "string") {
-    if (!(value in SIZES)) throw new Error(`unknown datatype ${JSON.stringify(value)}`);
+    if (!(value in SIZES)) throw new Error(`unknown datatype ${shown(value)}`);
     return { kind: "numeric", name: value as NumericKind, itemsize: SIZES[value as NumericKind], byteorder };
   }
   if (Array.isArray(value) && value.length === 2 && (value[0] === "ascii" || value[0] === "ucs4") && Number.isInteger(value[1])) {
@@ -68,7 +82,7 @@ export function parseDatatype(value: unknown, byteorder: "big" | "little" = "lit
     });
     return { kind: "structured", fields, itemsize: offset };
   }
-  throw new Error(`unknown datatype ${JSON.stringify(value)}`);
+  throw new Error(`unknown datatype ${shown(value)}`);
 }
 
 /** numpy's name of a datatype (`structured` and `string` for those kinds). */

@@ -4,11 +4,12 @@
  * read.
  * @module
  */
-import type { ByteRange, ByteSource } from "../../core/byte-source.js";
-import { FormatError } from "../../core/errors.js";
+import type { ByteRange, ByteSource, IoOptions } from "../../core/byte-source.js";
+import { FormatError, NotFoundError } from "../../core/errors.js";
 import { type BlockHeader, checksumMatches, decompressBlock, MIN_BLOCK_HEADER, parseBlockHeader, parseBlockIndex } from "./blocks.js";
 import { type BlockReader, NdArray } from "./ndarray.js";
-import { parseTree, TaggedValue } from "./yaml-tree.js";
+import { KnownTag, Quantity, TaggedValue } from "./tags.js";
+import { parseTree } from "./yaml-tree.js";
 
 /** Options of {@link AsdfFile}. */
 export interface AsdfOptions {
@@ -16,6 +17,15 @@ export interface AsdfOptions {
   maxTreeBytes?: number;
   /** Largest array (or decompressed block) allocated at once, in bytes (default 4 GiB). */
   maxArrayBytes?: number;
+  /** Most YAML aliases (`*name`) the tree may use (default 10,000). */
+  maxYamlAliases?: number;
+  /** Most nodes the tree's aliases may stand for once expanded (default 1,000,000; refuses "billion laughs" trees). */
+  maxYamlAliasNodes?: number;
+  /**
+   * Bytes of decompressed blocks kept in memory, so that several sections of one compressed
+   * array decompress its block once (default 512 MiB; least recently used blocks go first).
+   */
+  blockCacheBytes?: number;
   /** Check each block's MD5 when it is read (default true). */
   verifyChecksums?: boolean;
   /** Opens another file for an external array source (default: relative to this file's URL, same store). */
@@ -41,6 +51,8 @@ export class AsdfFile implements BlockReader {
   private readonly index: number[] | undefined;
   private readonly externals = new Map<string, Promise<AsdfFile>>();
   private headersPromise: Promise<BlockHeader[]> | undefined;
+  private readonly decompressed = new Map<number, { bytes: number; data: Promise<Uint8Array> }>();
+  private decompressedBytes = 0;
 
   private constructor(
     /** The file's bytes. */
@@ -62,7 +74,14 @@ export class AsdfFile implements BlockReader {
     this.index = parsed.index;
     this.maxArrayBytes = options.maxArrayBytes ?? 4 * 1024 ** 3;
     try {
-      this.tree = parsed.yaml === undefined ? {} : parseTree(parsed.yaml, { ndarray: (meta, tag) => new NdArray(this, meta, tag) });
+      this.tree =
+        parsed.yaml === undefined
+          ? {}
+          : parseTree(parsed.yaml, {
+              ndarray: (meta, tag) => new NdArray(this, meta, tag),
+              maxAliases: options.maxYamlAliases,
+              maxAliasNodes: options.maxYamlAliasNodes,
+            });
     } catch (error) {
       throw new FormatError(`the YAML tree does not parse: ${(error as Error).message}`, { url: source.url, offset: 0, cause: error });
     }
@@ -120,11 +139,23 @@ export class AsdfFile implements BlockReader {
     let node: unknown = this.tree;
     for (const part of path.split("/").filter((segment) => segment !== "")) {
       if (node instanceof TaggedValue) node = node.value;
+      else if (node instanceof KnownTag) node = node.node;
       if (Array.isArray(node)) node = node[Number(part)];
       else if (node !== null && typeof node === "object" && !(node instanceof NdArray)) node = (node as Record<string, unknown>)[part];
       else return undefined;
     }
     return node;
+  }
+
+  /**
+   * The ndarray at a path (`roman/data`), also when it is the value of a quantity; throws
+   * NotFoundError when the path names no array.
+   */
+  array(path: string): NdArray {
+    const node = this.get(path);
+    if (node instanceof NdArray) return node;
+    if (node instanceof Quantity && node.value instanceof NdArray) return node.value;
+    throw new NotFoundError(`no array at ${path} in the tree`, { url: this.source.url });
   }
 
   /** Paths of every ndarray in the tree (`/a/b/0`), in tree order. */
@@ -139,6 +170,7 @@ export class AsdfFile implements BlockReader {
       if (node === null || typeof node !== "object" || seen.has(node)) return;
       seen.add(node);
       if (node instanceof TaggedValue) walk(node.value, path);
+      else if (node instanceof KnownTag) walk(node.node, path);
       else if (Array.isArray(node)) {
         for (const [i, item] of node.entries()) walk(item, `${path}/${i}`);
       } else for (const [key, value] of Object.entries(node)) walk(value, `${path}/${key}`);
@@ -160,15 +192,48 @@ export class AsdfFile implements BlockReader {
     return (await this.blockHeader(index)).dataSize;
   }
 
+  /**
+   * The whole (decompressed) data of block `index`. Decompressed blocks are kept (up to
+   * `blockCacheBytes`), so reading several sections of a compressed array costs one block read.
+   */
   async readBlock(index: number): Promise<Uint8Array> {
     const header = await this.blockHeader(index);
+    if (header.compression === "") return this.loadBlock(index, header);
+    const key = header.offset;
+    const cached = this.decompressed.get(key);
+    if (cached) {
+      this.decompressed.delete(key);
+      this.decompressed.set(key, cached);
+      return cached.data;
+    }
+    const data = this.loadBlock(index, header);
+    const limit = this.options.blockCacheBytes ?? 512 * 1024 * 1024;
+    if (header.dataSize > limit) return data;
+    const entry = { bytes: header.dataSize, data };
+    this.decompressed.set(key, entry);
+    this.decompressedBytes += entry.bytes;
+    data.catch(() => this.forget(key, entry));
+    for (const [oldest, old] of this.decompressed) {
+      if (this.decompressedBytes <= limit) break;
+      this.forget(oldest, old);
+    }
+    return data;
+  }
+
+  private forget(key: number, entry: { bytes: number }): void {
+    if (this.decompressed.get(key) !== entry) return;
+    this.decompressed.delete(key);
+    this.decompressedBytes -= entry.bytes;
+  }
+
+  private async loadBlock(index: number, header: BlockHeader): Promise<Uint8Array> {
     if (header.dataSize > this.maxArrayBytes)
       throw this.fail(`block ${index} holds ${header.dataSize} bytes, over the array limit of ${this.maxArrayBytes}`, header.offset);
     const stored = await this.source.read(header.dataOffset, header.usedSize);
     if (stored.length !== header.usedSize) throw this.fail(`block ${index} is cut short`, header.dataOffset);
     let data: Uint8Array;
     try {
-      data = decompressBlock(stored, header);
+      data = await decompressBlock(stored, header);
     } catch (error) {
       throw this.fail(`block ${index}: ${(error as Error).message}`, header.dataOffset);
     }
@@ -177,9 +242,12 @@ export class AsdfFile implements BlockReader {
     return data;
   }
 
-  async readBlockRanges(index: number, ranges: readonly ByteRange[]): Promise<Uint8Array[]> {
+  async readBlockRanges(index: number, ranges: readonly ByteRange[], options: IoOptions = {}): Promise<Uint8Array[]> {
     const header = await this.blockHeader(index);
-    const parts = await this.source.readMany(ranges.map((range) => ({ offset: header.dataOffset + range.offset, length: range.length })));
+    const parts = await this.source.readMany(
+      ranges.map((range) => ({ offset: header.dataOffset + range.offset, length: range.length })),
+      options,
+    );
     parts.forEach((part, i) => {
       if (part.length !== (ranges[i] as ByteRange).length) throw this.fail(`block ${index} is cut short`, header.dataOffset);
     });
@@ -209,6 +277,12 @@ export class AsdfFile implements BlockReader {
       if (node instanceof NdArray)
         return { ndarray: { shape: node.declaredShape, dtype: describeDtype(node), source: node.meta.source ?? "inline" } };
       if (node instanceof TaggedValue) return { tag: node.tag, value: convert(node.value) };
+      if (node instanceof KnownTag)
+        return Object.fromEntries(
+          Object.entries(node)
+            .filter(([key, value]) => key !== "node" && value !== undefined)
+            .map(([key, value]) => [key, convert(value)]),
+        );
       if (typeof node === "bigint") return node.toString();
       if (typeof node === "number" && !Number.isFinite(node)) return String(node);
       if (Array.isArray(node)) return node.map(convert);
@@ -235,8 +309,13 @@ export class AsdfFile implements BlockReader {
         const branch = `${indent}${last ? "└─" : "├─"}${key}`;
         if (value instanceof NdArray)
           lines.push(`${branch} (NDArrayType): shape=(${value.declaredShape.join(", ")}), dtype=${describeDtype(value)}`);
+        else if (value instanceof Quantity && value.value instanceof NdArray)
+          lines.push(
+            `${branch} (Quantity): shape=(${value.value.declaredShape.join(", ")}), dtype=${describeDtype(value.value)}, unit=${value.unit}`,
+          );
+        else if (value instanceof KnownTag) lines.push(`${branch} (${value.typeName}): ${value.describe()}`);
         else if (value instanceof TaggedValue) {
-          lines.push(`${branch} (${value.tag})`);
+          lines.push(`${branch} (${className(value.tag)})`);
           walk(value.value, `${indent}${last ? "  " : "│ "}`, seen);
         } else if (value !== null && typeof value === "object" && !seen.has(value)) {
           lines.push(`${branch} (${Array.isArray(value) ? "list" : "dict"})`);
@@ -318,6 +397,12 @@ function describeDtype(array: NdArray): string {
   } catch (error) {
     return `invalid (${(error as Error).message})`;
   }
+}
+
+/** A tag as `asdf info` names its class: `.../wfi_image-1.0.0` as `WfiImage`. */
+function className(tag: string): string {
+  const name = (tag.split("/").pop() ?? tag).replace(/-\d+(\.\d+)*$/, "");
+  return name.replace(/(^|_)([a-z0-9])/g, (_match, _sep: string, letter: string) => letter.toUpperCase());
 }
 
 function typeName(value: unknown): string {

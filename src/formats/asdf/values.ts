@@ -9,8 +9,18 @@ import type { Datatype, NumericKind } from "./dtype.js";
 
 const NATIVE: "big" | "little" = endianness() === "LE" ? "little" : "big";
 
-/** Decodes `count` numeric values (complex as interleaved re, im) in native byte order. */
-export function decodeNumeric(bytes: Uint8Array, name: NumericKind, byteorder: "big" | "little", count: number): NumericArray {
+/**
+ * Decodes `count` numeric values (complex as interleaved re, im) in native byte order. With
+ * `inPlace`, `bytes` (which must start its own buffer, as a freshly allocated array does) is
+ * byte-swapped where it lies and viewed, instead of copied.
+ */
+export function decodeNumeric(
+  bytes: Uint8Array,
+  name: NumericKind,
+  byteorder: "big" | "little",
+  count: number,
+  inPlace = false,
+): NumericArray {
   const width = {
     int8: 1,
     uint8: 1,
@@ -27,8 +37,13 @@ export function decodeNumeric(bytes: Uint8Array, name: NumericKind, byteorder: "
     complex128: 8,
   }[name];
   const elements = name === "complex64" || name === "complex128" ? count * 2 : count;
-  const copy = new Uint8Array(elements * width);
-  copy.set(bytes.subarray(0, copy.length));
+  const length = elements * width;
+  let copy: Uint8Array;
+  if (inPlace && bytes.byteOffset === 0 && bytes.buffer.byteLength === length && bytes.buffer instanceof ArrayBuffer) copy = bytes;
+  else {
+    copy = new Uint8Array(length);
+    copy.set(bytes.subarray(0, length));
+  }
   if (byteorder !== NATIVE && width > 1) {
     for (let at = 0; at < copy.length; at += width) copy.subarray(at, at + width).reverse();
   }

@@ -61,7 +61,11 @@ export class FitsFile {
     private readonly options: OpenFitsOptions = {},
   ) {
     const limits = { ...DEFAULT_LIMITS, ...options };
-    this.limits = { maxHeaderBytes: Math.max(BLOCK, limits.maxHeaderBytes), maxArrayBytes: limits.maxArrayBytes };
+    this.limits = {
+      maxHeaderBytes: Math.max(BLOCK, limits.maxHeaderBytes),
+      maxArrayBytes: limits.maxArrayBytes,
+      maxColumnBytes: limits.maxColumnBytes,
+    };
   }
 
   /** The HDU at `index` (0 = primary), or the first with this EXTNAME (and EXTVER). */
@@ -179,6 +183,8 @@ export class FitsFile {
       if (error instanceof CardError || error instanceof RangeError) throw fail(`bad header: ${error.message}`, offset, error);
       throw error;
     }
+    if (!Number.isSafeInteger(layout.nextOffset) || layout.nextOffset <= offset)
+      throw fail(`the HDU walk does not advance (next HDU at byte ${layout.nextOffset})`);
     if (layout.nextOffset > this.source.size) {
       throw fail(
         `the data unit extends past the end of the file (needs ${layout.dataOffset + layout.dataSize} bytes, has ${this.source.size})`,
@@ -207,6 +213,7 @@ function indexedLayout(entry: HduLayout, index: number, source: ByteSource): Hdu
   const sane =
     Object.values(layout).every((value) => Number.isSafeInteger(value) && value >= 0) &&
     layout.dataOffset === layout.headerOffset + layout.headerSize &&
+    layout.nextOffset > layout.headerOffset &&
     layout.dataOffset + layout.dataSize <= source.size;
   if (!sane) throw new FormatError("the index gives an impossible layout for this HDU", { index, url: source.url });
   return layout;

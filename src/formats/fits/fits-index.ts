@@ -5,6 +5,7 @@
  * refused.
  * @module
  */
+import type { GzipIndexJson } from "../../core/compression/gzip-index.js";
 import { ConsistencyError, FormatError } from "../../core/errors.js";
 import type { AnyHdu } from "./file.js";
 import { CARD, type Header, parseHeaderCards } from "./header.js";
@@ -43,6 +44,11 @@ export interface IndexedFile {
   etag: string | null;
   /** Its HDUs, in order. */
   hdus: IndexedHdu[];
+  /**
+   * For a gzip-compressed file (then `size` is the uncompressed size and `etag` the compressed
+   * object's): the seek index that lets a section decode from the nearest checkpoint.
+   */
+  gzipIndex?: GzipIndexJson;
 }
 
 /** A whole index document. */

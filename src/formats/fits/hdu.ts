@@ -13,10 +13,19 @@ export interface FitsLimits {
   maxHeaderBytes?: number;
   /** Largest array allocated at once, in bytes (default 4 GiB). */
   maxArrayBytes?: number;
+  /**
+   * Most bytes one column read of variable-length arrays may produce, counting each distinct
+   * heap range once (rows whose descriptors repeat a range share its values) (default 1 GiB).
+   */
+  maxColumnBytes?: number;
 }
 
 /** Default limits. */
-export const DEFAULT_LIMITS: Required<FitsLimits> = { maxHeaderBytes: 64 * 1024 * 1024, maxArrayBytes: 4 * 1024 * 1024 * 1024 };
+export const DEFAULT_LIMITS: Required<FitsLimits> = {
+  maxHeaderBytes: 64 * 1024 * 1024,
+  maxArrayBytes: 4 * 1024 * 1024 * 1024,
+  maxColumnBytes: 1024 * 1024 * 1024,
+};
 
 /** An HDU of a FITS file. */
 export class Hdu {

@@ -103,10 +103,20 @@ export function findEnd(text: string): number {
   return -1;
 }
 
-/** Parses `count` cards of header text, joining long strings continued on CONTINUE cards. */
+/**
+ * Parses `count` cards of header text, joining long strings continued on CONTINUE cards. The
+ * pieces of a continued string are gathered and joined once, so the work is linear in the
+ * header's size however many CONTINUE cards a string spans.
+ */
 export function parseHeaderCards(text: string, count: number): Header {
   const cards: Card[] = [];
-  let open: Card | undefined;
+  let open: { card: Card; pieces: string[]; comments: string[] } | undefined;
+  const close = (): void => {
+    if (!open) return;
+    open.card.value = open.pieces.join("");
+    open.card.comment = open.comments.join(" ");
+    open = undefined;
+  };
   for (let i = 0; i < count; i++) {
     const raw = text.slice(i * CARD, (i + 1) * CARD);
     let parsed: ReturnType<typeof parseCard>;
@@ -116,14 +126,18 @@ export function parseHeaderCards(text: string, count: number): Header {
       throw new CardError(`card ${i + 1} (${JSON.stringify(raw.trimEnd())}): ${(error as Error).message}`);
     }
     if (parsed.keyword === "CONTINUE" && open && typeof parsed.value === "string") {
-      open.value = (open.value as string).slice(0, -1) + parsed.value;
-      if (parsed.comment) open.comment = open.comment ? `${open.comment} ${parsed.comment}` : parsed.comment;
-      if (!parsed.continued) open = undefined;
+      const last = open.pieces.length - 1;
+      open.pieces[last] = (open.pieces[last] as string).slice(0, -1);
+      open.pieces.push(parsed.value);
+      if (parsed.comment) open.comments.push(parsed.comment);
+      if (!parsed.continued) close();
       continue;
     }
+    close();
     const card: Card = { keyword: parsed.keyword, value: parsed.value, comment: parsed.comment };
     cards.push(card);
-    open = parsed.continued ? card : undefined;
+    if (parsed.continued) open = { card, pieces: [parsed.value as string], comments: parsed.comment ? [parsed.comment] : [] };
   }
+  close();
   return new Header(cards);
 }

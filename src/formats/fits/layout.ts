@@ -41,20 +41,28 @@ export function hduType(header: Header, index: number): HduType {
   return "ImageHDU";
 }
 
-/** NAXISn values in FITS order (NAXIS1 first). */
+/** NAXISn values in FITS order (NAXIS1 first), each checked to be a count a file can hold. */
 export function axes(header: Header): number[] {
   const naxis = header.integer("NAXIS");
   if (naxis < 0 || naxis > 999) throw new RangeError(`NAXIS = ${naxis} is out of range`);
   const result: number[] = [];
-  for (let i = 1; i <= naxis; i++) {
-    const length = header.integer(`NAXIS${i}`);
-    if (length < 0) throw new RangeError(`NAXIS${i} = ${length} is negative`);
-    result.push(length);
-  }
+  for (let i = 1; i <= naxis; i++) result.push(count(header, `NAXIS${i}`));
   return result;
 }
 
-/** Bytes of the data unit: |BITPIX|/8 x GCOUNT x (PCOUNT + product of the axes). */
+/** A non-negative integer keyword that sizes data: absent is `fallback`. */
+function count(header: Header, keyword: string, fallback?: number): number {
+  const value = header.integer(keyword, fallback);
+  if (value < 0) throw new RangeError(`${keyword} = ${value} is negative`);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`${keyword} = ${value} is too large`);
+  return value;
+}
+
+/**
+ * Bytes of the data unit: |BITPIX|/8 x GCOUNT x (PCOUNT + product of the axes). Every factor
+ * is checked (BITPIX a FITS value, every count a non-negative safe integer) and so is every
+ * product and sum, so that the result is a safe integer that moves the HDU walk forward.
+ */
 export function dataSize(header: Header, type: HduType): number {
   const bitpix = header.integer("BITPIX");
   if (![8, 16, 32, 64, -32, -64].includes(bitpix)) throw new RangeError(`BITPIX = ${bitpix} is not a FITS value`);
@@ -62,10 +70,20 @@ export function dataSize(header: Header, type: HduType): number {
   if (lengths.length === 0) return 0;
   const counted = type === "GroupsHDU" ? lengths.slice(1) : lengths;
   let elements = counted.length === 0 ? 0 : 1;
-  for (const length of counted) elements *= length;
-  const pcount = header.integer("PCOUNT", 0);
-  const gcount = header.integer("GCOUNT", 1);
-  const total = (Math.abs(bitpix) / 8) * gcount * (pcount + elements);
-  if (!Number.isSafeInteger(total)) throw new RangeError("the data size is absurd");
-  return total;
+  for (const length of counted) elements = safeProduct(elements, length);
+  const pcount = count(header, "PCOUNT", 0);
+  const gcount = count(header, "GCOUNT", 1);
+  return safeProduct(safeProduct(Math.abs(bitpix) / 8, gcount), safeSum(pcount, elements));
+}
+
+function safeProduct(a: number, b: number): number {
+  const product = a * b;
+  if (!Number.isSafeInteger(product)) throw new RangeError("the data size is absurd");
+  return product;
+}
+
+function safeSum(a: number, b: number): number {
+  const sum = a + b;
+  if (!Number.isSafeInteger(sum)) throw new RangeError("the data size is absurd");
+  return sum;
 }

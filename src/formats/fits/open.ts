@@ -3,15 +3,23 @@
  * @module
  */
 import type { ByteSource } from "../../core/byte-source.js";
+import { gzipIndexFromJson } from "../../core/compression/gzip-index.js";
+import type { CompressionOptions } from "../../core/compression/layer.js";
 import { open, type UrlOptions } from "../../core/dispatch.js";
 import { type AnyHdu, type FitsFile, type OpenFitsOptions, openFitsSource, scanSourceHeaders } from "./file.js";
 
-/** Options of {@link openFits}: storage options for URLs plus the reader's options. */
-export type OpenFitsUrlOptions = OpenFitsOptions & UrlOptions;
+/**
+ * Options of {@link openFits}: storage options for URLs plus the reader's options. A URL whose
+ * name ends in `.gz`, `.bz2`, `.xz`, `.zst` or `.Z` is decompressed (`compression: "infer"` by
+ * default; `null` reads the stored bytes).
+ */
+export type OpenFitsUrlOptions = OpenFitsOptions & UrlOptions & CompressionOptions;
 
 async function sourceOf(urlOrSource: string | ByteSource, options: OpenFitsUrlOptions): Promise<ByteSource> {
   if (typeof urlOrSource !== "string") return urlOrSource;
-  return open(urlOrSource, options.index ? { cache: "none", ...options } : options);
+  const entry = options.index && ("files" in options.index ? options.index.files.find((file) => file.url === urlOrSource) : options.index);
+  const gzipIndex = entry?.gzipIndex ? gzipIndexFromJson(entry.gzipIndex) : options.gzipIndex;
+  return open(urlOrSource, { compression: "infer", ...(options.index ? { cache: "none" } : {}), ...options, gzipIndex });
 }
 
 /**

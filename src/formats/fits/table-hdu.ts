@@ -105,7 +105,8 @@ abstract class TableHdu extends Hdu {
 
 /**
  * A binary table (XTENSION = 'BINTABLE'). Variable-length logical arrays come back as their raw
- * bytes (`T` = 84, `F` = 70, 0 = undefined) in an Int8Array, as astropy returns them.
+ * bytes (`T` = 84, `F` = 70, 0 = undefined) in an Int8Array, as astropy returns them, and
+ * variable-length character arrays (`PA`) as their bytes in a Uint8Array.
  */
 export class BinTableHdu extends TableHdu {
   private cachedColumns: BinaryColumn[] | undefined;
@@ -146,36 +147,62 @@ export class BinTableHdu extends TableHdu {
     return { kind: "numeric", data: decoded.data, shape: [count, ...cellShape], dtype: decoded.dtype };
   }
 
+  /**
+   * Reads the heap ranges a column's descriptors name. Each distinct range is read and decoded
+   * once: rows that repeat a descriptor share one typed array. The distinct bytes must stay
+   * within `maxColumnBytes`, so that the cost of the read is bounded by the heap, not by how
+   * often a hostile file repeats a range.
+   */
   private async variableLength(column: BinaryColumn, descriptors: Uint8Array, count: number, signal?: AbortSignal): Promise<ColumnValues> {
     const view = new DataView(descriptors.buffer, descriptors.byteOffset, descriptors.byteLength);
     const wide = column.code === "Q";
     const heapStart = this.header.integer("THEAP", this.rowWidth * this.nrows);
+    if (heapStart < 0 || heapStart > this.layout.dataSize)
+      throw this.formatError(`THEAP = ${heapStart} lies outside the data unit`, this.layout.headerOffset);
     const element = column.elementCode as BinaryColumn["code"];
-    const ranges: ByteRange[] = [];
-    const counts: number[] = [];
+    const distinct = new Map<string, { range: ByteRange; length: number }>();
+    const rowKeys: string[] = [];
+    let total = 0;
     for (let row = 0; row < count; row++) {
       const at = row * column.width;
       const length = wide ? Number(view.getBigInt64(at)) : view.getInt32(at);
       const offset = wide ? Number(view.getBigInt64(at + 8)) : view.getInt32(at + 4);
       const bytes = element === "X" ? Math.ceil(length / 8) : element === "A" ? length : length * cellWidthOf(element);
-      if (length < 0 || offset < 0 || heapStart + offset + bytes > this.layout.dataSize) {
+      if (!Number.isSafeInteger(bytes) || length < 0 || offset < 0 || heapStart + offset + bytes > this.layout.dataSize) {
         throw this.formatError(`row ${row}: variable-length array [${offset}, ${offset + bytes}) lies outside the heap`);
       }
-      counts.push(length);
-      ranges.push({ offset: heapStart + offset, length: bytes });
+      const key = `${offset}:${length}`;
+      rowKeys.push(key);
+      if (distinct.has(key)) continue;
+      total += Math.max(bytes, length);
+      if (total > this.limits.maxColumnBytes)
+        throw this.formatError(
+          `the variable-length arrays of column ${column.name} need more than ${this.limits.maxColumnBytes} bytes (option maxColumnBytes)`,
+        );
+      distinct.set(key, { range: { offset: heapStart + offset, length: bytes }, length });
     }
+    const wanted = [...distinct.values()].filter((entry) => entry.range.length > 0);
     const parts = await this.readDataRanges(
-      ranges.filter((range) => range.length > 0),
+      wanted.map((entry) => entry.range),
       { signal },
     );
+    const decoded = new Map<string, { data: NumericArray; dtype: Dtype }>();
+    const empty = new Uint8Array(0);
     let next = 0;
-    const rows = counts.map((length, row) => {
-      const bytes = (ranges[row] as ByteRange).length > 0 ? (parts[next++] as Uint8Array) : new Uint8Array(0);
-      if (element === "X") return decodeNumeric("X", length, bytes);
-      if (element === "L") return { data: new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length), dtype: "int8" as const };
-      return decodeNumeric(element, length, bytes, column.scale, column.zero);
-    });
-    return { kind: "vla", rows };
+    for (const [key, entry] of distinct) {
+      const bytes = entry.range.length > 0 ? (parts[next++] as Uint8Array) : empty;
+      if (element === "X") decoded.set(key, decodeNumeric("X", entry.length, bytes));
+      else if (element === "L") decoded.set(key, { data: new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length), dtype: "int8" });
+      else if (element === "A") decoded.set(key, { data: bytes, dtype: "uint8" });
+      else {
+        try {
+          decoded.set(key, decodeNumeric(element, entry.length, bytes, column.scale, column.zero));
+        } catch (error) {
+          throw this.formatError(`column ${column.name}: ${(error as Error).message}`, this.layout.headerOffset, error);
+        }
+      }
+    }
+    return { kind: "vla", rows: rowKeys.map((key) => decoded.get(key) as { data: NumericArray; dtype: Dtype }) };
   }
 }
 

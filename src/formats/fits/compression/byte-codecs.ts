@@ -4,7 +4,7 @@
  * @module
  */
 import { gunzipSync, inflateSync } from "node:zlib";
-import { CodecError } from "./rice.js";
+import { FormatError } from "../../../core/errors.js";
 
 /** Inflates a gzip or zlib stream, refusing output longer than `maxBytes`. */
 export function inflateTile(bytes: Uint8Array, maxBytes: number): Uint8Array {
@@ -15,7 +15,7 @@ export function inflateTile(bytes: Uint8Array, maxBytes: number): Uint8Array {
       : inflateSync(bytes, { maxOutputLength: Math.max(1, maxBytes) });
     return new Uint8Array(out.buffer, out.byteOffset, out.length);
   } catch (error) {
-    throw new CodecError(`the tile does not inflate: ${(error as Error).message}`);
+    throw new FormatError(`the tile does not inflate: ${(error as Error).message}`);
   }
 }
 
@@ -23,7 +23,7 @@ export function inflateTile(bytes: Uint8Array, maxBytes: number): Uint8Array {
 export function unshuffle(bytes: Uint8Array, width: number): Uint8Array {
   if (width === 1) return bytes;
   const count = bytes.length / width;
-  if (!Number.isInteger(count)) throw new CodecError(`a shuffled tile of ${bytes.length} bytes does not hold ${width}-byte values`);
+  if (!Number.isInteger(count)) throw new FormatError(`a shuffled tile of ${bytes.length} bytes does not hold ${width}-byte values`);
   const out = new Uint8Array(bytes.length);
   for (let j = 0; j < width; j++) {
     const plane = j * count;

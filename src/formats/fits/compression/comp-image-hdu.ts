@@ -5,7 +5,7 @@
  * @module
  */
 import type { ByteRange } from "../../../core/byte-source.js";
-import { NotSupportedError } from "../../../core/errors.js";
+import { FormatError, NotSupportedError, SkyfsError } from "../../../core/errors.js";
 import type { NumericArray } from "../../../core/typed-array.js";
 import { type BinaryColumn, binaryColumns } from "../columns.js";
 import { Hdu } from "../hdu.js";
@@ -19,7 +19,7 @@ import { NULL_VALUE, type QuantizeMethod, unquantize } from "./dither.js";
 import { hcompressDecode } from "./hcompress.js";
 import { compressedImageHeader } from "./image-header.js";
 import { plioDecode } from "./plio.js";
-import { CodecError, riceDecode } from "./rice.js";
+import { riceDecode } from "./rice.js";
 
 /** What the table cells of one tile say. */
 interface TileCells {
@@ -38,13 +38,13 @@ export class CompImageHdu extends Hdu {
 
   /** The header of the image, rebuilt from the table's Z keywords as astropy presents it. */
   get imageHeader(): Header {
-    this.cachedImageHeader ??= compressedImageHeader(this.header);
+    this.cachedImageHeader ??= this.structural(() => compressedImageHeader(this.header));
     return this.cachedImageHeader;
   }
 
   /** BITPIX of the image (ZBITPIX). */
   get bitpix(): number {
-    return this.header.integer("ZBITPIX");
+    return this.keyword("ZBITPIX");
   }
 
   /** The image's shape in numpy order. */
@@ -55,7 +55,7 @@ export class CompImageHdu extends Hdu {
 
   /** Rows of the table (one per tile). */
   get nrows(): number {
-    return this.header.integer("NAXIS2", 0);
+    return this.keyword("NAXIS2", 0);
   }
 
   /** The compression algorithm (ZCMPTYPE). */
@@ -104,9 +104,9 @@ export class CompImageHdu extends Hdu {
       tiles.forEach((tile, i) => {
         let values: NumericArray;
         try {
-          values = this.decodeTile(tile, cells[i] as TileCells, heap[i] as TileBytes);
+          values = this.structural(() => this.decodeTile(tile, cells[i] as TileCells, heap[i] as TileBytes));
         } catch (error) {
-          if (error instanceof CodecError) throw this.formatError(`tile ${tile.row}: ${error.message}`, this.layout.dataOffset, error);
+          if (error instanceof FormatError) throw this.formatError(`tile ${tile.row}: ${error.message}`, this.layout.dataOffset, error);
           throw error;
         }
         copyTile(values, tile, bounds, out);
@@ -118,10 +118,10 @@ export class CompImageHdu extends Hdu {
   }
 
   private fitsAxes(): number[] {
-    const naxis = this.header.integer("ZNAXIS", 0);
+    const naxis = this.keyword("ZNAXIS", 0);
     if (naxis < 0 || naxis > 999) throw this.formatError(`ZNAXIS = ${naxis} is out of range`, this.layout.headerOffset);
     return Array.from({ length: naxis }, (_, i) => {
-      const length = this.header.integer(`ZNAXIS${i + 1}`);
+      const length = this.keyword(`ZNAXIS${i + 1}`);
       if (length < 0) throw this.formatError(`ZNAXIS${i + 1} = ${length} is negative`, this.layout.headerOffset);
       return length;
     });
@@ -129,7 +129,7 @@ export class CompImageHdu extends Hdu {
 
   private tileSizes(): number[] {
     return this.fitsAxes().map((length, i) => {
-      const tile = this.header.integer(`ZTILE${i + 1}`, i === 0 ? length : 1);
+      const tile = this.keyword(`ZTILE${i + 1}`, i === 0 ? length : 1);
       if (tile <= 0) throw this.formatError(`ZTILE${i + 1} = ${tile} must be positive`, this.layout.headerOffset);
       return Math.min(tile, Math.max(1, length));
     });
@@ -187,11 +187,18 @@ export class CompImageHdu extends Hdu {
   }
 
   private async readCells(rows: readonly number[], signal?: AbortSignal): Promise<TileCells[]> {
-    const rowWidth = this.header.integer("NAXIS1");
+    const rowWidth = this.keyword("NAXIS1");
     const columns = this.columnsByName();
     if (!columns.has("COMPRESSED_DATA"))
       throw this.formatError("the compressed image has no COMPRESSED_DATA column", this.layout.headerOffset);
-    const heapStart = this.header.integer("THEAP", rowWidth * this.nrows);
+    for (const column of columns.values()) {
+      if (column.offset + column.width > rowWidth)
+        throw this.formatError(
+          `column ${column.name} ends at byte ${column.offset + column.width} of a ${rowWidth}-byte row`,
+          this.layout.headerOffset,
+        );
+    }
+    const heapStart = this.keyword("THEAP", rowWidth * this.nrows);
     const parts = await this.readDataRanges(
       rows.map((row) => ({ offset: row * rowWidth, length: rowWidth })),
       { signal },
@@ -271,11 +278,9 @@ export class CompImageHdu extends Hdu {
         integers = riceDecode(stored.bytes, count, bytepix, this.parameter("BLOCKSIZE", 32));
         break;
       }
-      case "PLIO_1": {
-        const words = decodeBigEndian(stored.bytes, 16) as Int16Array;
-        integers = plioDecode(words, count);
+      case "PLIO_1":
+        integers = plioDecode(stored.bytes, count);
         break;
-      }
       case "GZIP_1":
       case "GZIP_2": {
         const width = quantized ? 4 : bytesPerPixel(bitpix);
@@ -287,26 +292,47 @@ export class CompImageHdu extends Hdu {
       case "NOCOMPRESS":
         integers = decodeBigEndian(stored.bytes, quantized ? 32 : bitpix);
         break;
-      case "HCOMPRESS_1":
+      case "HCOMPRESS_1": {
+        const [nx = 1, ...slow] = tile.extent;
+        const ny = slow.reduce((product, length) => product * length, 1);
         if (this.parameter("SMOOTH", 0) !== 0)
           throw new NotSupportedError("smoothed HCOMPRESS_1 tiles (SMOOTH != 0) are not decoded", { url: this.source.url });
-        integers = hcompressDecode(stored.bytes, count).values;
+        integers = hcompressDecode(stored.bytes, nx, ny);
         break;
+      }
       default:
         throw this.formatError(`unknown compression ${JSON.stringify(algorithm)}`, this.layout.headerOffset);
     }
-    if (integers.length < count) throw new CodecError(`the tile holds ${integers.length} values, it needs ${count}`);
+    if (integers.length < count) throw new FormatError(`the tile holds ${integers.length} values, it needs ${count}`);
     if (!quantized) return convert(integers, bitpix, count);
     const method = (header.string("ZQUANTIZ", "NO_DITHER").trim() || "NO_DITHER") as QuantizeMethod;
-    const values = unquantize(Int32Array.from(integers as Int32Array), {
+    return unquantize(integers instanceof Int32Array ? integers : Int32Array.from(integers as ArrayLike<number>), {
       scale,
       zero: cells.zero ?? header.number("ZZERO", 0),
       method: ["SUBTRACTIVE_DITHER_1", "SUBTRACTIVE_DITHER_2"].includes(method) ? method : "NO_DITHER",
-      dither0: header.integer("ZDITHER0", 1),
-      row: tile.row + 1,
-      blank: cells.blank ?? (header.has("ZBLANK") ? header.integer("ZBLANK") : NULL_VALUE),
+      zdither0: this.keyword("ZDITHER0", 1),
+      tileRow: tile.row + 1,
+      nullValue: cells.blank ?? (header.has("ZBLANK") ? this.keyword("ZBLANK") : NULL_VALUE),
+      bitpix: bitpix === -32 ? -32 : -64,
     });
-    return bitpix === -32 ? Float32Array.from(values) : values;
+  }
+
+  /** An integer keyword of the table header; a missing or malformed one is a {@link FormatError}. */
+  private keyword(name: string, fallback?: number): number {
+    return this.structural(() => this.header.integer(name, fallback));
+  }
+
+  /**
+   * Runs header interpretation or tile decoding: the errors a damaged file can provoke there
+   * (bad cards, reads past a stream's end) become {@link FormatError}s; skyfs errors pass.
+   */
+  private structural<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof SkyfsError) throw error;
+      throw this.formatError((error as Error).message, this.layout.headerOffset, error);
+    }
   }
 
   private parameter(name: string, fallback: number): number {
@@ -346,7 +372,7 @@ function bitpixOfCode(code: string | undefined): number {
 
 /** Values of a tile in the image's own type. */
 function convert(values: NumericArray, bitpix: number, count: number): NumericArray {
-  if (values.length < count) throw new CodecError(`the tile holds ${values.length} values, it needs ${count}`);
+  if (values.length < count) throw new FormatError(`the tile holds ${values.length} values, it needs ${count}`);
   const target = bitpix < 0 ? (bitpix === -32 ? new Float32Array(count) : new Float64Array(count)) : newIntegerArray(bitpix, count);
   if (target instanceof BigInt64Array) {
     for (let i = 0; i < count; i++) target[i] = BigInt(values[i] as number | bigint);

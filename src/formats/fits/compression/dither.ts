@@ -39,33 +39,39 @@ export interface Quantization {
   zero: number;
   /** ZQUANTIZ. */
   method: QuantizeMethod;
-  /** ZDITHER0 (default 1). */
-  dither0: number;
+  /** ZDITHER0 (1 when the header has none). */
+  zdither0: number;
   /** Row of the tile in the table, from 1. */
-  row: number;
-  /** The quantized value standing for an undefined pixel (ZBLANK), if any. */
-  blank: number | undefined;
+  tileRow: number;
+  /** The quantized value standing for an undefined pixel (ZBLANK); dithered tiles also treat {@link NULL_VALUE} so. */
+  nullValue?: number;
+  /** BITPIX of the image: -32 gives float32 values, -64 float64. */
+  bitpix: -32 | -64;
 }
 
-/** Turns the quantized integers of a tile back into floats (double precision). */
-export function unquantize(values: Int32Array, q: Quantization): Float64Array {
-  const out = new Float64Array(values.length);
-  if (q.method === "NO_DITHER") {
+/**
+ * Undoes quantization of one tile as cfitsio/astropy do: `(value - dither + 0.5) * scale +
+ * zero` in double precision (rounded once to float32 for BITPIX -32), undefined pixels NaN.
+ */
+export function unquantize(values: Int32Array, options: Quantization): Float32Array | Float64Array {
+  const { scale, zero, method, nullValue } = options;
+  const out = options.bitpix === -32 ? new Float32Array(values.length) : new Float64Array(values.length);
+  if (method === "NO_DITHER") {
     for (let i = 0; i < values.length; i++) {
       const value = values[i] as number;
-      out[i] = value === q.blank ? Number.NaN : value * q.scale + q.zero;
+      out[i] = value === nullValue ? Number.NaN : value * scale + zero;
     }
     return out;
   }
   const table = ditherTable();
-  let seedIndex = (q.row - 1 + q.dither0 - 1) % 10000;
+  let seedIndex = (options.tileRow - 1 + options.zdither0 - 1) % 10000;
   if (seedIndex < 0) seedIndex += 10000;
   let next = Math.floor((table[seedIndex] as number) * 500);
   for (let i = 0; i < values.length; i++) {
     const value = values[i] as number;
-    if (value === NULL_VALUE || value === q.blank) out[i] = Number.NaN;
-    else if (q.method === "SUBTRACTIVE_DITHER_2" && value === ZERO_VALUE) out[i] = 0;
-    else out[i] = (value - (table[next] as number) + 0.5) * q.scale + q.zero;
+    if (value === NULL_VALUE || value === nullValue) out[i] = Number.NaN;
+    else if (method === "SUBTRACTIVE_DITHER_2" && value === ZERO_VALUE) out[i] = 0;
+    else out[i] = (value - (table[next] as number) + 0.5) * scale + zero;
     next++;
     if (next === 10000) {
       seedIndex = (seedIndex + 1) % 10000;

@@ -2,10 +2,11 @@
  * HCOMPRESS_1 decoding: the H-transform coefficients of a tile, coded as quadtrees of bit
  * planes per quadrant with a small Huffman code, then sign bits; decoding rebuilds the
  * coefficients, multiplies them by the scale, and inverts the H-transform level by level.
- * Smoothing (SMOOTH != 0) is not applied.
+ * Smoothing (ZVAL SMOOTH != 0) is not applied; the caller refuses such tiles. Arithmetic is
+ * 32-bit, as the reference decoder does it for 8- and 16-bit images.
  * @module
  */
-import { CodecError } from "./rice.js";
+import { FormatError } from "../../../core/errors.js";
 
 /** Reads bits and bytes of a stream, most significant bit first. */
 class BitReader {
@@ -16,7 +17,7 @@ class BitReader {
   constructor(private readonly bytes: Uint8Array) {}
 
   byte(): number {
-    if (this.position >= this.bytes.length) throw new CodecError("the HCOMPRESS stream ends early");
+    if (this.position >= this.bytes.length) throw new FormatError("the HCOMPRESS stream ends early");
     return this.bytes[this.position++] as number;
   }
 
@@ -65,33 +66,37 @@ class BitReader {
   }
 }
 
-/** Decodes an HCOMPRESS_1 tile; returns its values and the tile dimensions the stream gives. */
-export function hcompressDecode(bytes: Uint8Array, expectedCount: number): { values: Int32Array; nx: number; ny: number } {
+/**
+ * HCOMPRESS_1 decode of one tile; `nx` and `ny` are the tile's dimensions (`ny` the slow
+ * axis), which the stream must repeat. The scale factor is read from the stream itself.
+ * Throws {@link FormatError} on a damaged or mismatched stream.
+ */
+export function hcompressDecode(bytes: Uint8Array, nx: number, ny: number): Int32Array {
   const input = new BitReader(bytes);
-  if (input.byte() !== 0xdd || input.byte() !== 0x99) throw new CodecError("no HCOMPRESS magic");
-  const nx = input.int32();
-  const ny = input.int32();
+  if (input.byte() !== 0xdd || input.byte() !== 0x99) throw new FormatError("no HCOMPRESS magic");
+  const rows = input.int32();
+  const columns = input.int32();
   const scale = input.int32();
-  if (nx <= 0 || ny <= 0 || nx * ny !== expectedCount)
-    throw new CodecError(`the HCOMPRESS stream is ${nx} x ${ny}, the tile holds ${expectedCount} values`);
+  if (rows !== ny || columns !== nx) throw new FormatError(`the HCOMPRESS stream is ${columns} x ${rows}, the tile is ${nx} x ${ny}`);
+  if (nx <= 0 || ny <= 0) throw new FormatError(`an HCOMPRESS tile of ${nx} x ${ny} is empty`);
   const sum = input.int64();
   const planes = [input.byte(), input.byte(), input.byte()];
-  if (planes.some((count) => count > 32)) throw new CodecError("an HCOMPRESS bit plane count is absurd");
-  const a = new Int32Array(nx * ny);
-  const nx2 = (nx + 1) >> 1;
-  const ny2 = (ny + 1) >> 1;
+  if (planes.some((count) => count > 32)) throw new FormatError("an HCOMPRESS bit plane count is absurd");
+  const a = new Int32Array(rows * columns);
+  const half = (rows + 1) >> 1;
+  const halfColumns = (columns + 1) >> 1;
   input.restartBits();
-  decodeQuadrant(input, a, 0, ny, nx2, ny2, planes[0] as number);
-  decodeQuadrant(input, a, ny2, ny, nx2, ny >> 1, planes[1] as number);
-  decodeQuadrant(input, a, ny * nx2, ny, nx >> 1, ny2, planes[1] as number);
-  decodeQuadrant(input, a, ny * nx2 + ny2, ny, nx >> 1, ny >> 1, planes[2] as number);
-  if (input.bits(4) !== 0) throw new CodecError("bad HCOMPRESS bit plane values");
+  decodeQuadrant(input, a, 0, columns, half, halfColumns, planes[0] as number);
+  decodeQuadrant(input, a, halfColumns, columns, half, columns >> 1, planes[1] as number);
+  decodeQuadrant(input, a, columns * half, columns, rows >> 1, halfColumns, planes[1] as number);
+  decodeQuadrant(input, a, columns * half + halfColumns, columns, rows >> 1, columns >> 1, planes[2] as number);
+  if (input.bits(4) !== 0) throw new FormatError("bad HCOMPRESS bit plane values");
   input.restartBits();
   for (let i = 0; i < a.length; i++) if (a[i] !== 0 && input.bit()) a[i] = -(a[i] as number);
   a[0] = sum;
-  if (scale > 1) for (let i = 0; i < a.length; i++) a[i] = (a[i] as number) * scale;
-  inverseTransform(a, nx, ny);
-  return { values: a, nx, ny };
+  if (scale > 1) for (let i = 0; i < a.length; i++) a[i] = Math.imul(a[i] as number, scale);
+  inverseTransform(a, rows, columns);
+  return a;
 }
 
 function log2Ceil(value: number): number {
@@ -126,7 +131,7 @@ function decodeQuadrant(input: BitReader, a: Int32Array, start: number, n: numbe
         expand(input, scratch, nx, ny);
       }
     } else {
-      throw new CodecError(`bad HCOMPRESS bit plane format ${format}`);
+      throw new FormatError(`bad HCOMPRESS bit plane format ${format}`);
     }
     insertBits(scratch, nqx, nqy, a, start, n, bit);
   }

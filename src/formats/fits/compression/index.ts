@@ -12,6 +12,7 @@ export { inflateTile, unshuffle } from "./byte-codecs.js";
 export { CompImageHdu } from "./comp-image-hdu.js";
 export type { Quantization, QuantizeMethod } from "./dither.js";
 export { ditherTable, NULL_VALUE, unquantize, ZERO_VALUE } from "./dither.js";
+export { hcompressDecode } from "./hcompress.js";
 export { compressedImageHeader } from "./image-header.js";
 export { plioDecode } from "./plio.js";
-export { CodecError, riceDecode } from "./rice.js";
+export { riceDecode } from "./rice.js";

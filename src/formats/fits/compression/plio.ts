@@ -3,24 +3,33 @@
  * single values, and changes of the current value), as the tiled-image convention uses it.
  * @module
  */
-import { CodecError } from "./rice.js";
+import { FormatError } from "../../../core/errors.js";
 
-/** Decodes a PLIO line list (16-bit words) into `count` pixel values. */
-export function plioDecode(words: Int16Array, count: number): Int32Array {
+/**
+ * PLIO_1 decode to nPixels integers: `bytes` is the line list as stored, big-endian 16-bit
+ * words. Throws {@link FormatError} on a truncated or malformed list.
+ */
+export function plioDecode(bytes: Uint8Array, nPixels: number): Int32Array {
+  const count = nPixels;
+  if (!Number.isSafeInteger(count) || count < 0) throw new FormatError(`bad PLIO pixel count ${count}`);
+  if (bytes.length % 2 !== 0) throw new FormatError(`a PLIO line list of ${bytes.length} bytes is not whole 16-bit words`);
+  const words = new Int16Array(bytes.length / 2);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < words.length; i++) words[i] = view.getInt16(i * 2);
   const out = new Int32Array(count);
   if (count === 0) return out;
-  if (words.length < 3) throw new CodecError("the PLIO line list has no header");
+  if (words.length < 3) throw new FormatError("the PLIO line list has no header");
   let length: number;
   let first: number;
   if ((words[2] as number) > 0) {
     length = words[2] as number;
     first = 3;
   } else {
-    if (words.length < 5) throw new CodecError("the PLIO line list header is cut short");
+    if (words.length < 5) throw new FormatError("the PLIO line list header is cut short");
     length = ((words[4] as number) << 15) + (words[3] as number);
     first = words[1] as number;
   }
-  if (length > words.length) throw new CodecError(`the PLIO line list says ${length} words, it has ${words.length}`);
+  if (length > words.length) throw new FormatError(`the PLIO line list says ${length} words, it has ${words.length}`);
   let written = 0;
   let x = 1;
   let value = 1;
@@ -43,7 +52,7 @@ export function plioDecode(words: Int16Array, count: number): Int32Array {
         break;
       }
       case 1:
-        if (at + 1 >= length) throw new CodecError("a PLIO set-value instruction lacks its second word");
+        if (at + 1 >= length) throw new FormatError("a PLIO set-value instruction lacks its second word");
         value = (((words[at + 1] as number) & 0xffff) << 12) + data;
         at++;
         break;
@@ -60,7 +69,7 @@ export function plioDecode(words: Int16Array, count: number): Int32Array {
         x++;
         break;
       default:
-        throw new CodecError(`unknown PLIO instruction ${opcode}`);
+        throw new FormatError(`unknown PLIO instruction ${opcode}`);
     }
   }
   return out;

@@ -4,26 +4,26 @@
  * escapes for blocks of zeros and for blocks stored raw.
  * @module
  */
-
-/** Thrown (as a message) when a stream ends early or is malformed; the caller adds context. */
-export class CodecError extends Error {}
+import { FormatError } from "../../../core/errors.js";
 
 /** Number of significant bits of each byte value (0 for 0). */
 const SIGNIFICANT_BITS = Uint8Array.from({ length: 256 }, (_, value) => (value === 0 ? 0 : 32 - Math.clz32(value)));
 
 /**
- * Decodes `count` values from a Rice stream whose values are `bytepix` bytes wide (1, 2 or 4),
- * in blocks of `blockSize`. Returns them as Int32 (16- and 8-bit values wrap as their type does).
+ * Rice (RICE_1) decode: `bytepix` 1, 2 or 4; returns nPixels integers (8- and 16-bit values
+ * wrap as their type does). Throws {@link FormatError} on a truncated or malformed stream.
  */
-export function riceDecode(bytes: Uint8Array, count: number, bytepix: number, blockSize: number): Int32Array {
+export function riceDecode(bytes: Uint8Array, nPixels: number, bytepix: number, blockSize: number): Int32Array {
+  const count = nPixels;
   const { fsBits, fsMax, width } = parameters(bytepix);
-  if (!Number.isInteger(blockSize) || blockSize <= 0) throw new CodecError(`bad Rice block size ${blockSize}`);
+  if (!Number.isSafeInteger(count) || count < 0) throw new FormatError(`bad Rice pixel count ${count}`);
+  if (!Number.isInteger(blockSize) || blockSize <= 0) throw new FormatError(`bad Rice block size ${blockSize}`);
   const out = new Int32Array(count);
   if (count === 0) return out;
-  if (bytes.length < bytepix + 1) throw new CodecError("the Rice stream is shorter than its first value");
+  if (bytes.length < bytepix + 1) throw new FormatError("the Rice stream is shorter than its first value");
   let position = 0;
   const next = (): number => {
-    if (position >= bytes.length) throw new CodecError("the Rice stream ends early");
+    if (position >= bytes.length) throw new FormatError("the Rice stream ends early");
     return bytes[position++] as number;
   };
   let last = 0;
@@ -40,6 +40,7 @@ export function riceDecode(bytes: Uint8Array, count: number, bytepix: number, bl
     }
     const fs = (buffer >>> bits) - 1;
     buffer &= (1 << bits) - 1;
+    if (fs > fsMax) throw new FormatError(`bad Rice block code ${fs + 1}`);
     if (fs < 0) {
       out.fill(last, start, end);
     } else if (fs === fsMax) {
@@ -88,7 +89,7 @@ function parameters(bytepix: number): { fsBits: number; fsMax: number; width: nu
   if (bytepix === 1) return { fsBits: 3, fsMax: 6, width: 8 };
   if (bytepix === 2) return { fsBits: 4, fsMax: 14, width: 16 };
   if (bytepix === 4) return { fsBits: 5, fsMax: 25, width: 32 };
-  throw new CodecError(`Rice BYTEPIX must be 1, 2 or 4, not ${bytepix}`);
+  throw new FormatError(`Rice BYTEPIX must be 1, 2 or 4, not ${bytepix}`);
 }
 
 /** Maps 0, 1, 2, 3 ... back to 0, -1, 1, -2 ... */

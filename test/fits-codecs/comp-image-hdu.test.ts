@@ -2,10 +2,11 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CodecError, CompImageHdu, openFitsSource, plioDecode, riceDecode, unshuffle } from "../../src/fits.js";
+import { CompImageHdu, hcompressDecode, openFitsSource, plioDecode, riceDecode, unshuffle } from "../../src/fits.js";
 import { BytesSource, FormatError, NotSupportedError } from "../../src/index.js";
+import { CountingSource } from "../fits/counting-source.js";
 import { available, CORPUS, CORPUS_FOLDER } from "../requirements.js";
-import { CountingSource } from "./counting-source.js";
+import { plioEncode, riceEncode } from "./encoders.js";
 
 const corpus = CORPUS_FOLDER;
 const haveCorpus = available(import.meta.url, CORPUS);
@@ -120,18 +121,67 @@ describe("tile codecs", () => {
     const padded = bits.padEnd(Math.ceil(bits.length / 8) * 8, "0");
     const stream = Uint8Array.from({ length: padded.length / 8 }, (_, i) => Number.parseInt(padded.slice(i * 8, i * 8 + 8), 2));
     expect(Array.from(riceDecode(stream, 4, 2, 2))).toEqual([100, 100, 101, 100]);
-    expect(() => riceDecode(stream.subarray(0, 3), 40, 2, 2)).toThrow(CodecError);
+    expect(() => riceDecode(stream.subarray(0, 3), 40, 2, 2)).toThrow(FormatError);
     expect(() => riceDecode(stream, 4, 3, 2)).toThrow(/BYTEPIX/);
   });
 
   it("decodes a PLIO line list and refuses a truncated one", () => {
     // header [0, 7, 7 (length), ...]: zero run of 2, set value 5 (opcode 1 with high word 0), a run of 3 at that value.
-    const words = Int16Array.of(0, 7, 7, 2, (1 << 12) | 5, 0, (4 << 12) | 3);
+    const words = bigEndianWords(0, 7, 7, 2, (1 << 12) | 5, 0, (4 << 12) | 3);
     expect(Array.from(plioDecode(words, 6))).toEqual([0, 0, 5, 5, 5, 0]);
-    expect(() => plioDecode(Int16Array.of(0, 7, 9, 2), 6)).toThrow(CodecError);
+    expect(() => plioDecode(bigEndianWords(0, 7, 9, 2), 6)).toThrow(FormatError);
+    expect(() => plioDecode(words.subarray(0, 5), 6)).toThrow(/whole 16-bit words/);
+  });
+
+  it("round-trips Rice streams of every width, coded and raw blocks", () => {
+    const random = seeded(3);
+    for (const bytepix of [1, 2, 4] as const) {
+      const span = 2 ** (bytepix * 8 - 1);
+      const values = Int32Array.from({ length: 301 }, (_, i) => (i % 50 < 10 ? 7 : Math.floor(random() * span) - span / 2));
+      for (const choice of ["best", "raw"] as const) {
+        expect(Array.from(riceDecode(riceEncode(values, bytepix, 32, choice), values.length, bytepix, 32))).toEqual(Array.from(values));
+      }
+    }
+  });
+
+  it("refuses a Rice block code past the largest one", () => {
+    // 32-bit values: a first value of 0, then the 5-bit block code 31 (codes above 26, the raw-block escape, are undefined).
+    const stream = Uint8Array.of(0, 0, 0, 0, 0b1111_1000, 0, 0, 0);
+    expect(() => riceDecode(stream, 4, 4, 4)).toThrow(/block code 31/);
+  });
+
+  it("round-trips PLIO line lists", () => {
+    const values = Int32Array.from({ length: 500 }, (_, i) => (i % 37 < 12 ? 0 : i % 91 < 40 ? 3 : (i * 7919) % 5000));
+    expect(Array.from(plioDecode(plioEncode(values), values.length))).toEqual(Array.from(values));
+  });
+
+  it("refuses an HCOMPRESS stream whose dimensions differ from the tile's", () => {
+    const header = Uint8Array.of(0xdd, 0x99, 0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0, 0);
+    expect(() => hcompressDecode(header, 5, 4)).toThrow(FormatError);
+    expect(() => hcompressDecode(header, 4, 5)).toThrow(/4 x 5/);
+    expect(() => hcompressDecode(Uint8Array.of(1, 2), 1, 1)).toThrow(/magic/);
   });
 
   it("undoes GZIP_2's byte shuffle", () => {
     expect(Array.from(unshuffle(Uint8Array.of(1, 2, 3, 10, 20, 30), 2))).toEqual([1, 10, 2, 20, 3, 30]);
   });
 });
+
+function bigEndianWords(...words: number[]): Uint8Array {
+  const out = new Uint8Array(words.length * 2);
+  const view = new DataView(out.buffer);
+  for (const [i, word] of words.entries()) view.setInt16(i * 2, word);
+  return out;
+}
+
+/** A small seeded generator (mulberry32). */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
