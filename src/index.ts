@@ -60,6 +60,7 @@ export type {
   WalkEntry,
 } from "./core/filesystem.js";
 export { FileSystem, resolveSlice } from "./core/filesystem.js";
+export { localFileError } from "./core/local-errors.js";
 export type { ManifestEntry, ManifestGlobOptions } from "./core/manifest.js";
 export { globManifest, parseManifestLine } from "./core/manifest.js";
 export { BytesSource } from "./core/memory-source.js";
@@ -75,4 +76,6 @@ export type { RequestKind, TransferSnapshot } from "./core/stats.js";
 export { StatsBackend, TransferStats } from "./core/stats.js";
 export type { ReadLinesOptions } from "./core/text-lines.js";
 export { lineBatches, readLineBatches, readLines } from "./core/text-lines.js";
+export type { FailedTransfer, TransferBatchOptions } from "./core/transfer-batch.js";
+export { runTransferBatch, TransferError } from "./core/transfer-batch.js";
 export type { NumericArray } from "./core/typed-array.js";

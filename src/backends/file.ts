@@ -8,16 +8,9 @@ import { copyFile, mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from 
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Backend, FileInfo, ReadRangeOptions } from "../core/backend.js";
-import {
-  ConsistencyError,
-  FileExistsError,
-  IsADirectoryError,
-  NotADirectoryError,
-  NotFoundError,
-  PermissionError,
-  ProtocolError,
-  SkyfsError,
-} from "../core/errors.js";
+import { ConsistencyError, ProtocolError } from "../core/errors.js";
+import { localFileError } from "../core/local-errors.js";
+import { partialPath } from "../core/partial-files.js";
 import { trimTrailingSlash } from "../core/paths.js";
 
 /** The local-disk backend. Paths are absolute, with `/` separators. */
@@ -81,7 +74,7 @@ export class LocalBackend implements Backend {
 
   async write(path: string, data: Uint8Array): Promise<void> {
     await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => rethrow(error, path));
-    const temporary = `${path}.skyfs-partial-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const temporary = partialPath(path);
     try {
       const handle = await open(temporary, "w");
       try {
@@ -119,26 +112,7 @@ function localEtag(stats: Stats): string {
   return `${stats.mtimeMs.toString(36)}-${stats.size.toString(36)}`;
 }
 
-/** Maps a Node file-system error to the skyfs error family. */
+/** Throws the skyfs error for a failed local file operation. */
 function rethrow(error: unknown, path: string): never {
-  const code = (error as NodeJS.ErrnoException).code;
-  const options = { url: path, code, cause: error };
-  switch (code) {
-    case "ENOENT":
-      throw new NotFoundError("no such file or directory", options);
-    case "EACCES":
-    case "EPERM":
-      throw new PermissionError("permission denied", options);
-    case "EISDIR":
-      throw new IsADirectoryError("is a directory", options);
-    case "ENOTDIR":
-      throw new NotADirectoryError("not a directory", options);
-    case "EEXIST":
-      throw new FileExistsError("already exists", options);
-    case "ENOTEMPTY":
-      throw new FileExistsError("directory not empty", options);
-    default:
-      if (error instanceof SkyfsError) throw error;
-      throw new SkyfsError(`local file error ${code ?? ""}`.trim(), options);
-  }
+  throw localFileError(error, path);
 }

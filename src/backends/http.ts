@@ -506,11 +506,19 @@ async function sliceOfFullBody(response: HttpResponse, offset: number, length: n
   return result;
 }
 
+function hostOf(url: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1]?.replace(/^[^@]*@/, "") ?? url;
+}
+
 function networkError(error: unknown, url: string): SkyfsError {
   if (error instanceof SkyfsError) return error;
   const name = (error as Error).name;
   if (name === "AbortError") return new AbortError("request aborted", { url, cause: error });
   const code = (error as { code?: string }).code;
   if (code === "ERR_INVALID_URL") return new InvalidUrlError("not a valid URL", { url, code, cause: error });
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
+    const host = (error as { hostname?: string }).hostname ?? hostOf(url);
+    return new TransientError(`cannot resolve the host name ${host} (${code})`, { url, code, cause: error });
+  }
   return new TransientError(`network error${code ? ` ${code}` : ""}: ${(error as Error).message}`, { url, code, cause: error });
 }

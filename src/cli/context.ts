@@ -3,8 +3,8 @@
  * and the filesystems opened during the command (for `--stats` and closing).
  * @module
  */
-import { type CompressionOption, type FileSystem, type StorageOptions, type TransferSnapshot, urlToFs } from "../index.js";
-import { formatBytes } from "./progress.js";
+import { type CompressionOption, type FileSystem, InvalidUrlError, type StorageOptions, type TransferSnapshot, urlToFs } from "../index.js";
+import { formatBytes, plural } from "./progress.js";
 
 /** The global options of the `skyfs` command. */
 export interface GlobalOptions {
@@ -46,7 +46,11 @@ export class CliContext {
     const options: StorageOptions = {};
     if (this.options.anon) options.anon = true;
     if (this.options.requesterPays !== undefined) options.requesterPays = this.options.requesterPays;
-    if (this.options.endpoint) options.endpoint = this.options.endpoint;
+    if (this.options.endpoint) {
+      if (!/^https?:\/\/[^/?#\s]+/i.test(this.options.endpoint) || !URL.canParse(this.options.endpoint))
+        throw new InvalidUrlError("--endpoint takes an http:// or https:// URL", { url: this.options.endpoint });
+      options.endpoint = this.options.endpoint;
+    }
     if (this.options.region) options.region = this.options.region;
     if (this.options.profile) options.profile = this.options.profile;
     return options;
@@ -104,7 +108,7 @@ export class CliContext {
       .map(([kind, count]) => `${kind} ${count}`)
       .join(", ");
     this.err.write(
-      `stats: ${totals.totalRequests} requests${kinds ? ` (${kinds})` : ""}, ${formatBytes(totals.bytesReceived)} received, ${formatBytes(totals.bytesSent)} sent\n`,
+      `stats: ${plural(totals.totalRequests, "request")}${kinds ? ` (${kinds})` : ""}, ${formatBytes(totals.bytesReceived)} received, ${formatBytes(totals.bytesSent)} sent\n`,
     );
   }
 

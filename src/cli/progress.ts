@@ -17,6 +17,11 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
+/** `1 file`, `2 files`: a count and its noun, in the singular for one. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
+}
+
 /** Receives transfer progress and shows it. */
 export interface ProgressReporter {
   /** Called as bytes move. */
@@ -35,13 +40,15 @@ export function progressReporter(stream: NodeJS.WriteStream | NodeJS.WritableStr
       hideCursor: true,
     });
     let begun = false;
-    return {
+    let last: TransferProgress | undefined;
+    const reporter: ProgressReporter = {
       update(progress) {
+        last = progress;
         const payload = {
           done: formatBytes(progress.bytes),
           all: progress.totalBytes > 0 ? formatBytes(progress.totalBytes) : "?",
           rate: formatBytes(progress.bytes / Math.max(0.001, (Date.now() - started) / 1000)),
-          files: `${progress.filesDone}/${progress.totalFiles} files`,
+          files: `${progress.filesDone}/${plural(progress.totalFiles, "file")}`,
         };
         if (!begun) {
           bar.start(Math.max(1, progress.totalBytes), progress.bytes, payload);
@@ -51,15 +58,19 @@ export function progressReporter(stream: NodeJS.WriteStream | NodeJS.WritableStr
           bar.update(progress.bytes, payload);
         }
       },
-      stop: () => bar.stop(),
+      stop() {
+        if (last) reporter.update(last);
+        bar.stop();
+      },
     };
+    return reporter;
   }
   let lastLine = 0;
   let last: TransferProgress | undefined;
   const line = (progress: TransferProgress): void => {
     const seconds = Math.max(0.001, (Date.now() - started) / 1000);
     stream.write(
-      `${formatBytes(progress.bytes)} / ${progress.totalBytes > 0 ? formatBytes(progress.totalBytes) : "?"}, ${progress.filesDone}/${progress.totalFiles} files, ${formatBytes(progress.bytes / seconds)}/s\n`,
+      `${formatBytes(progress.bytes)} / ${progress.totalBytes > 0 ? formatBytes(progress.totalBytes) : "?"}, ${progress.filesDone}/${plural(progress.totalFiles, "file")}, ${formatBytes(progress.bytes / seconds)}/s\n`,
     );
   };
   return {
@@ -71,7 +82,7 @@ export function progressReporter(stream: NodeJS.WriteStream | NodeJS.WritableStr
       }
     },
     stop() {
-      if (last) line({ ...last, filesDone: last.totalFiles });
+      if (last) line(last);
     },
   };
 }

@@ -3,13 +3,17 @@
  * and returns the exit code, without touching the process. `main.ts` is the executable around it.
  * @module
  */
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { SkyfsError } from "../index.js";
 import { addFileCommands } from "./commands/files.js";
 import { addFormatCommands } from "./commands/formats.js";
 import { addIndexCommands } from "./commands/index-commands.js";
 import { addMastCommands } from "./commands/mast.js";
 import { CliContext, type GlobalOptions } from "./context.js";
+import { failureText, isBrokenPipe } from "./failure.js";
+
+/** The package's version, from its package.json (two levels up from src/cli and dist/cli alike). */
+const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** Where one run of the command reads and writes, and what environment it sees. */
 export interface CliIo {
@@ -32,6 +36,7 @@ function buildProgram(io: Required<Pick<CliIo, "stdout" | "stderr" | "stdin">>):
   program
     .name("skyfs")
     .description("one filesystem over local disk, HTTP, S3, GCS and Azure, with FITS and ASDF tools")
+    .version(VERSION, "-V, --version", "print the version")
     .option("--anon", "unsigned requests, no credential lookup (public buckets)")
     .option("--requester-pays [project]", "pay for requests to a requester-pays bucket (GCS: the billing project)")
     .option("--endpoint <url>", "a custom endpoint (S3-compatible stores, emulators)")
@@ -64,20 +69,20 @@ function buildProgram(io: Required<Pick<CliIo, "stdout" | "stderr" | "stdin">>):
 
 /**
  * Runs `skyfs <args>` (the arguments after the command name) and resolves to the exit code:
- * 0 on success, 1 when the command failed (one line on `stderr`), 2 on a usage error.
+ * 0 on success, 1 when the command failed (one line on `stderr`, or a JSON object with `--json`),
+ * 2 on a usage error. A reader of `stdout` that went away (`EPIPE`) ends the command quietly with 0.
  */
 export async function runCli(args: readonly string[], io: CliIo = {}): Promise<number> {
   const restore = io.env ? overlayEnvironment(io.env) : () => {};
   const stderr = io.stderr ?? process.stderr;
+  const program = buildProgram({ stdout: io.stdout ?? process.stdout, stderr, stdin: io.stdin ?? process.stdin });
   try {
-    const program = buildProgram({ stdout: io.stdout ?? process.stdout, stderr, stdin: io.stdin ?? process.stdin });
     await program.parseAsync([...args], { from: "user" });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    const message =
-      error instanceof SkyfsError ? `${error.name}: ${error.message}` : `error: ${(error as Error)?.message ?? String(error)}`;
-    stderr.write(`skyfs: ${message}\n`);
+    if (isBrokenPipe(error)) return 0;
+    stderr.write(failureText(error, program.opts<GlobalOptions>().json === true));
     if (process.env.SKYFS_DEBUG) stderr.write(`${(error as Error)?.stack ?? ""}\n`);
     return 1;
   } finally {

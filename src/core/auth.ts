@@ -3,6 +3,7 @@
  * Cloud backends configure their SDKs from the same options; plain HTTP applies these.
  * @module
  */
+import { toBase64 } from "./bytes.js";
 
 /** The parts of an outgoing HTTP request an auth plugin may change. */
 export interface HttpRequestParts {
@@ -39,7 +40,7 @@ export function bearerAuth(token: string | (() => string | Promise<string>)): Au
 
 /** HTTP basic authentication. */
 export function basicAuth(username: string, password: string): AuthPlugin {
-  const encoded = Buffer.from(`${username}:${password}`, "utf8").toString("base64");
+  const encoded = toBase64(new TextEncoder().encode(`${username}:${password}`));
   return {
     kind: "basic",
     authorize(request) {

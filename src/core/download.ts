@@ -9,6 +9,8 @@ import type { Backend, FileInfo } from "./backend.js";
 import type { IoOptions } from "./byte-source.js";
 import type { WeightedSemaphore } from "./concurrency.js";
 import { throwIfAborted } from "./errors.js";
+import { localFileError } from "./local-errors.js";
+import { partialPath } from "./partial-files.js";
 
 /**
  * Bytes asked for by the first read of an object whose size is unknown: small objects come
@@ -24,6 +26,8 @@ export interface DownloadPlan extends IoOptions {
   partsInFlight: number;
   /** Bytes in flight shared with other downloads (each part holds its length until written). */
   bytesInFlight?: WeightedSemaphore;
+  /** Called once the object's size is known (at once when `known`, else after the first read). */
+  onSize?: (size: number) => void;
   /** Called after each part is written, with its length. */
   onBytes?: (bytes: number) => void;
   /** The target's folder exists already (skips creating it). */
@@ -35,7 +39,8 @@ export interface DownloadPlan extends IoOptions {
  * size (and ETag where the store has them), parts are read straight away; otherwise the first
  * 256 KiB are read with the store's head read, which also gives the size and ETag (one request
  * for a small object), or the size comes from an `info`. Bytes go to a temporary name beside the target, renamed
- * when complete and removed on failure, so a partial file never looks complete. Every part is
+ * when complete and removed on failure, so a partial file never looks complete; local disk errors
+ * are skyfs errors naming `localPath`. Every part is
  * pinned to the object's ETag.
  */
 export async function downloadObject(
@@ -45,9 +50,11 @@ export async function downloadObject(
   localPath: string,
   plan: DownloadPlan,
 ): Promise<void> {
-  if (!plan.folderExists) await mkdir(dirname(localPath), { recursive: true });
-  const temporary = `${localPath}.skyfs-partial-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const handle = await openLocal(temporary, "w");
+  const local = <T>(operation: Promise<T>): Promise<T> =>
+    operation.catch((error: unknown) => Promise.reject(localFileError(error, localPath)));
+  if (!plan.folderExists) await local(mkdir(dirname(localPath), { recursive: true }));
+  const temporary = partialPath(localPath);
+  const handle = await local(openLocal(temporary, "w"));
   const url = backend.toUrl(file.name);
   const held: Array<() => void> = [];
   try {
@@ -66,9 +73,10 @@ export async function downloadObject(
         info = await backend.info(file.name, { signal: plan.signal });
       }
     }
+    plan.onSize?.(info.size);
     let written = 0;
     if (first) {
-      await handle.write(first, 0, first.length, 0);
+      await local(handle.write(first, 0, first.length, 0));
       plan.onBytes?.(first.length);
       written = first.length;
     }
@@ -99,12 +107,12 @@ export async function downloadObject(
       throwIfAborted(plan.signal, url);
       const { bytes, release } = await (inFlight.shift() as Promise<{ bytes: Uint8Array; release: (() => void) | undefined }>);
       launch();
-      await handle.write(bytes, 0, bytes.length, written + done * plan.partSize);
+      await local(handle.write(bytes, 0, bytes.length, written + done * plan.partSize));
       release?.();
       plan.onBytes?.(bytes.length);
     }
-    await handle.close();
-    await rename(temporary, localPath);
+    await local(handle.close());
+    await local(rename(temporary, localPath));
   } catch (error) {
     await handle.close().catch(() => undefined);
     await rm(temporary, { force: true });

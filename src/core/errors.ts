@@ -65,7 +65,7 @@ export class MissingDependencyError extends SkyfsError {
   readonly packageName: string;
 
   constructor(packageName: string, purpose: string) {
-    super(`${purpose} needs the optional package '${packageName}': run npm install ${packageName}`);
+    super(`the optional package '${packageName}' is needed for ${purpose}: run npm install ${packageName}`);
     this.packageName = packageName;
   }
 }

@@ -3,7 +3,7 @@
  * @module
  */
 import { mkdir, readdir, readFile, stat as statLocal } from "node:fs/promises";
-import { dirname, join as joinLocal, relative as relativeLocal, sep } from "node:path";
+import { basename as basenameLocal, dirname, join as joinLocal, relative as relativeLocal, sep } from "node:path";
 import { type Backend, baseBackend, type FileInfo } from "./backend.js";
 import { BackendByteSource } from "./backend-source.js";
 import type { ByteRange, ByteSource, IoOptions } from "./byte-source.js";
@@ -17,10 +17,13 @@ import { mapLimit, Semaphore, WeightedSemaphore } from "./concurrency.js";
 import { downloadObject } from "./download.js";
 import { InvalidArgumentError, IsADirectoryError, NotFoundError, throwIfAborted } from "./errors.js";
 import { hasMagic, pathMatcher, splitPattern } from "./glob.js";
+import { localFileError, localFolderError } from "./local-errors.js";
+import { removeStalePartials } from "./partial-files.js";
 import { baseName, joinPath, parentPath, relativePath, trimTrailingSlash } from "./paths.js";
 import type { RangePlanOptions } from "./range-plan.js";
 import { safeLocalPath } from "./safe-path.js";
 import { StatsBackend, type TransferSnapshot, TransferStats } from "./stats.js";
+import { runTransferBatch } from "./transfer-batch.js";
 
 /** Options of a {@link FileSystem}. */
 export interface FileSystemOptions extends RangePlanOptions {
@@ -91,7 +94,7 @@ export interface TransferProgress {
 export interface TransferOptions extends IoOptions {
   /** `get` only: decompress while downloading (see {@link CompressionOptions.compression}); a folder's files lose their suffix. */
   compression?: CompressionOptions["compression"];
-  /** Copy a whole folder or prefix. Implied when the source is a directory. */
+  /** Copy a whole folder or prefix (required when the source is one, as for `rm` and `copy`). */
   recursive?: boolean;
   /** Transfers at once (default: the filesystem's concurrency). */
   concurrency?: number;
@@ -365,15 +368,17 @@ export class FileSystem {
   }
 
   /**
-   * Uploads a local file, or a local folder with `recursive`, to `remotePath`. Files are written
-   * concurrently; a folder's tree is kept below `remotePath`.
+   * Uploads a local file, or a local folder with `recursive`, to `remotePath`. A file whose
+   * target ends with `/` lands below it under its own name. Files are written concurrently; a
+   * folder's tree is kept below `remotePath`. When one file fails, the call rejects as
+   * {@link FileSystem.get} does.
    */
   async put(localPath: string, remotePath: string, options: TransferOptions = {}): Promise<void> {
     if (options.compression !== undefined && options.compression !== null) {
       throw new InvalidArgumentError("put uploads bytes as they are: the compression option is for get", { url: localPath });
     }
     const target = this.path(remotePath);
-    const localInfo = await statLocal(localPath);
+    const localInfo = await statLocal(localPath).catch((error: unknown) => Promise.reject(localFileError(error, localPath)));
     const jobs: Array<{ local: string; remote: string; size: number }> = [];
     if (localInfo.isDirectory()) {
       if (!options.recursive) throw new IsADirectoryError("use recursive to upload a folder", { url: localPath });
@@ -382,52 +387,72 @@ export class FileSystem {
         jobs.push({ local: file.path, remote: joinPath(target, key), size: file.size });
       }
     } else {
-      jobs.push({ local: localPath, remote: target, size: localInfo.size });
+      const intoFolder = remotePath.endsWith("/");
+      jobs.push({ local: localPath, remote: intoFolder ? joinPath(target, basenameLocal(localPath)) : target, size: localInfo.size });
     }
     const progress = new ProgressTracker(jobs, options.onProgress);
-    await mapLimit(jobs, options.concurrency ?? this.concurrency, async (job) => {
-      throwIfAborted(options.signal, job.local);
-      const data = new Uint8Array(await readFile(job.local));
-      await this.backend.write(job.remote, data, options);
+    const batch = {
+      concurrency: options.concurrency ?? this.concurrency,
+      signal: options.signal,
+      name: (job: (typeof jobs)[number]) => job.local,
+    };
+    await runTransferBatch(jobs, batch, async (job, signal) => {
+      throwIfAborted(signal, job.local);
+      const data = new Uint8Array(await readFile(job.local).catch((error: unknown) => Promise.reject(localFileError(error, job.local))));
+      await this.backend.write(job.remote, data, { ...options, signal });
       progress.add(job.remote, data.length);
-      progress.fileDone();
+      progress.fileDone(job.remote);
     });
   }
 
   /**
-   * Downloads a file, or a whole folder or prefix, to local disk. Each file is written to a
-   * temporary name beside its target and renamed when complete; keys that would land outside
-   * `localPath` are refused before anything is written.
+   * Downloads a file, or a whole folder or prefix with `recursive`, to local disk. A file whose
+   * target is an existing folder, or ends with `/`, lands in it under its own name (as `cp`
+   * does); a folder's files land below `localPath`. Each file is written to a temporary name
+   * beside its target and renamed when complete (temporary files a killed run left are removed
+   * first); keys that would land outside `localPath` are refused before anything is written.
+   * When one file fails, no other starts, those in flight are cancelled, and the call rejects
+   * once they have settled, with a {@link TransferError} naming the files completed.
    */
   async get(remotePath: string, localPath: string, options: TransferOptions = {}): Promise<void> {
     const source = this.path(remotePath);
     const info = await this.backend.info(source, options);
     const jobs: Array<{ info: FileInfo; local: string; size: number }> = [];
     if (info.type === "directory") {
+      if (!options.recursive) throw new IsADirectoryError("use recursive to download a folder", { url: this.url(source) });
       const files = await this.findEntries(source, { signal: options.signal });
       for (const file of files) {
         const key = decodedName(relativePath(source, file.name), options.compression);
         const localKey = this.backend.localKey ? this.backend.localKey(key) : key;
         jobs.push({ info: file, local: safeLocalPath(localPath, localKey, this.url(file.name)), size: file.size });
       }
-      await mkdir(localPath, { recursive: true });
+      await mkdir(localPath, { recursive: true }).catch((error: unknown) => Promise.reject(localFolderError(error, localPath)));
     } else {
-      jobs.push({ info, local: localPath, size: info.size });
+      const local = await localFileTarget(localPath, this.localName(source));
+      jobs.push({ info, local, size: info.size });
     }
     const progress = new ProgressTracker(jobs, options.onProgress);
     const folders = [...new Set(jobs.map((job) => dirname(job.local)))];
-    await mapLimit(folders, this.concurrency, (folder) => mkdir(folder, { recursive: true }));
+    await mapLimit(folders, this.concurrency, (folder) =>
+      mkdir(folder, { recursive: true }).catch((error: unknown) => Promise.reject(localFolderError(error, folder))),
+    );
+    await removeStalePartials(jobs.map((job) => job.local));
     const bytesInFlight = new WeightedSemaphore(this.partSize * this.partsInFlight);
-    await mapLimit(jobs, options.concurrency ?? this.concurrency, async (job) => {
-      throwIfAborted(options.signal, this.url(job.info.name));
+    const batch = {
+      concurrency: options.concurrency ?? this.concurrency,
+      signal: options.signal,
+      name: (job: (typeof jobs)[number]) => this.url(job.info.name),
+    };
+    await runTransferBatch(jobs, batch, async (job, signal) => {
+      throwIfAborted(signal, this.url(job.info.name));
       const compression = resolveCompression(options.compression, job.info.name);
       if (compression) {
-        const stored = await this.openStored(job.info.name, { cache: "none", signal: options.signal });
+        const stored = await this.openStored(job.info.name, { cache: "none", signal });
         await decodeToFile(stored, compression, job.local, {
-          signal: options.signal,
+          signal,
           onRead: (bytes) => progress.add(job.info.name, bytes),
         });
-        progress.fileDone();
+        progress.fileDone(job.info.name);
         return;
       }
       const known = job.info.size >= 0 && (job.info.etag !== undefined || this.backend.directories === "real");
@@ -436,10 +461,11 @@ export class FileSystem {
         partsInFlight: this.partsInFlight,
         bytesInFlight,
         folderExists: true,
-        signal: options.signal,
+        signal,
+        onSize: (size) => progress.sizeKnown(job, size),
         onBytes: (bytes) => progress.add(job.info.name, bytes),
       });
-      progress.fileDone();
+      progress.fileDone(job.info.name);
     });
   }
 
@@ -497,6 +523,12 @@ export class FileSystem {
   /** Releases the backend's connections. */
   async close(): Promise<void> {
     await this.backend.close?.();
+  }
+
+  /** The local file name of a path: its last segment (without an HTTP query), as the store maps keys. */
+  private localName(path: string): string {
+    const name = this.protocol.startsWith("http") ? baseName(path.replace(/[?#].*$/, "")) : baseName(path);
+    return this.backend.localKey ? this.backend.localKey(name) : name;
   }
 
   private listLevel(path: string, options: IoOptions): Promise<FileInfo[]> {
@@ -631,15 +663,26 @@ function impliedDirectories(root: string, files: readonly FileInfo[]): FileInfo[
 class ProgressTracker {
   private bytes = 0;
   private filesDone = 0;
-  private readonly totalBytes: number;
+  private totalBytes: number;
   private readonly totalFiles: number;
+  private readonly unknownSizes: Set<object>;
+  private knownBytes: number;
 
   constructor(
     jobs: ReadonlyArray<{ size: number }>,
     private readonly onProgress: ((progress: TransferProgress) => void) | undefined,
   ) {
-    this.totalBytes = jobs.some((job) => job.size < 0) ? 0 : jobs.reduce((sum, job) => sum + job.size, 0);
+    this.unknownSizes = new Set(jobs.filter((job) => job.size < 0));
+    this.knownBytes = jobs.reduce((sum, job) => sum + Math.max(0, job.size), 0);
+    this.totalBytes = this.unknownSizes.size > 0 ? 0 : this.knownBytes;
     this.totalFiles = jobs.length;
+  }
+
+  /** A job whose size the listing did not give has learnt it: once all are known, so is the total. */
+  sizeKnown(job: object, size: number): void {
+    if (!this.unknownSizes.delete(job)) return;
+    this.knownBytes += size;
+    if (this.unknownSizes.size === 0) this.totalBytes = this.knownBytes;
   }
 
   add(path: string, bytes: number): void {
@@ -647,13 +690,23 @@ class ProgressTracker {
     this.report(path);
   }
 
-  fileDone(): void {
+  fileDone(path: string): void {
     this.filesDone++;
+    this.report(path);
   }
 
   private report(path: string): void {
     this.onProgress?.({ path, bytes: this.bytes, totalBytes: this.totalBytes, filesDone: this.filesDone, totalFiles: this.totalFiles });
   }
+}
+
+/**
+ * The local file a single download goes to: `localPath` itself, or `name` inside it when it
+ * ends with a separator (the folder is created) or is an existing folder.
+ */
+async function localFileTarget(localPath: string, name: string): Promise<string> {
+  const intoFolder = /[/\\]$/.test(localPath) || (await statLocal(localPath).catch(() => undefined))?.isDirectory() === true;
+  return intoFolder ? safeLocalPath(localPath, name) : localPath;
 }
 
 async function listLocalFiles(root: string): Promise<Array<{ path: string; size: number }>> {

@@ -4,6 +4,7 @@
  * policy, applied as a layer around any backend, so that no backend retries on its own.
  * @module
  */
+import { setMaxListeners } from "node:events";
 import type { Backend, FileInfo, HeadRead, ListOptions, ReadRangeOptions, WriteOptions } from "./backend.js";
 import type { IoOptions } from "./byte-source.js";
 import { AbortError, SkyfsError, TransientError } from "./errors.js";
@@ -59,6 +60,8 @@ export async function withRetry<T>(
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw new AbortError("operation aborted", { cause: signal.reason });
     const attemptController = new AbortController();
+    // One attempt of a recursive listing sends many requests at once, each listening to this signal.
+    setMaxListeners(0, attemptController.signal);
     let timedOutNow = false;
     const timer = setTimeout(
       () => {

@@ -11,7 +11,7 @@ import { mapLimit } from "../core/concurrency.js";
 import { hasMagic } from "../core/glob.js";
 import { relativePath } from "../core/paths.js";
 import { FITS_INDEX_FORMAT, type FitsIndex, type IndexedFile, indexHdu, openFitsSource } from "../fits.js";
-import { type FileSystem, type StorageOptions, urlToFs } from "../index.js";
+import { type FileSystem, NotFoundError, SkyfsError, type StorageOptions, urlToFs } from "../index.js";
 
 /** Options of {@link buildFitsIndex}. */
 export interface BuildIndexOptions {
@@ -34,19 +34,44 @@ export interface BuildIndexOptions {
    * decodes the file once; later sections then decode from the nearest checkpoint.
    */
   gzipIndex?: boolean;
+  /** Stop at the first file that cannot be indexed, instead of skipping it (default false). */
+  strict?: boolean;
+  /** Called for each file skipped because it could not be read or is not valid FITS. */
+  onSkip?: (skipped: SkippedFile) => void;
+}
+
+/** A file left out of the index, and why. */
+export interface SkippedFile {
+  /** The file's URL. */
+  url: string;
+  /** The error that made it skipped. */
+  error: unknown;
+}
+
+/** What {@link buildFitsIndex} gives. */
+export interface BuiltIndex {
+  /** The index document (files that could be indexed). */
+  index: FitsIndex;
+  /** The filesystem used (for its transfer stats). */
+  fs: FileSystem;
+  /** The files left out, in the order of the listing. */
+  skipped: SkippedFile[];
 }
 
 const FITS_NAME = /\.(fits|fit|fts)(\.(gz|bz2|xz|zst|Z))?$/i;
 
 /**
  * Indexes every FITS file at `source` (a file, a folder or prefix, or a glob pattern), reading
- * headers only. Returns the index document and the filesystem used (for its transfer stats).
+ * headers only. A file that cannot be read or is not valid FITS is skipped and reported in
+ * `skipped` (with `strict`, the build stops at it instead). Throws {@link NotFoundError} when the
+ * source holds no FITS file at all.
  */
-export async function buildFitsIndex(source: string, options: BuildIndexOptions = {}): Promise<{ index: FitsIndex; fs: FileSystem }> {
+export async function buildFitsIndex(source: string, options: BuildIndexOptions = {}): Promise<BuiltIndex> {
   const { fs, path } = urlToFs(source, options.storage);
   const match = options.match ?? ((name: string) => FITS_NAME.test(name));
   let root = path;
   let files: string[];
+  let single = false;
   if (hasMagic(path)) {
     files = await fs.glob(path);
     root = path
@@ -57,27 +82,52 @@ export async function buildFitsIndex(source: string, options: BuildIndexOptions 
     files = (await fs.find(path)).filter((name) => match(name));
   } else {
     files = [path];
+    single = true;
     root = path.replace(/\/[^/]*$/, "");
   }
+  if (files.length === 0)
+    throw new NotFoundError(hasMagic(path) ? "no file matches the pattern" : "no FITS file below this folder", { url: source });
   let done = 0;
-  const entries = await mapLimit(files, options.concurrency ?? 8, async (file): Promise<IndexedFile> => {
-    const compression = compressionOfName(file);
-    const stored = await fs.open(file);
-    const gzipIndex = compression === "gzip" && options.gzipIndex !== false ? await buildGzipIndex(stored) : undefined;
-    const opened = compression ? await openDecompressed(stored, compression, { gzipIndex }) : stored;
-    const hdus = await openFitsSource(opened).hdus();
-    const url = options.dataUrl === undefined ? fs.url(file) : joinUrl(options.dataUrl, relativePath(root, file));
-    options.onFile?.(url, ++done, files.length);
-    const entry: IndexedFile = {
-      url,
-      size: opened.size,
-      etag: options.dataUrl === undefined ? (opened.etag ?? null) : null,
-      hdus: hdus.map(indexHdu),
-    };
-    if (gzipIndex) entry.gzipIndex = { ...gzipIndexToJson(gzipIndex), etag: entry.etag };
-    return entry;
+  const skippedAt: Array<[number, SkippedFile]> = [];
+  const entries = await mapLimit(files, options.concurrency ?? 8, async (file, position): Promise<IndexedFile | undefined> => {
+    const url = dataUrlOf(options.dataUrl, single, relativePath(root, file)) ?? fs.url(file);
+    try {
+      const compression = compressionOfName(file);
+      const stored = await fs.open(file);
+      const gzipIndex = compression === "gzip" && options.gzipIndex !== false ? await buildGzipIndex(stored) : undefined;
+      const opened = compression ? await openDecompressed(stored, compression, { gzipIndex }) : stored;
+      const hdus = await openFitsSource(opened).hdus();
+      const entry: IndexedFile = {
+        url,
+        size: opened.size,
+        etag: options.dataUrl === undefined ? (opened.etag ?? null) : null,
+        hdus: hdus.map(indexHdu),
+      };
+      if (gzipIndex) entry.gzipIndex = { ...gzipIndexToJson(gzipIndex), etag: entry.etag };
+      return entry;
+    } catch (error) {
+      if (options.strict || !(error instanceof SkyfsError)) throw error;
+      const skip = { url: fs.url(file), error };
+      skippedAt.push([position, skip]);
+      options.onSkip?.(skip);
+      return undefined;
+    } finally {
+      options.onFile?.(url, ++done, files.length);
+    }
   });
-  return { index: { format: FITS_INDEX_FORMAT, version: 1, created: new Date().toISOString(), files: entries }, fs };
+  const indexed = entries.filter((entry): entry is IndexedFile => entry !== undefined);
+  const skipped = skippedAt.sort(([a], [b]) => a - b).map(([, skip]) => skip);
+  return { index: { format: FITS_INDEX_FORMAT, version: 1, created: new Date().toISOString(), files: indexed }, fs, skipped };
+}
+
+/**
+ * The URL a file is recorded under with `dataUrl`: for a folder, `dataUrl` + the path below it;
+ * for a single file, `dataUrl` itself (or `dataUrl` + the file name when it ends with `/`).
+ */
+function dataUrlOf(dataUrl: string | undefined, single: boolean, relative: string): string | undefined {
+  if (dataUrl === undefined) return undefined;
+  if (single && !dataUrl.endsWith("/")) return dataUrl;
+  return joinUrl(dataUrl, relative);
 }
 
 function joinUrl(base: string, relative: string): string {

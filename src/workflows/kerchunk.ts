@@ -37,7 +37,10 @@ const UNSIGNED: Record<number, [number, string]> = { 16: [32768, "<u2"], 32: [21
  * array (named by EXTNAME, or `hdu<n>`), chunked in whole slabs along its first numpy axis,
  * with the header values as attributes. Covered: PrimaryHDU and ImageHDU of every BITPIX;
  * BSCALE/BZERO as a `fixedscaleoffset` filter (unsigned 16- and 32-bit integers exactly; not
- * for 64-bit integers, whose scaling a float filter cannot keep exact). Not covered, and
+ * for 64-bit integers, whose scaling a float filter cannot keep exact); BLANK of an integer
+ * image as the zarr `fill_value` (in the decoded values' units), which xarray's zarr engine
+ * masks to NaN as astropy does (plain zarr gives the stored sentinel and names it in
+ * `fill_value`). Not covered, and
  * listed in `skipped`: tables, tile-compressed and random-groups HDUs.
  */
 export function toKerchunk(file: IndexedFile, options: KerchunkOptions = {}): { references: KerchunkReferences; skipped: SkippedHdu[] } {
@@ -65,9 +68,14 @@ function unsupported(hdu: IndexedHdu): string | undefined {
   return undefined;
 }
 
-function scaling(hdu: IndexedHdu): { scale: number; offset: number } {
+function scaling(hdu: IndexedHdu): { scale: number; offset: number; blank: number | undefined } {
   const header = indexedHeader(hdu, "");
-  return { scale: header.number("BSCALE", 1), offset: header.number("BZERO", 0) };
+  const blank = header.get("BLANK");
+  return {
+    scale: header.number("BSCALE", 1),
+    offset: header.number("BZERO", 0),
+    blank: (typeof blank === "number" || typeof blank === "bigint") && Number.isSafeInteger(Number(blank)) ? Number(blank) : undefined,
+  };
 }
 
 function addImage(refs: KerchunkReferences["refs"], name: string, hdu: IndexedHdu, url: string, target: number): void {
@@ -84,20 +92,23 @@ function addImage(refs: KerchunkReferences["refs"], name: string, hdu: IndexedHd
     }
   }
   const chunks = [rows, ...shape.slice(1)];
-  const { scale, offset } = scaling(hdu);
+  const { scale, offset, blank } = scaling(hdu);
   const unsigned = UNSIGNED[bitpix];
   let dtype = DTYPES[bitpix] as string;
   let filters: unknown[] | null = null;
+  let fillValue: number | null = bitpix > 0 && blank !== undefined ? blank : null;
   if (scale !== 1 || offset !== 0) {
     const decoded = unsigned && scale === 1 && offset === unsigned[0] ? unsigned[1] : "<f8";
-    filters = [{ id: "fixedscaleoffset", offset, scale: 1 / scale, dtype: decoded, astype: dtype }];
+    const inverse = 1 / scale;
+    filters = [{ id: "fixedscaleoffset", offset, scale: inverse, dtype: decoded, astype: dtype }];
     dtype = decoded;
+    if (fillValue !== null) fillValue = fillValue / inverse + offset;
   }
   refs[`${name}/.zarray`] = JSON.stringify({
     chunks,
     compressor: null,
     dtype,
-    fill_value: null,
+    fill_value: fillValue,
     filters,
     order: "C",
     shape,

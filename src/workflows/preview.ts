@@ -3,8 +3,10 @@
  * archives' notebooks show images with `imshow` between the 1st and 99th percentiles.
  * @module
  */
-import { PNG } from "pngjs";
+import { encode as encodePng } from "fast-png";
+import type { AxisRange } from "../fits.js";
 import { InvalidArgumentError, type NumericArray } from "../index.js";
+import { resolveSection } from "./cutout.js";
 
 /** Options of {@link renderPreview}. */
 export interface PreviewOptions {
@@ -32,11 +34,27 @@ export interface Preview {
   high: number;
 }
 
+/** An image stretched to 8-bit gray levels, row by row, first row at the top. */
+export interface GrayImage {
+  /** One byte per pixel, `width * height` of them. */
+  pixels: Uint8Array;
+  /** Columns. */
+  width: number;
+  /** Rows. */
+  height: number;
+  /** The value shown as black. */
+  low: number;
+  /** The value shown as white. */
+  high: number;
+}
+
 /**
- * Renders the last two axes of an array (the first plane of a cube) as a PNG. NaN pixels are
- * black; values are clipped to the percentile range.
+ * Stretches the last two axes of an array (the first plane of a cube) to 8-bit gray levels
+ * between two percentiles, reducing large images by block averaging. NaN pixels are black;
+ * values are clipped to the percentile range. Runs anywhere (a page draws the result into a
+ * canvas); {@link renderPreview} encodes it as a PNG.
  */
-export function renderPreview(data: NumericArray, shape: readonly number[], options: PreviewOptions = {}): Preview {
+export function stretchImage(data: NumericArray, shape: readonly number[], options: PreviewOptions = {}): GrayImage {
   if (shape.length < 2) throw new InvalidArgumentError(`a preview needs at least two axes, got shape [${shape.join(", ")}]`);
   const ny = shape[shape.length - 2] as number;
   const nx = shape[shape.length - 1] as number;
@@ -65,7 +83,7 @@ export function renderPreview(data: NumericArray, shape: readonly number[], opti
     }
   }
   const [low, high] = percentiles(reduced, options.lowPercentile ?? 1, options.highPercentile ?? 99);
-  const png = new PNG({ width, height, colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false });
+  const pixels = new Uint8Array(width * height);
   const originLower = options.originLower ?? true;
   const span = high - low;
   for (let y = 0; y < height; y++) {
@@ -74,10 +92,20 @@ export function renderPreview(data: NumericArray, shape: readonly number[], opti
       const value = reduced[sourceRow * width + x] as number;
       let level = 0;
       if (Number.isFinite(value)) level = span > 0 ? Math.round((255 * (Math.min(high, Math.max(low, value)) - low)) / span) : 128;
-      png.data[y * width + x] = level;
+      pixels[y * width + x] = level;
     }
   }
-  return { png: new Uint8Array(PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false })), width, height, low, high };
+  return { pixels, width, height, low, high };
+}
+
+/**
+ * Renders the last two axes of an array (the first plane of a cube) as an 8-bit grayscale PNG,
+ * stretched as {@link stretchImage} does.
+ */
+export function renderPreview(data: NumericArray, shape: readonly number[], options: PreviewOptions = {}): Preview {
+  const { pixels, width, height, low, high } = stretchImage(data, shape, options);
+  const png = encodePng({ width, height, data: pixels, channels: 1, depth: 8 });
+  return { png, width, height, low, high };
 }
 
 /** The `lowPct` and `highPct` percentiles of the finite values (linear interpolation, as numpy). */
@@ -92,4 +120,51 @@ export function percentiles(values: ArrayLike<number>, lowPct: number, highPct: 
     return (finite[below] as number) + ((finite[above] as number) - (finite[below] as number)) * (position - below);
   };
   return [at(lowPct), at(highPct)];
+}
+
+/** The plane of an image that a preview shows, and how to read it. */
+export interface ImagePlane {
+  /** The two axes of the plane (numpy order indexes). */
+  axes: [number, number];
+  /** The section to read: the plane's bounds on its axes, one index on every other axis. */
+  ranges: AxisRange[];
+  /** The shape of the plane as read: [rows, columns]. */
+  shape: [number, number];
+  /** How many planes the image holds. */
+  planes: number;
+}
+
+/**
+ * Chooses the plane of an image (numpy-order `shape`) to preview. The plane is the one of
+ * NAXIS1 x NAXIS2 (the last two numpy axes), and `plane` counts along the other axes (the
+ * first numpy axis slowest): for a `(frames, y, x)` cube, plane N is frame N. A 4-D image
+ * whose NAXIS1 is 2 is read as a TESS cube (`(rows, columns, cadences, 2)`, value and error
+ * per cadence, the layout of MAST's cube files): its plane is rows x columns, and `plane`
+ * counts cadences (values, not errors). `section` (two axes, Python slice bounds) narrows the
+ * plane.
+ */
+export function imagePlane(shape: readonly number[], plane = 0, section?: readonly AxisRange[]): ImagePlane {
+  if (shape.length < 2) throw new InvalidArgumentError(`a preview needs at least two axes, got shape [${shape.join(", ")}]`);
+  const tessCube = shape.length === 4 && shape[3] === 2;
+  const axes: [number, number] = tessCube ? [0, 1] : [shape.length - 2, shape.length - 1];
+  const others = shape.map((_, axis) => axis).filter((axis) => !axes.includes(axis) && !(tessCube && axis === 3));
+  const planes = others.reduce((product, axis) => product * (shape[axis] as number), 1);
+  if (!Number.isInteger(plane) || plane < 0 || plane >= planes)
+    throw new InvalidArgumentError(
+      `plane ${plane} does not exist: the image (shape [${shape.join(", ")}]) has ${planes} planes (0 to ${planes - 1})`,
+    );
+  if (section && section.length !== 2 && section.length !== 0)
+    throw new InvalidArgumentError(`a preview section has two axes (rows, columns of the plane), got ${section.length}`);
+  const bounds = resolveSection([shape[axes[0]] as number, shape[axes[1]] as number], section ?? []);
+  const ranges = shape.map((): AxisRange => [0, 1]);
+  let rest = plane;
+  for (const axis of [...others].reverse()) {
+    const length = shape[axis] as number;
+    ranges[axis] = [rest % length, (rest % length) + 1];
+    rest = Math.floor(rest / length);
+  }
+  ranges[axes[0]] = bounds[0] as [number, number];
+  ranges[axes[1]] = bounds[1] as [number, number];
+  const [rows, columns] = bounds as [[number, number], [number, number]];
+  return { axes, ranges, shape: [rows[1] - rows[0], columns[1] - columns[0]], planes };
 }

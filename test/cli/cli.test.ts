@@ -133,7 +133,7 @@ describe("the skyfs command", () => {
     expect(lines[2]).toMatch(/^0\s+PRIMARY\s+1\s+PrimaryHDU\s+\d+\s+\(\)$/);
     expect(lines[3]).toMatch(/^1\s+SCI\s+1\s+ImageHDU\s+\d+\s+\(200, 120\)\s+float32$/);
     expect(lines[4]).toMatch(/^2\s+CAT\s+1\s+BinTableHDU\s+\d+\s+3R x 1C\s+\[1D\]$/);
-    const header = await skyfs(["header", `${base}/drz.fits`, "--hdu", "SCI", "-k", "NAXIS1", "CRPIX1"]);
+    const header = await skyfs(["header", `${base}/drz.fits`, "--hdu", "SCI", "-k", "NAXIS1", "-k", "CRPIX1"]);
     expect(header.stdout.trim().split("\n")).toEqual([
       `# HDU 1 in ${base}/drz.fits:`,
       expect.stringMatching(/^NAXIS1 {2}=\s+200/),
@@ -200,7 +200,7 @@ describe("the skyfs command", () => {
       const indexPath = join(local, "index.json");
       const build = await skyfs(["index", "build", local, "--data-url", base, "-o", indexPath]);
       expect(build.code, build.stderr).toBe(0);
-      expect(build.stdout).toMatch(/1 files, 3 HDUs/);
+      expect(build.stdout).toMatch(/1 file, 3 HDUs/);
       const index = JSON.parse(await readFile(indexPath, "utf8")) as FitsIndex;
       expect(index.files[0]).toMatchObject({ url: `${base}/drz.fits`, etag: null });
       expect(index.files[0]?.hdus[1]).toMatchObject({ name: "SCI", shape: [NY, NX], bitpix: -32 });
@@ -224,7 +224,7 @@ describe("the skyfs command", () => {
 
       const refsFolder = join(local, "refs");
       const exported = await skyfs(["index", "kerchunk", indexPath, "-o", refsFolder]);
-      expect(exported.stdout).toMatch(/drz\.fits\.json: 1 arrays \(2 HDUs skipped\)/);
+      expect(exported.stdout).toMatch(/drz\.fits\.json: 1 array \(2 HDUs skipped\)/);
       const refs = JSON.parse(await readFile(join(refsFolder, (await readdir(refsFolder))[0] as string), "utf8"));
       expect(refs.version).toBe(1);
       expect(JSON.parse(refs.refs["SCI/.zarray"])).toMatchObject({ shape: [NY, NX], dtype: ">f4", compressor: null });

@@ -242,11 +242,17 @@ describe("FITS files that are not what they claim", () => {
       ),
     );
     await expect(open(noEnd)).rejects.toThrow(/END/);
-    const truncated = good.slice(0, good.length - 100);
+    expect(await open(good.slice(0, good.length - 100))).toHaveLength(2);
+    const truncated = good.slice(0, good.length - 2880 + 3);
     const error = (await open(truncated).catch((caught: unknown) => caught)) as FormatError;
     expect(error).toBeInstanceOf(FormatError);
     expect(error.index).toBe(1);
     expect(error.offset).toBeGreaterThan(2880);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^the file is truncated: HDU 1's data unit ends at byte ${good.length - 2880 + 4}, the file has ${good.length - 2880 + 3} bytes`,
+      ),
+    );
     const absurd = new Uint8Array(
       Buffer.from(
         Buffer.from(good).toString("latin1").replace("NAXIS1  =                    3", "NAXIS1  =         999999999999"),

@@ -153,14 +153,15 @@ describe("MAST data URIs", () => {
         "mast:HST/product/jbeveo010_drz.fits",
         "mast:HST/product/nosuch.fits",
       ]);
-      expect(result.code, result.stderr).toBe(0);
+      expect(result.code, result.stderr).toBe(1);
       expect(result.stdout.trim().split("\n")).toEqual([
         "s3://stpubdata/hst/public/jbev/jbeveo010/jbeveo010_drz.fits",
         expect.stringMatching(/^# mast:HST\/product\/nosuch\.fits: not found/),
         `s3://stpubdata/${ffis[10]?.key}`,
         `s3://stpubdata/${ffis[11]?.key}`,
       ]);
-      expect(result.stderr).toMatch(/mast: 4 URIs, 1 lookup requests, 3 existence checks/);
+      expect(result.stderr).toMatch(/mast: 4 URIs, 1 lookup request, 3 existence checks/);
+      expect(result.stderr).toMatch(/^skyfs: SkyfsError: 1 of 4 URIs could not be resolved/m);
       const json = JSON.parse(
         (
           await skyfs([

@@ -375,6 +375,12 @@ export function sdkError(error: unknown, url: string, requesterPays: boolean, op
   const options = { url, code: name, cause: error };
   const refused = `${operation}: ${name}${status ? `, HTTP ${status}` : ""}`;
   if (name === "AbortError") return new AbortError("request aborted", options);
+  if (name === "CredentialsProviderError") {
+    return new PermissionError(
+      "no AWS credentials were found (environment, shared config and credentials files, SSO, instance role); for a public bucket use anonymous access (--anon on the command line, anon: true in code)",
+      options,
+    );
+  }
   if (S3_TRANSIENT.has(name)) return new TransientError(`S3 failed ${refused}; worth a retry`, { ...options, status });
   const denied = S3_DENIED[name] ?? (status === 401 || status === 403 ? "access denied" : undefined);
   if (denied) {

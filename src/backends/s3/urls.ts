@@ -2,6 +2,7 @@
  * S3 URL forms: `s3://bucket/key`, `s3a://`, `spaces://`, and the providers' HTTPS endpoints.
  * @module
  */
+import { InvalidUrlError } from "../../core/errors.js";
 
 /** What an S3 HTTPS URL says: bucket, key, and region or endpoint when the form carries them. */
 export interface S3HttpsUrl {
@@ -51,8 +52,10 @@ export function spacesEndpoint(region: string): string {
   return `https://${region}.digitaloceanspaces.com`;
 }
 
-/** Splits `bucket/key` into its parts. */
+/** Splits `bucket/key` into its parts; throws {@link InvalidUrlError} when there is no bucket. */
 export function splitBucketKey(path: string): { bucket: string; key: string } {
   const slash = path.indexOf("/");
+  if (slash === 0 || path === "")
+    throw new InvalidUrlError("an S3 URL starts with a bucket name (s3://bucket/key)", { url: `s3://${path}` });
   return slash < 0 ? { bucket: path, key: "" } : { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
 }

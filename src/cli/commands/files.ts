@@ -3,9 +3,10 @@
  * @module
  */
 import type { Command } from "commander";
-import { type FileInfo, globManifest, InvalidArgumentError, schemeOf } from "../../index.js";
+import { type FileInfo, globManifest, InvalidArgumentError, IsADirectoryError, NotFoundError, schemeOf } from "../../index.js";
 import type { CliContext } from "../context.js";
-import { formatBytes, progressReporter } from "../progress.js";
+import { integerOption } from "../options.js";
+import { formatBytes, plural, progressReporter } from "../progress.js";
 
 type Run = (action: (context: CliContext) => Promise<void>) => Promise<void>;
 
@@ -41,7 +42,7 @@ export function addFileCommands(program: Command, run: Run): void {
     .command("glob")
     .description("URLs matching a pattern (*, ?, [...] within a segment, ** across segments)")
     .argument("<pattern>", "URL pattern, quoted so the shell leaves it alone")
-    .option("--max-depth <n>", "how deep ** descends", Number)
+    .option("--max-depth <n>", "how deep ** descends", integerOption("--max-depth", 1))
     .option(
       "--manifest <url>",
       "match the lines of this listing file (aws s3 ls --recursive or one key per line, compressed or not) instead of listing",
@@ -57,6 +58,7 @@ export function addFileCommands(program: Command, run: Run): void {
         }
         const { fs, path } = context.resolve(pattern);
         const found = (await fs.glob(path, { maxDepth: options.maxDepth })).map((match) => fs.url(match));
+        if (found.length === 0) throw new NotFoundError("nothing matches the pattern", { url: pattern });
         if (context.options.json) context.printJson(found);
         else for (const url of found) context.print(url);
       }),
@@ -66,12 +68,13 @@ export function addFileCommands(program: Command, run: Run): void {
     .command("find")
     .description("every file below a folder or prefix")
     .argument("<url>")
-    .option("--max-depth <n>", "levels to descend", Number)
+    .option("--max-depth <n>", "levels to descend", integerOption("--max-depth", 1))
     .option("--with-dirs", "list directories too")
     .action((url: string, options: { maxDepth?: number; withDirs?: boolean }) =>
       run(async (context) => {
         const { fs, path } = context.resolve(url);
         const found = await fs.find(path, { maxDepth: options.maxDepth, withDirs: options.withDirs, detail: true });
+        if (found.length === 0) await fs.info(path);
         if (context.options.json) context.printJson(found);
         else for (const entry of found) context.print(describeEntry(entry));
       }),
@@ -85,9 +88,10 @@ export function addFileCommands(program: Command, run: Run): void {
       run(async (context) => {
         const { fs, path } = context.resolve(url);
         const files = await fs.find(path, { detail: true });
+        if (files.length === 0) await fs.info(path);
         const bytes = files.reduce((sum, file) => sum + file.size, 0);
         if (context.options.json) context.printJson({ url, bytes, files: files.length });
-        else context.print(`${bytes}\t${formatBytes(bytes)}\t${files.length} files\t${url}`);
+        else context.print(`${bytes}\t${formatBytes(bytes)}\t${plural(files.length, "file")}\t${url}`);
       }),
     );
 
@@ -111,18 +115,21 @@ export function addFileCommands(program: Command, run: Run): void {
     .argument("<url>", "remote file or prefix")
     .argument("<local>", "local file or folder")
     .option("-r, --recursive", "download a whole folder or prefix")
-    .option("--concurrency <n>", "transfers at once", Number)
+    .option("--concurrency <n>", "transfers at once", integerOption("--concurrency", 1))
     .action((url: string, local: string, options: { recursive?: boolean; concurrency?: number }) =>
       run(async (context) => {
         const { fs, path } = context.resolve(url);
         const reporter = progressReporter(context.err);
-        await fs.get(path, local, {
-          recursive: options.recursive,
-          concurrency: options.concurrency,
-          compression: context.compression(null),
-          onProgress: (p) => reporter.update(p),
-        });
-        reporter.stop();
+        try {
+          await fs.get(path, local, {
+            recursive: options.recursive,
+            concurrency: options.concurrency,
+            compression: context.compression(null),
+            onProgress: (p) => reporter.update(p),
+          });
+        } finally {
+          reporter.stop();
+        }
       }),
     );
 
@@ -132,18 +139,21 @@ export function addFileCommands(program: Command, run: Run): void {
     .argument("<local>")
     .argument("<url>")
     .option("-r, --recursive", "upload a whole folder")
-    .option("--concurrency <n>", "transfers at once", Number)
+    .option("--concurrency <n>", "transfers at once", integerOption("--concurrency", 1))
     .action((local: string, url: string, options: { recursive?: boolean; concurrency?: number }) =>
       run(async (context) => {
         const { fs, path } = context.resolve(url);
         const reporter = progressReporter(context.err);
-        await fs.put(local, path, {
-          recursive: options.recursive,
-          concurrency: options.concurrency,
-          compression: context.compression(null),
-          onProgress: (p) => reporter.update(p),
-        });
-        reporter.stop();
+        try {
+          await fs.put(local, path, {
+            recursive: options.recursive,
+            concurrency: options.concurrency,
+            compression: context.compression(null),
+            onProgress: (p) => reporter.update(p),
+          });
+        } finally {
+          reporter.stop();
+        }
       }),
     );
 
@@ -181,8 +191,9 @@ export function addFileCommands(program: Command, run: Run): void {
         } else {
           const from = context.resolve(source);
           const to = context.resolve(target);
+          const base = (await from.fs.info(from.path)).type === "directory";
+          if (base && !options.recursive) throw new IsADirectoryError("use --recursive to copy a folder", { url: source });
           const files = await from.fs.find(from.path);
-          const base = await from.fs.isDir(from.path);
           for (const file of files) {
             const relative = base ? file.slice(from.path.length).replace(/^\/+/, "") : "";
             const destination = relative ? `${to.path.replace(/\/+$/, "")}/${relative}` : to.path;

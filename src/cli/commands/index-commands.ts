@@ -6,12 +6,17 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { FITS_INDEX_FORMAT, type FitsIndex } from "../../fits.js";
-import { FormatError } from "../../index.js";
+import { FormatError, localFileError } from "../../index.js";
 import { buildFitsIndex } from "../../workflows/fits-index.js";
 import { toKerchunk } from "../../workflows/kerchunk.js";
 import type { CliContext } from "../context.js";
+import { plural } from "../progress.js";
 
 type Run = (action: (context: CliContext) => Promise<void>) => Promise<void>;
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
 
 /** Reads an index document from any URL the context can open (or a local file). */
 async function loadIndex(context: CliContext, url: string): Promise<FitsIndex> {
@@ -36,16 +41,34 @@ export function addIndexCommands(program: Command, run: Run): void {
     .description("index every FITS file of a folder, prefix or glob pattern (headers only) into one JSON document")
     .argument("<source>", "a FITS file, a folder or prefix, or a quoted glob pattern")
     .requiredOption("-o, --output <url>", "where to write the index (a local file or any writable URL)")
-    .option("--data-url <url>", "the URL the files live at, when indexing a local copy")
-    .action((source: string, options: { output: string; dataUrl?: string }) =>
+    .option("--data-url <url>", "the URL the files live at, when indexing a local copy (for a single file: its URL)")
+    .option("--strict", "stop at the first file that cannot be indexed, instead of skipping it")
+    .action((source: string, options: { output: string; dataUrl?: string; strict?: boolean }) =>
       run(async (context) => {
-        const { index: built, fs } = await buildFitsIndex(source, { dataUrl: options.dataUrl, storage: context.storageOptions() });
+        const {
+          index: built,
+          fs,
+          skipped,
+        } = await buildFitsIndex(source, {
+          dataUrl: options.dataUrl,
+          strict: options.strict,
+          storage: context.storageOptions(),
+          onSkip: (skip) => {
+            if (!context.options.json) context.err.write(`skipped ${skip.url}: ${describeError(skip.error)}\n`);
+          },
+        });
         context.track(fs);
         const target = context.resolve(options.output);
         await target.fs.pipe(target.path, `${JSON.stringify(built, null, 1)}\n`);
         const hdus = built.files.reduce((sum, file) => sum + file.hdus.length, 0);
-        if (context.options.json) context.printJson({ output: options.output, files: built.files.length, hdus });
-        else context.print(`${options.output}: ${built.files.length} files, ${hdus} HDUs`);
+        if (context.options.json) {
+          const skippedJson = skipped.map((skip) => ({ url: skip.url, error: describeError(skip.error) }));
+          context.printJson({ output: options.output, files: built.files.length, hdus, skipped: skippedJson });
+        } else {
+          const skippedText =
+            skipped.length > 0 ? `; skipped ${plural(skipped.length, "file")} that could not be indexed (listed above)` : "";
+          context.print(`${options.output}: ${plural(built.files.length, "file")}, ${plural(hdus, "HDU")}${skippedText}`);
+        }
       }),
     );
 
@@ -85,7 +108,7 @@ export function addIndexCommands(program: Command, run: Run): void {
     .action((url: string, options: { output: string }) =>
       run(async (context) => {
         const loaded = await loadIndex(context, url);
-        await mkdir(options.output, { recursive: true });
+        await mkdir(options.output, { recursive: true }).catch((error: unknown) => Promise.reject(localFileError(error, options.output)));
         const written: Array<{ file: string; output: string; arrays: number; skipped: unknown[] }> = [];
         for (const file of loaded.files) {
           const { references, skipped } = toKerchunk(file);
@@ -96,12 +119,14 @@ export function addIndexCommands(program: Command, run: Run): void {
               .pop() || "file",
           )}.json`;
           const output = join(options.output, name);
-          await writeFile(output, JSON.stringify(references));
+          await writeFile(output, JSON.stringify(references)).catch((error: unknown) => Promise.reject(localFileError(error, output)));
           const arrays = Object.keys(references.refs).filter((key) => key.endsWith("/.zarray")).length;
           written.push({ file: file.url, output, arrays, skipped });
         }
         if (context.options.json) context.printJson(written);
-        else for (const entry of written) context.print(`${entry.output}: ${entry.arrays} arrays (${entry.skipped.length} HDUs skipped)`);
+        else
+          for (const entry of written)
+            context.print(`${entry.output}: ${plural(entry.arrays, "array")} (${plural(entry.skipped.length, "HDU")} skipped)`);
       }),
     );
 }

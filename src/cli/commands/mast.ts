@@ -4,8 +4,10 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { InvalidArgumentError, localFileError, SkyfsError } from "../../index.js";
 import { type ResolveOptions, resolveCloudUris } from "../../mast/index.js";
 import type { CliContext } from "../context.js";
+import { plural } from "../progress.js";
 
 type Run = (action: (context: CliContext) => Promise<void>) => Promise<void>;
 
@@ -21,7 +23,7 @@ async function readLines(source: string, stdin: NodeJS.ReadableStream): Promise<
           stdin.on("end", () => resolve(data));
           stdin.on("error", reject);
         })
-      : await readFile(source, "utf8");
+      : await readFile(source, "utf8").catch((error: unknown) => Promise.reject(localFileError(error, source)));
   return text
     .split(/\r?\n/)
     .map((line) => line.trim())
@@ -43,6 +45,8 @@ export function addMastCommands(program: Command, run: Run): void {
     .action((uris: string[], options: { file?: string; check: string; tessRule?: boolean; service?: string; cache?: string }) =>
       run(async (context) => {
         const all = [...uris, ...(options.file ? await readLines(options.file, context.stdin) : [])];
+        if (all.length === 0)
+          throw new InvalidArgumentError("no MAST data URIs: give them as arguments or with -f FILE ('-' for standard input)");
         const resolveOptions: ResolveOptions = {
           check: options.check as ResolveOptions["check"],
           storage: { anon: true, ...context.storageOptions() },
@@ -54,8 +58,11 @@ export function addMastCommands(program: Command, run: Run): void {
         if (context.options.json) context.printJson({ results: Object.fromEntries(results), stats });
         else for (const [uri, resolution] of results) context.print("url" in resolution ? resolution.url : `# ${uri}: ${resolution.error}`);
         context.err.write(
-          `mast: ${results.size} URIs, ${stats.lookupRequests} lookup requests, ${stats.checkRequests} existence checks, ${stats.cached} from the cache, ${stats.byRule} by rule\n`,
+          `mast: ${plural(results.size, "URI")}, ${plural(stats.lookupRequests, "lookup request")}, ${plural(stats.checkRequests, "existence check")}, ${stats.cached} from the cache, ${stats.byRule} by rule\n`,
         );
+        const failed = [...results.values()].filter((resolution) => !("url" in resolution)).length;
+        if (failed > 0)
+          throw new SkyfsError(`${failed} of ${plural(results.size, "URI")} could not be resolved (see the lines starting with #)`);
       }),
     );
 }

@@ -3,10 +3,12 @@
  * when the index is missing or wrong, and decompression (zlib, bzp2, ASDF's lz4 framing).
  * @module
  */
-import { createHash } from "node:crypto";
-import { createInflate } from "node:zlib";
 import lz4 from "lz4js";
 import bzip from "seek-bzip";
+import { latin1Decode } from "../../core/bytes.js";
+import type { FormatError } from "../../core/errors.js";
+import { md5 } from "../../core/hash.js";
+import { inflate, TOO_LARGE } from "../../core/inflate.js";
 
 /** The four bytes every block starts with. */
 export const BLOCK_MAGIC = Uint8Array.of(0xd3, 0x42, 0x4c, 0x4b);
@@ -46,7 +48,7 @@ export function parseBlockHeader(bytes: Uint8Array, offset: number, fileSize: nu
   const headerSize = view.getUint16(4);
   if (headerSize < 48) throw new Error(`a block header size of ${headerSize} is too small`);
   const flags = view.getUint32(6);
-  const compression = Buffer.from(bytes.subarray(10, 14)).toString("latin1").replace(/\0+$/, "");
+  const compression = latin1Decode(bytes.subarray(10, 14)).replace(/\0+$/, "");
   const size = (at: number): number => {
     const value = view.getBigUint64(at);
     if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error("a block size is absurd");
@@ -99,7 +101,7 @@ export async function decompressBlock(data: Uint8Array, header: BlockHeader): Pr
   let written: number;
   switch (header.compression) {
     case "zlib":
-      written = await inflateInto(data, out);
+      written = inflateInto(data, out);
       break;
     case "bzp2":
       written = bunzipInto(data, out);
@@ -118,30 +120,14 @@ function tooLarge(size: number): Error {
   return new Error(`the block decompresses to more than its data size of ${size} bytes`);
 }
 
-/** zlib, streamed chunk by chunk into `out`. */
-function inflateInto(data: Uint8Array, out: Uint8Array): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const inflate = createInflate({ chunkSize: 256 * 1024 });
-    let written = 0;
-    let failed = false;
-    inflate.on("data", (chunk: Buffer) => {
-      if (failed) return;
-      if (written + chunk.length > out.length) {
-        failed = true;
-        inflate.destroy();
-        reject(tooLarge(out.length));
-        return;
-      }
-      out.set(chunk, written);
-      written += chunk.length;
-    });
-    inflate.on("error", (error) => {
-      if (!failed) reject(new Error(`zlib: ${error.message}`));
-      failed = true;
-    });
-    inflate.on("end", () => resolve(written));
-    inflate.end(data);
-  });
+/** zlib, straight into `out`, stopping as soon as the stream would grow past it. */
+function inflateInto(data: Uint8Array, out: Uint8Array): number {
+  try {
+    return inflate(data, { maxBytes: out.length, into: out }).length;
+  } catch (error) {
+    if ((error as FormatError).code === TOO_LARGE) throw tooLarge(out.length);
+    throw new Error(`zlib: ${(error as Error).message}`);
+  }
 }
 
 /** bzip2, byte by byte into `out`, stopping at its end. */
@@ -187,6 +173,6 @@ function lz4Frames(data: Uint8Array, out: Uint8Array): number {
 /** Whether the MD5 of `data` matches the block's checksum (true when the block gives none). */
 export function checksumMatches(data: Uint8Array, header: BlockHeader): boolean {
   if (header.checksum.every((byte) => byte === 0)) return true;
-  const digest = createHash("md5").update(data).digest();
-  return Buffer.from(header.checksum).equals(digest);
+  const digest = md5(data);
+  return digest.every((byte, i) => byte === header.checksum[i]);
 }

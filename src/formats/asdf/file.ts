@@ -5,6 +5,7 @@
  * @module
  */
 import type { ByteRange, ByteSource, IoOptions } from "../../core/byte-source.js";
+import { latin1Decode, latin1Encode } from "../../core/bytes.js";
 import { FormatError, NotFoundError } from "../../core/errors.js";
 import { type BlockHeader, checksumMatches, decompressBlock, MIN_BLOCK_HEADER, parseBlockHeader, parseBlockIndex } from "./blocks.js";
 import { type BlockReader, NdArray } from "./ndarray.js";
@@ -127,7 +128,7 @@ export class AsdfFile implements BlockReader {
         end = /\r?\n\.\.\.\r?\n?$/.exec(text.slice(at)) as RegExpExecArray;
       }
       const yamlEnd = at + end.index + end[0].length;
-      yaml = Buffer.from(text.slice(at, yamlEnd), "latin1").toString("utf8");
+      yaml = new TextDecoder().decode(latin1Encode(text.slice(at, yamlEnd)));
       blocksStart = yamlEnd;
     }
     const index = parseBlockIndex(latin1(tail as Uint8Array));
@@ -387,7 +388,7 @@ export class AsdfFile implements BlockReader {
 }
 
 function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  return latin1Decode(bytes);
 }
 
 /** The array's dtype, or what is wrong with its datatype (summaries never fail). */

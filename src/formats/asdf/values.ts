@@ -3,11 +3,11 @@
  * strings for `ascii`/`ucs4`, records for structured types.
  * @module
  */
-import { endianness } from "node:os";
+import { LITTLE_ENDIAN_HOST, latin1Decode, swapBytes } from "../../core/bytes.js";
 import type { NumericArray } from "../../core/typed-array.js";
 import type { Datatype, NumericKind } from "./dtype.js";
 
-const NATIVE: "big" | "little" = endianness() === "LE" ? "little" : "big";
+const NATIVE: "big" | "little" = LITTLE_ENDIAN_HOST ? "little" : "big";
 
 /**
  * Decodes `count` numeric values (complex as interleaved re, im) in native byte order. With
@@ -45,7 +45,7 @@ export function decodeNumeric(
     copy.set(bytes.subarray(0, length));
   }
   if (byteorder !== NATIVE && width > 1) {
-    for (let at = 0; at < copy.length; at += width) copy.subarray(at, at + width).reverse();
+    swapBytes(copy, width);
   }
   const buffer = copy.buffer;
   switch (name) {
@@ -80,7 +80,7 @@ export function decodeStrings(bytes: Uint8Array, type: Extract<Datatype, { kind:
   for (let i = 0; i < count; i++) {
     const cell = bytes.subarray(i * type.itemsize, (i + 1) * type.itemsize);
     let text: string;
-    if (type.encoding === "ascii") text = Buffer.from(cell).toString("latin1");
+    if (type.encoding === "ascii") text = latin1Decode(cell);
     else {
       const view = new DataView(cell.buffer, cell.byteOffset, cell.byteLength);
       const points: number[] = [];

@@ -4,10 +4,10 @@
  * ASDF-framed lz4) with its MD5 checksum, and the block index at the end.
  * @module
  */
-import { createHash } from "node:crypto";
-import { deflateSync } from "node:zlib";
+import { zlibSync } from "fflate";
 import lz4 from "lz4js";
 import { InvalidArgumentError } from "../../core/errors.js";
+import { md5 } from "../../core/hash.js";
 import type { NumericArray } from "../../core/typed-array.js";
 import { BLOCK_MAGIC } from "./blocks.js";
 import { KnownTag, TaggedValue } from "./tags.js";
@@ -81,7 +81,7 @@ export function writeAsdf(tree: Record<string, unknown>, options: WriteAsdfOptio
     view.setBigUint64(14, BigInt(stored.length));
     view.setBigUint64(22, BigInt(stored.length));
     view.setBigUint64(30, BigInt(block.data.length));
-    if (options.checksums !== false) header.set(createHash("md5").update(block.data).digest(), 38);
+    if (options.checksums !== false) header.set(md5(block.data), 38);
     offsets.push(offset);
     parts.push(header, stored);
     offset += header.length + stored.length;
@@ -217,7 +217,7 @@ function bytesOf(data: NumericArray): Uint8Array {
 }
 
 function compress(data: Uint8Array, compression: WriteCompression): Uint8Array {
-  if (compression === "zlib") return new Uint8Array(deflateSync(data));
+  if (compression === "zlib") return zlibSync(data);
   if (compression === "lz4") return lz4Frames(data);
   if (compression === "none") return data;
   throw new InvalidArgumentError(`writeAsdf compresses blocks with zlib or lz4, not ${JSON.stringify(compression)}`);

@@ -2,6 +2,7 @@
  * Binary-table column formats (TFORMn) and the decoding of their big-endian cells.
  * @module
  */
+import { latin1Decode } from "../../core/bytes.js";
 import type { NumericArray } from "../../core/typed-array.js";
 import type { Header } from "./header.js";
 import { applyScaling, type Dtype, decodeBigEndian } from "./image-data.js";
@@ -142,7 +143,7 @@ export function decodeStrings(bytes: Uint8Array, width: number): string[] {
   const out: string[] = [];
   if (width === 0) return out;
   for (let at = 0; at + width <= bytes.length; at += width) {
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset + at, width).toString("latin1");
+    const text = latin1Decode(bytes.subarray(at, at + width));
     const nul = text.indexOf("\0");
     out.push(nul < 0 ? text : text.slice(0, nul));
   }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { ByteSource } from "../../core/byte-source.js";
+import { latin1Decode } from "../../core/bytes.js";
 import { FormatError } from "../../core/errors.js";
 import { CardError } from "./card.js";
 import { CompImageHdu } from "./compression/comp-image-hdu.js";
@@ -53,6 +54,8 @@ export function registerHduFactory(type: HduType, factory: HduFactory): void {
 export class FitsFile {
   private readonly loaded: AnyHdu[] = [];
   private ended = false;
+  /** The last header bytes read: the next HDU's header often starts inside them. */
+  private lastHeaderRead: { offset: number; bytes: Uint8Array } | undefined;
   private readonly limits: Required<FitsLimits>;
 
   constructor(
@@ -73,7 +76,10 @@ export class FitsFile {
     if (typeof which === "number") {
       while (this.loaded.length <= which && !this.ended) await this.loadNext();
       const found = this.loaded[which];
-      if (!found) throw new FormatError(`the file has ${this.loaded.length} HDUs, no HDU ${which}`, { url: this.source.url });
+      if (!found)
+        throw new FormatError(`the file has ${this.loaded.length} HDU${this.loaded.length === 1 ? "" : "s"}, no HDU ${which}`, {
+          url: this.source.url,
+        });
       return found;
     }
     const wanted = which.toUpperCase();
@@ -140,6 +146,28 @@ export class FitsFile {
     else this.ended = true;
   }
 
+  /**
+   * Bytes `[offset, offset + length)` of the file (fewer at its end) for a header, using what the
+   * previous header read already brought and fetching only the rest.
+   */
+  private async readHeaderBytes(offset: number, length: number): Promise<Uint8Array> {
+    const last = this.lastHeaderRead;
+    const end = Math.min(offset + length, this.source.size);
+    let bytes: Uint8Array;
+    if (last && offset >= last.offset && offset < last.offset + last.bytes.length) {
+      const known = last.bytes.subarray(offset - last.offset, Math.min(last.bytes.length, end - last.offset));
+      if (offset + known.length >= end) return known;
+      const rest = await this.source.read(offset + known.length, end - offset - known.length, { signal: this.options.signal });
+      bytes = new Uint8Array(known.length + rest.length);
+      bytes.set(known, 0);
+      bytes.set(rest, known.length);
+    } else {
+      bytes = await this.source.read(offset, length, { signal: this.options.signal });
+    }
+    this.lastHeaderRead = { offset, bytes };
+    return bytes;
+  }
+
   private async readHdu(index: number, offset: number): Promise<AnyHdu | undefined> {
     const fail = (message: string, at = offset, cause?: unknown): FormatError =>
       new FormatError(message, { index, offset: at, url: this.source.url, cause });
@@ -148,11 +176,11 @@ export class FitsFile {
     let cards = -1;
     while (cards < 0) {
       const want = Math.min(size, this.limits.maxHeaderBytes) - text.length;
-      const bytes = await this.source.read(offset + text.length, want, { signal: this.options.signal });
+      const bytes = await this.readHeaderBytes(offset + text.length, want);
       if (index === 0 && text.length === 0 && bytes.length < BLOCK)
         throw fail(bytes.length === 0 ? "empty file" : "the file is shorter than one FITS block");
       if (index > 0 && text.length === 0 && !startsWith(bytes, "XTENSION")) return undefined;
-      text += Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+      text += latin1Decode(bytes);
       if (index === 0 && !text.startsWith("SIMPLE  =")) throw fail("no SIMPLE card: this is not a FITS file");
       cards = findEnd(text);
       if (cards >= 0) break;
@@ -185,9 +213,9 @@ export class FitsFile {
     }
     if (!Number.isSafeInteger(layout.nextOffset) || layout.nextOffset <= offset)
       throw fail(`the HDU walk does not advance (next HDU at byte ${layout.nextOffset})`);
-    if (layout.nextOffset > this.source.size) {
+    if (layout.dataOffset + layout.dataSize > this.source.size) {
       throw fail(
-        `the data unit extends past the end of the file (needs ${layout.dataOffset + layout.dataSize} bytes, has ${this.source.size})`,
+        `the file is truncated: HDU ${index}'s data unit ends at byte ${layout.dataOffset + layout.dataSize}, the file has ${this.source.size} bytes`,
         layout.dataOffset,
       );
     }
@@ -238,11 +266,18 @@ function describeData(hdu: AnyHdu): [string, string] {
   }
   if (hdu instanceof GroupsHdu)
     return [`(${hdu.dataShape.slice(1).reverse().join(", ")})`, `${hdu.groups} Groups  ${hdu.params.length} Parameters`];
-  if (hdu instanceof ImageHdu) {
-    const shape = hdu.shape;
+  if (hdu instanceof ImageHdu || hdu.type === "CompImageHDU") {
+    const image = hdu as unknown as { shape: number[]; bitpix: number };
+    let shape: number[];
+    let bitpix: number;
+    try {
+      shape = image.shape;
+      bitpix = image.bitpix;
+    } catch {
+      return ["", ""];
+    }
     const format =
-      ({ 8: "uint8", 16: "int16", 32: "int32", 64: "int64", [-32]: "float32", [-64]: "float64" } as Record<number, string>)[hdu.bitpix] ??
-      "";
+      ({ 8: "uint8", 16: "int16", 32: "int32", 64: "int64", [-32]: "float32", [-64]: "float64" } as Record<number, string>)[bitpix] ?? "";
     return [`(${[...shape].reverse().join(", ")})`, shape.length === 0 ? "" : format];
   }
   return ["", ""];

@@ -3,7 +3,7 @@
  * conventions applied exactly as astropy applies them.
  * @module
  */
-import { endianness } from "node:os";
+import { LITTLE_ENDIAN_HOST, swapBytes } from "../../core/bytes.js";
 import type { NumericArray } from "../../core/typed-array.js";
 import type { Header } from "./header.js";
 
@@ -33,8 +33,6 @@ export interface ArrayResult {
   dtype: Dtype;
 }
 
-const LITTLE_ENDIAN_HOST = endianness() === "LE";
-
 /** Bytes per element of a FITS BITPIX. */
 export function bytesPerPixel(bitpix: number): number {
   return Math.abs(bitpix) / 8;
@@ -47,10 +45,7 @@ export function decodeBigEndian(bytes: Uint8Array, bitpix: number): NumericArray
   const copy = new Uint8Array(count * width);
   copy.set(bytes.subarray(0, count * width));
   if (LITTLE_ENDIAN_HOST && width > 1) {
-    const view = Buffer.from(copy.buffer, copy.byteOffset, copy.length);
-    if (width === 2) view.swap16();
-    else if (width === 4) view.swap32();
-    else view.swap64();
+    swapBytes(copy, width);
   }
   switch (bitpix) {
     case 8:

@@ -3,7 +3,7 @@
  * tables, with headers and data padded to whole blocks.
  * @module
  */
-import { endianness } from "node:os";
+import { LITTLE_ENDIAN_HOST, latin1Encode, swapBytes } from "../../core/bytes.js";
 import type { NumericArray } from "../../core/typed-array.js";
 import type { Card, HeaderValue } from "./card.js";
 import { BLOCK, Header } from "./header.js";
@@ -50,7 +50,6 @@ export interface TableInput {
 
 const STRUCTURAL =
   /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|EXTEND|PCOUNT|GCOUNT|TFIELDS|TTYPE\d+|TFORM\d+|TUNIT\d+|BZERO|BSCALE|TZERO\d+|END|EXTNAME)$/;
-const LITTLE_ENDIAN_HOST = endianness() === "LE";
 
 interface Encoding {
   bitpix: number;
@@ -64,10 +63,7 @@ function bigEndian(data: NumericArray, flip?: (view: Uint8Array) => void): Uint8
   bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   const width = data.BYTES_PER_ELEMENT;
   if (LITTLE_ENDIAN_HOST && width > 1) {
-    const view = Buffer.from(bytes.buffer, 0, bytes.length);
-    if (width === 2) view.swap16();
-    else if (width === 4) view.swap32();
-    else view.swap64();
+    swapBytes(bytes, width);
   }
   flip?.(bytes);
   return bytes;
@@ -100,7 +96,7 @@ function padded(bytes: Uint8Array, fill: number): Uint8Array {
 }
 
 function headerBytes(header: Header): Uint8Array {
-  return new Uint8Array(Buffer.from(header.toString(), "latin1"));
+  return latin1Encode(header.toString());
 }
 
 function extraCards(header: Header, cards: Card[] | undefined): void {
@@ -142,9 +138,9 @@ function tableHdu(input: TableInput): Uint8Array[] {
   for (const column of input.columns) {
     if (column.data.length > 0 && typeof column.data[0] === "string") {
       const strings = column.data as string[];
-      const width = Math.max(1, ...strings.map((text) => Buffer.byteLength(text, "latin1")));
+      const width = Math.max(1, ...strings.map((text) => text.length));
       formats.push({ name: column.name, form: `${width}A`, unit: column.unit });
-      encoded.push({ width, cell: (row) => new Uint8Array(Buffer.from((strings[row] ?? "").padEnd(width, " "), "latin1")) });
+      encoded.push({ width, cell: (row) => latin1Encode((strings[row] ?? "").padEnd(width, " ")) });
       continue;
     }
     if (Array.isArray(column.data)) {

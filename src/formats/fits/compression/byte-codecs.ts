@@ -3,17 +3,13 @@
  * bytes of the values by significance before compressing ("shuffle"), which is undone here.
  * @module
  */
-import { gunzipSync, inflateSync } from "node:zlib";
 import { FormatError } from "../../../core/errors.js";
+import { inflate } from "../../../core/inflate.js";
 
 /** Inflates a gzip or zlib stream, refusing output longer than `maxBytes`. */
 export function inflateTile(bytes: Uint8Array, maxBytes: number): Uint8Array {
   try {
-    const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
-    const out = gzip
-      ? gunzipSync(bytes, { maxOutputLength: Math.max(1, maxBytes) })
-      : inflateSync(bytes, { maxOutputLength: Math.max(1, maxBytes) });
-    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+    return inflate(bytes, { maxBytes });
   } catch (error) {
     throw new FormatError(`the tile does not inflate: ${(error as Error).message}`);
   }
