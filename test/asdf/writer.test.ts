@@ -15,11 +15,11 @@ import {
   writeAsdf,
 } from "../../src/asdf.js";
 import { BytesSource, InvalidArgumentError } from "../../src/index.js";
+import { available, PYTHON_ASDF } from "../requirements.js";
 import { romanFixture } from "./roman-fixture.js";
 
 const PYTHON = "/usr/bin/python3";
-const pythonAsdf = spawnSync(PYTHON, ["-c", "import asdf, astropy"], { encoding: "utf8" }).status === 0;
-if (!pythonAsdf) console.warn("SKIPPED: the Python asdf library is not installed, so files written by skyfs were NOT checked against it");
+const pythonAsdf = available(import.meta.url, PYTHON_ASDF);
 
 const payload = {
   integers: [0, -7, 2 ** 53 - 1],

@@ -18,7 +18,7 @@ describe("Azure Blob on azurite", () => {
     for (const name of ["public", "private"]) {
       await service.getContainerClient(name).getBlockBlobClient("data/x.fits").upload("SIMPLE  = T", 11);
     }
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await server?.close();

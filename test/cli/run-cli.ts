@@ -24,6 +24,11 @@ export interface CliResult {
 export interface CliRunOptions {
   /** Text given on standard input. */
   stdin?: string;
+  /**
+   * Child process only: leave the AWS SDK's Node version notice to the command, which the test
+   * run itself silences.
+   */
+  sdkNotice?: boolean;
 }
 
 class Capture extends Writable {
@@ -53,7 +58,7 @@ export function skyfsProcess(args: string[], env: Record<string, string> = {}, o
     const child = execFile(
       process.execPath,
       ["--import", "tsx", cli, ...args],
-      { env: { ...process.env, ...env }, encoding: "buffer", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
+      { env: childEnvironment(env, options), encoding: "buffer", maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         resolve({ code, stdout: stdout.toString("utf8"), stderr: stderr.toString("utf8"), stdoutBytes: stdout });
@@ -61,4 +66,10 @@ export function skyfsProcess(args: string[], env: Record<string, string> = {}, o
     );
     child.stdin?.end(options.stdin ?? "");
   });
+}
+
+function childEnvironment(env: Record<string, string>, options: CliRunOptions): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
+  if (options.sdkNotice) delete merged.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+  return merged;
 }

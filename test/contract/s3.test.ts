@@ -1,6 +1,7 @@
 import { describe } from "vitest";
 import { filesystem } from "../../src/index.js";
-import { hasMoto, type S3TestServer, startMoto, startS3rver } from "../servers/s3-servers.js";
+import { available, MOTO } from "../requirements.js";
+import { type S3TestServer, startMoto, startS3rver } from "../servers/s3-servers.js";
 import { describeContract } from "./suite.js";
 
 async function target(server: S3TestServer, bucket: string) {
@@ -48,7 +49,6 @@ async function target(server: S3TestServer, bucket: string) {
 
 describeContract("s3 (s3rver)", async () => target(await startS3rver(["contract-bucket"]), "contract-bucket"));
 
-describe.skipIf(!hasMoto())("moto_server", () => {
+describe.skipIf(!available(import.meta.url, MOTO))("moto_server", () => {
   describeContract("s3 (moto_server)", async () => target(await startMoto(), "contract-bucket"));
 });
-if (!hasMoto()) console.log("moto_server is not on PATH: the moto half of the S3 contract suite was skipped");

@@ -1,16 +1,15 @@
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CompImageHdu, hcompressDecode, openFitsSource, plioDecode, riceDecode, unshuffle } from "../../src/fits.js";
 import { BytesSource, FormatError, NotSupportedError } from "../../src/index.js";
 import { CountingSource } from "../fits/counting-source.js";
+import { available, CORPUS, CORPUS_FOLDER } from "../requirements.js";
 import { plioEncode, riceEncode } from "./encoders.js";
 
-const corpus = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "shared", "testdata");
-const haveCorpus = existsSync(corpus);
+const corpus = CORPUS_FOLDER;
+const haveCorpus = available(import.meta.url, CORPUS);
 
 /**
  * SHA-256 of each compressed image's values as little-endian float64, and its dtype, as astropy
@@ -41,7 +40,7 @@ const float64Sha = (values: ArrayLike<number | bigint>): string =>
 
 async function compressedHdu(path: string, source?: (bytes: Uint8Array) => BytesSource | CountingSource): Promise<CompImageHdu> {
   const bytes = new Uint8Array(await readFile(join(corpus, path)));
-  const hdu = await openFitsSource(source ? source(bytes) : new BytesSource(bytes, `memory://corpus/${path}`)).hdu(1);
+  const hdu = await openFitsSource(source ? source(bytes) : new BytesSource(bytes, `memory://corpus/${path}`)).imageHdu(1);
   expect(hdu).toBeInstanceOf(CompImageHdu);
   return hdu as CompImageHdu;
 }

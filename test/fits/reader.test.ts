@@ -217,6 +217,13 @@ describe("FITS tables", () => {
     await expect(table.column("MISSING")).rejects.toThrow(/no column named/);
     await expect(table.column("ID", { start: 3, end: 9 })).rejects.toBeInstanceOf(FormatError);
   });
+
+  it("refuses a table where an image is asked for with imageHdu", async () => {
+    const fits = openFitsSource(new BytesSource(file));
+    await expect(fits.imageHdu("EVENTS")).rejects.toThrow(/HDU 1 \(EVENTS\) is a BinTableHDU, not an image/);
+    await expect(fits.imageHdu("EVENTS")).rejects.toBeInstanceOf(FormatError);
+    expect((await fits.imageHdu(0)).shape).toEqual([]);
+  });
 });
 
 describe("FITS files that are not what they claim", () => {
@@ -320,7 +327,7 @@ describe("FITS over HTTP", () => {
     for await (const hdu of scanHeaders(`${server.baseUrl}/img.fits`)) names.push(hdu.name);
     expect(names).toEqual(["PRIMARY", "SCI"]);
     const fits = await openFits(`${server.baseUrl}/img.fits`);
-    const sci = (await fits.hdu("SCI")) as ImageHdu;
+    const sci = await fits.imageHdu("SCI");
     const cut = await sci.section([
       [10, 12],
       [20, 23],

@@ -1,22 +1,20 @@
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FileSystem, filesystem, NotFoundError, NotSupportedError } from "../../src/index.js";
-import { emulatorMissing, type GcsEmulator, startGcsEmulator } from "../servers/gcs-emulator.js";
+import { available, FIREBASE_TOOLS } from "../requirements.js";
+import { type GcsEmulator, startGcsEmulator } from "../servers/gcs-emulator.js";
 
-const missing = emulatorMissing();
 const sha = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
 const BUCKET = "skyfs-test.appspot.com";
 
-if (missing) console.log(`GCS emulator tests skipped: ${missing}`);
-
-describe.skipIf(missing !== undefined)("GCS against the Firebase storage emulator", () => {
+describe.skipIf(!available(import.meta.url, FIREBASE_TOOLS))("GCS against the Firebase storage emulator", () => {
   let emulator: GcsEmulator;
   let fs: FileSystem;
 
   beforeAll(async () => {
     emulator = await startGcsEmulator();
     fs = filesystem("gs", { apiEndpoint: emulator.endpoint, projectId: "skyfs-test", pageSize: 2, resumableThreshold: 1 << 20 });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await fs?.close();

@@ -15,7 +15,7 @@ describe("cancelling with an AbortSignal", () => {
     folder = await mkdtemp(join(tmpdir(), "skyfs-abort-"));
     await writeFile(join(folder, "x.bin"), new Uint8Array(10_000));
     server = await startHttpServer(folder);
-    slow = await startFaultProxy(server.baseUrl, { rate: 1, faults: ["delay"], delayMs: 30_000 });
+    slow = await startFaultProxy(server.baseUrl, { schedule: () => "hang" });
   });
 
   afterAll(async () => {
@@ -29,8 +29,10 @@ describe("cancelling with an AbortSignal", () => {
     const source = await fs.open(`${server.baseUrl}/x.bin`);
     const controller = new AbortController();
     const pending = fs.catFile(`${slow.baseUrl}/x.bin`, 0, 10, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
+    await slow.received(1);
+    controller.abort();
     await expect(pending).rejects.toBeInstanceOf(AbortError);
+    expect(slow.injected.hang).toBe(1);
     const readController = new AbortController();
     readController.abort();
     await expect(source.read(0, 10, { signal: readController.signal })).rejects.toBeInstanceOf(AbortError);

@@ -42,7 +42,7 @@ describe("MAST data URIs", () => {
     const paths = new Map(ffis.map(({ uri, key }) => [uri, key]));
     paths.set("mast:HST/product/jbeveo010_drz.fits", "hst/public/jbev/jbeveo010/jbeveo010_drz.fits");
     lookup = await startMastLookup(paths);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await lookup?.close();
@@ -64,7 +64,7 @@ describe("MAST data URIs", () => {
     expect(results.get(ffis[7]?.uri as string)).toEqual({ url: `s3://stpubdata/${ffis[7]?.key}`, via: "lookup" });
     expect(results.get(ffis[COUNT - 1]?.uri as string)).toEqual({ error: expect.stringMatching(/^not found: .* does not exist$/) });
     expect(results.get(unknown)).toEqual({ error: expect.stringMatching(/MAST knows no cloud copy/) });
-  }, 60_000);
+  });
 
   it("checks existence with one HEAD per object when asked, as the Python client does", async () => {
     const some = ffis.slice(0, 60).map((ffi) => ffi.uri);
@@ -182,5 +182,5 @@ describe("MAST data URIs", () => {
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 });

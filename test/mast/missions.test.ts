@@ -48,7 +48,7 @@ describe("MAST paths per mission", () => {
     const paths = new Map(Object.values(MISSIONS).map(({ uri, key }) => [uri, key]));
     for (let i = 0; i < 85; i++) paths.set(`mast:HST/product/batch${i}_drz.fits`, `hst/public/batch/batch${i}_drz.fits`);
     lookup = await startMastLookup(paths);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await lookup?.close();

@@ -18,7 +18,7 @@ describe("range planning", () => {
         fc.integer({ min: 1, max: 20_000 }),
         async (ranges, mergeGap, maxPartSize) => {
           const plan = planRanges(ranges, { mergeGap, maxPartSize });
-          for (const fetch of plan) expect(fetch.span.length).toBeLessThanOrEqual(maxPartSize);
+          expect(plan.filter((fetch) => fetch.span.length > maxPartSize)).toEqual([]);
           const results = await executePlan(ranges, plan, async (span) => data.slice(span.offset, span.offset + span.length));
           expect(results).toHaveLength(ranges.length);
           const wrong = ranges.filter(
@@ -27,7 +27,7 @@ describe("range planning", () => {
           expect(wrong).toEqual([]);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 17 },
     );
   });
 

@@ -30,7 +30,8 @@ class InFlightProbe extends BackendLayer {
     this.inFlight += length;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 2));
+      // Yield to the event loop, so that reads started together are in flight together.
+      await new Promise((resolve) => setImmediate(resolve));
       return await this.inner.get(path, options);
     } finally {
       this.inFlight -= length;
@@ -40,7 +41,8 @@ class InFlightProbe extends BackendLayer {
 
 describe("streaming get", () => {
   let folder: string;
-  const big = Uint8Array.from({ length: 40 * MiB + 17 }, (_, i) => (i ^ (i >> 13)) & 255);
+  const big = new Uint8Array(40 * MiB + 17);
+  for (let i = 0; i < big.length; i++) big[i] = (i ^ (i >> 13)) & 255;
 
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), "skyfs-get-"));

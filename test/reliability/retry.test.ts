@@ -1,18 +1,18 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { HttpBackend } from "../../src/backends/http.js";
 import { FileSystem } from "../../src/core/filesystem.js";
-import { RetryingBackend, withRetry } from "../../src/core/retry.js";
-import { AbortError, NotFoundError, SkyfsError, TransientError } from "../../src/index.js";
-import { type FaultProxy, startFaultProxy } from "../servers/fault-proxy.js";
+import { type RetryEvent, RetryingBackend, type RetryOptions, withRetry } from "../../src/core/retry.js";
+import { AbortError, NotFoundError, TransientError } from "../../src/index.js";
+import { type FaultProxy, type FaultSchedule, type ScheduledRequest, seededSchedule, startFaultProxy } from "../servers/fault-proxy.js";
 import { startHttpServer, type TestHttpServer } from "../servers/http-server.js";
+import { predict, readAll, seededRanges, type TestRange } from "./fault-reads.js";
 
 const SIZE = 4 * 1024 * 1024;
-const READS = 2000;
-const sha = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
+const READS = 1000;
 
 describe("retry policy", () => {
   it("retries transient errors with backoff, then gives up after maxAttempts", async () => {
@@ -43,22 +43,60 @@ describe("retry policy", () => {
     expect(calls).toBe(1);
   });
 
-  it("turns a hung attempt into a retry, and stops at the deadline", async () => {
-    let calls = 0;
-    const started = Date.now();
-    const error = await withRetry(
-      "hang",
-      (signal) =>
-        new Promise((_, reject) => {
-          calls++;
-          signal.addEventListener("abort", () => reject(new Error("aborted")));
-        }),
-      { attemptTimeoutMs: 30, deadlineMs: 200, baseDelayMs: 1, maxAttempts: 100 },
-    ).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(TransientError);
-    expect((error as Error).message).toMatch(/timed out/);
-    expect(calls).toBeGreaterThan(1);
-    expect(Date.now() - started).toBeLessThan(2000);
+  it("turns each hung attempt into a retry, and stops at the deadline", async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, "random").mockReturnValue(0);
+    try {
+      let calls = 0;
+      const started = Date.now();
+      const pending = withRetry(
+        "hang",
+        (signal) =>
+          new Promise((_, reject) => {
+            calls++;
+            signal.addEventListener("abort", () => reject(new Error("aborted")));
+          }),
+        { attemptTimeoutMs: 30, deadlineMs: 200, baseDelayMs: 1, maxAttempts: 100 },
+      ).then(
+        () => ({ caught: undefined, at: Date.now() }),
+        (caught: unknown) => ({ caught, at: Date.now() }),
+      );
+      await vi.advanceTimersByTimeAsync(1000);
+      const { caught, at } = await pending;
+      expect(caught).toBeInstanceOf(TransientError);
+      expect((caught as Error).message).toMatch(/timed out/);
+      // Attempts start at 0, 30, ... 180 ms; the seventh is cut short by the deadline at 200 ms.
+      expect(calls).toBe(7);
+      expect(at - started).toBe(200);
+    } finally {
+      vi.restoreAllMocks();
+      vi.useRealTimers();
+    }
+  });
+
+  it("gives a hung attempt exactly attemptTimeoutMs, maxAttempts times", async () => {
+    vi.useFakeTimers();
+    try {
+      const lifetimes: number[] = [];
+      const pending = withRetry(
+        "hang",
+        (signal) =>
+          new Promise((_, reject) => {
+            const started = Date.now();
+            signal.addEventListener("abort", () => {
+              lifetimes.push(Date.now() - started);
+              reject(new Error("aborted"));
+            });
+          }),
+        { attemptTimeoutMs: 5000, baseDelayMs: 0, maxAttempts: 3 },
+      ).catch((caught: unknown) => caught);
+      await vi.advanceTimersByTimeAsync(60_000);
+      const error = await pending;
+      expect(error).toBeInstanceOf(TransientError);
+      expect(lifetimes).toEqual([5000, 5000, 5000]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("stops at once when the caller aborts", async () => {
@@ -88,7 +126,7 @@ describe("random reads through a fault-injecting proxy", () => {
     data = new Uint8Array(randomBytes(SIZE));
     await writeFile(join(folder, "object.bin"), data);
     server = await startHttpServer(folder);
-    proxy = await startFaultProxy(server.baseUrl, { rate: 0.2, delayMs: 150 });
+    proxy = await startFaultProxy(server.baseUrl);
   });
 
   afterAll(async () => {
@@ -97,50 +135,68 @@ describe("random reads through a fault-injecting proxy", () => {
     await rm(folder, { recursive: true, force: true });
   });
 
-  it("returns exactly the source bytes for every read, or a typed error", async () => {
-    let retries = 0;
-    const backend = new RetryingBackend(new HttpBackend({ timeout: 5000 }, "http"), {
-      maxAttempts: 8,
-      baseDelayMs: 2,
-      maxDelayMs: 20,
-      attemptTimeoutMs: 100,
-      onRetry: () => retries++,
-    });
+  const onlyGets = (request: ScheduledRequest): boolean => request.method === "GET";
+
+  async function run(schedule: FaultSchedule, ranges: TestRange[], retry: RetryOptions) {
+    const retries: RetryEvent[] = [];
+    const backend = new RetryingBackend(new HttpBackend({}, "http"), { ...retry, onRetry: (event) => retries.push(event) });
     const fs = new FileSystem(backend);
-    const source = await fs.open(`${proxy.baseUrl}/object.bin`);
-    let state = 7;
-    const random = (): number => {
-      state = (state * 48271) % 2147483647;
-      return state / 2147483647;
-    };
-    let verified = 0;
-    let typedFailures = 0;
-    const ranges = Array.from({ length: READS }, () => {
-      const offset = Math.floor(random() * (SIZE - 1));
-      return { offset, length: 1 + Math.floor(random() * Math.min(65536, SIZE - offset)) };
-    });
-    for (let i = 0; i < ranges.length; i += 16) {
-      await Promise.all(
-        ranges.slice(i, i + 16).map(async ({ offset, length }) => {
-          try {
-            const bytes = await source.read(offset, length);
-            expect(sha(bytes)).toBe(sha(data.subarray(offset, offset + length)));
-            verified++;
-          } catch (error) {
-            expect(error).toBeInstanceOf(SkyfsError);
-            typedFailures++;
-          }
-        }),
-      );
+    try {
+      proxy.reset();
+      const source = await fs.open(`${proxy.baseUrl}/object.bin`, { cache: "none" });
+      proxy.reset(schedule);
+      retries.length = 0;
+      const outcomes = await readAll(source, ranges, data);
+      const expected = predict(schedule, "/object.bin", ranges, retry.maxAttempts ?? 5);
+      return { outcomes, retries, expected, gets: proxy.seen.filter(onlyGets) };
+    } finally {
+      await fs.close();
     }
-    const injected = Object.values(proxy.injected).reduce((sum, count) => sum + count, 0);
-    console.log(
-      `faults injected: ${JSON.stringify(proxy.injected)} (${injected}); retries: ${retries}; reads verified: ${verified}/${READS}; typed failures: ${typedFailures}`,
-    );
-    expect(injected).toBeGreaterThan(READS * 0.1);
-    expect(retries).toBeGreaterThanOrEqual(injected - proxy.injected.delay);
-    expect(verified + typedFailures).toBe(READS);
-    expect(verified).toBeGreaterThan(READS * 0.99);
-    await fs.close();
+  }
+
+  it("returns exactly the source bytes for every read; each scheduled fault costs one retry", async () => {
+    const schedule = seededSchedule({
+      seed: 7,
+      rate: 0.2,
+      faults: ["503", "429", "reset", "cut", "delay"],
+      maxFaultsInARow: 3,
+      applies: onlyGets,
+    });
+    const ranges = seededRanges(7, READS, SIZE, 32768);
+    const { outcomes, retries, expected, gets } = await run(schedule, ranges, { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 });
+    console.log(`HTTP: faults injected ${JSON.stringify(proxy.injected)}; retries ${retries.length}; ${READS} reads verified`);
+    expect(outcomes.filter((outcome) => outcome !== true)).toEqual([]);
+    expect(proxy.injected).toEqual(expected.injected);
+    for (const fault of ["503", "429", "reset", "cut", "delay"] as const) expect(expected.injected[fault]).toBeGreaterThan(30);
+    expect(retries).toHaveLength(expected.retries);
+    expect(retries.every((event) => event.error instanceof TransientError)).toBe(true);
+    expect(gets).toHaveLength(READS + expected.retries);
+  });
+
+  it("fails a read with a TransientError after maxAttempts failed attempts, and only those reads", async () => {
+    const schedule = seededSchedule({ seed: 11, rate: 0.5, faults: ["503", "429", "reset", "cut"], maxFaultsInARow: 8, applies: onlyGets });
+    const ranges = seededRanges(11, 200, SIZE, 65536);
+    const { outcomes, retries, expected, gets } = await run(schedule, ranges, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 });
+    const failed = outcomes.flatMap((outcome, index) => (outcome === true ? [] : [index]));
+    expect(expected.failing.length).toBeGreaterThan(10);
+    expect(failed).toEqual(expected.failing);
+    for (const index of failed) expect(outcomes[index]).toBeInstanceOf(TransientError);
+    expect(retries).toHaveLength(expected.retries);
+    expect(gets).toHaveLength(expected.requests);
+  });
+
+  it("abandons a hung or stalled attempt at the attempt timeout and retries it", async () => {
+    // The timeout is far above what a read takes here (milliseconds) and every hang lasts until
+    // the client gives up, so no attempt races the clock.
+    const schedule = seededSchedule({ seed: 5, rate: 0.5, faults: ["hang", "stall"], maxFaultsInARow: 1, applies: onlyGets });
+    const ranges = seededRanges(5, 16, SIZE, 65536);
+    const { outcomes, retries, expected, gets } = await run(schedule, ranges, { maxAttempts: 2, baseDelayMs: 1, attemptTimeoutMs: 5000 });
+    expect(expected.injected.hang).toBeGreaterThan(0);
+    expect(expected.injected.stall).toBeGreaterThan(0);
+    expect(outcomes.filter((outcome) => outcome !== true)).toEqual([]);
+    expect(proxy.injected).toEqual(expected.injected);
+    expect(retries).toHaveLength(expected.retries);
+    for (const event of retries) expect(String((event.error as Error).message)).toMatch(/timed out/);
+    expect(gets).toHaveLength(16 + expected.retries);
   });
 });

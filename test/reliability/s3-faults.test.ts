@@ -1,12 +1,13 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FileSystem, filesystem, SkyfsError } from "../../src/index.js";
-import { type FaultProxy, startFaultProxy } from "../servers/fault-proxy.js";
+import type { RetryEvent, RetryOptions } from "../../src/core/retry.js";
+import { filesystem, TransientError } from "../../src/index.js";
+import { type FaultProxy, type FaultSchedule, type ScheduledRequest, seededSchedule, startFaultProxy } from "../servers/fault-proxy.js";
 import { type S3TestServer, startS3rver } from "../servers/s3-servers.js";
+import { predict, readAll, seededRanges, type TestRange } from "./fault-reads.js";
 
 const SIZE = 2 * 1024 * 1024;
-const READS = 600;
-const sha = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
+const READS = 400;
 
 describe("S3 reads through a fault-injecting proxy", () => {
   let server: S3TestServer;
@@ -19,7 +20,7 @@ describe("S3 reads through a fault-injecting proxy", () => {
     const writer = filesystem("s3", { endpoint: server.endpoint, credentials: server.credentials });
     await writer.pipe("faults/object.bin", data);
     await writer.close();
-    proxy = await startFaultProxy(server.endpoint, { rate: 0.2, delayMs: 150, seed: 3 });
+    proxy = await startFaultProxy(server.endpoint);
   });
 
   afterAll(async () => {
@@ -27,49 +28,83 @@ describe("S3 reads through a fault-injecting proxy", () => {
     await server?.close();
   });
 
-  it("returns exactly the source bytes for every read, or a typed error, through the S3 SDK", async () => {
-    let retries = 0;
-    const fs: FileSystem = filesystem("s3", {
+  const objectGets = (request: ScheduledRequest): boolean => request.method === "GET" && request.url.startsWith("/faults/object.bin");
+
+  async function run(schedule: FaultSchedule, ranges: TestRange[], retry: RetryOptions) {
+    const retries: RetryEvent[] = [];
+    const fs = filesystem("s3", {
       endpoint: proxy.baseUrl,
       credentials: server.credentials,
-      retry: { maxAttempts: 8, baseDelayMs: 2, maxDelayMs: 20, attemptTimeoutMs: 100, onRetry: () => retries++ },
+      retry: { ...retry, onRetry: (event) => retries.push(event) },
     });
-    const source = await fs.open("faults/object.bin", { cache: "none" });
-    expect(source.size).toBe(SIZE);
-    let state = 11;
-    const random = (): number => {
-      state = (state * 48271) % 2147483647;
-      return state / 2147483647;
-    };
-    let verified = 0;
-    let typedFailures = 0;
-    const ranges = Array.from({ length: READS }, () => {
-      const offset = Math.floor(random() * (SIZE - 1));
-      return { offset, length: 1 + Math.floor(random() * Math.min(65536, SIZE - offset)) };
-    });
-    for (let i = 0; i < ranges.length; i += 16) {
-      await Promise.all(
-        ranges.slice(i, i + 16).map(async ({ offset, length }) => {
-          try {
-            const bytes = await source.read(offset, length);
-            expect(sha(bytes)).toBe(sha(data.subarray(offset, offset + length)));
-            verified++;
-          } catch (error) {
-            expect(error).toBeInstanceOf(SkyfsError);
-            typedFailures++;
-          }
-        }),
-      );
+    try {
+      proxy.reset();
+      const source = await fs.open("faults/object.bin", { cache: "none" });
+      expect(source.size).toBe(SIZE);
+      proxy.reset(schedule);
+      retries.length = 0;
+      fs.resetStats();
+      const outcomes = await readAll(source, ranges, data);
+      const gets = proxy.seen.filter(objectGets);
+      const urls = new Set(gets.map((request) => request.url));
+      expect(urls.size).toBe(1);
+      const expected = predict(schedule, [...urls][0] as string, ranges, retry.maxAttempts ?? 5);
+      return { outcomes, retries, expected, gets, reads: fs.stats().requests.read };
+    } finally {
+      await fs.close();
     }
-    const injected = Object.values(proxy.injected).reduce((sum, count) => sum + count, 0);
-    console.log(
-      `S3: faults injected: ${JSON.stringify(proxy.injected)} (${injected}); retries: ${retries}; reads verified: ${verified}/${READS}; typed failures: ${typedFailures}`,
-    );
-    expect(injected).toBeGreaterThan(READS * 0.1);
-    expect(retries).toBeGreaterThanOrEqual(injected - proxy.injected.delay);
-    expect(verified + typedFailures).toBe(READS);
-    expect(verified).toBeGreaterThan(READS * 0.99);
-    expect(fs.stats().requests.read).toBeGreaterThanOrEqual(READS + retries - proxy.injected.delay);
-    await fs.close();
+  }
+
+  it("returns exactly the source bytes for every read through the S3 SDK; each scheduled fault costs one retry", async () => {
+    const schedule = seededSchedule({
+      seed: 3,
+      rate: 0.25,
+      faults: ["503", "429", "reset", "cut", "delay"],
+      maxFaultsInARow: 3,
+      applies: objectGets,
+    });
+    const ranges = seededRanges(3, READS, SIZE, 32768);
+    const { outcomes, retries, expected, gets, reads } = await run(schedule, ranges, { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 });
+    console.log(`S3: faults injected ${JSON.stringify(proxy.injected)}; retries ${retries.length}; ${READS} reads verified`);
+    expect(outcomes.filter((outcome) => outcome !== true)).toEqual([]);
+    expect(proxy.injected).toEqual(expected.injected);
+    for (const fault of ["503", "429", "reset", "cut", "delay"] as const) expect(expected.injected[fault]).toBeGreaterThan(15);
+    expect(retries).toHaveLength(expected.retries);
+    expect(retries.every((event) => event.error instanceof TransientError)).toBe(true);
+    expect(gets).toHaveLength(READS + expected.retries);
+    expect(reads).toBe(READS + expected.retries);
+  });
+
+  it("fails a read with a TransientError after maxAttempts failed attempts, and only those reads", async () => {
+    const schedule = seededSchedule({
+      seed: 13,
+      rate: 0.5,
+      faults: ["503", "429", "reset", "cut"],
+      maxFaultsInARow: 8,
+      applies: objectGets,
+    });
+    const ranges = seededRanges(13, 100, SIZE, 32768);
+    const { outcomes, retries, expected, gets } = await run(schedule, ranges, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 });
+    const failed = outcomes.flatMap((outcome, index) => (outcome === true ? [] : [index]));
+    expect(expected.failing.length).toBeGreaterThan(5);
+    expect(failed).toEqual(expected.failing);
+    for (const index of failed) expect(outcomes[index]).toBeInstanceOf(TransientError);
+    expect(retries).toHaveLength(expected.retries);
+    expect(gets).toHaveLength(expected.requests);
+  });
+
+  it("abandons a hung or stalled attempt at the attempt timeout and retries it", async () => {
+    // The timeout is far above what a read takes here (milliseconds) and every hang lasts until
+    // the client gives up, so no attempt races the clock.
+    const schedule = seededSchedule({ seed: 9, rate: 0.5, faults: ["hang", "stall"], maxFaultsInARow: 1, applies: objectGets });
+    const ranges = seededRanges(9, 16, SIZE, 32768);
+    const { outcomes, retries, expected, gets } = await run(schedule, ranges, { maxAttempts: 2, baseDelayMs: 1, attemptTimeoutMs: 5000 });
+    expect(expected.injected.hang).toBeGreaterThan(0);
+    expect(expected.injected.stall).toBeGreaterThan(0);
+    expect(outcomes.filter((outcome) => outcome !== true)).toEqual([]);
+    expect(proxy.injected).toEqual(expected.injected);
+    expect(retries).toHaveLength(expected.retries);
+    for (const event of retries) expect(String((event.error as Error).message)).toMatch(/timed out/);
+    expect(gets).toHaveLength(16 + expected.retries);
   });
 });

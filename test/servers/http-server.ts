@@ -34,6 +34,8 @@ export interface TestHttpServer {
   requests: SeenRequest[];
   /** Bytes of bodies sent. */
   bytesSent: () => number;
+  /** Resolves once every response begun so far has ended or lost its connection. */
+  idle: () => Promise<void>;
   /** Switches, changeable while running. */
   options: HttpServerOptions;
   /** Stops the server. */
@@ -44,8 +46,12 @@ export interface TestHttpServer {
 export async function startHttpServer(root: string, options: HttpServerOptions = {}): Promise<TestHttpServer> {
   const requests: SeenRequest[] = [];
   let sent = 0;
+  const open = new Set<Promise<void>>();
   const server: Server = createServer((req, res) => {
     requests.push({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers });
+    const closed = new Promise<void>((resolve) => res.on("close", resolve));
+    open.add(closed);
+    void closed.then(() => open.delete(closed));
     handle(root, options, req, res, (bytes) => {
       sent += bytes;
     }).catch(() => {
@@ -61,6 +67,9 @@ export async function startHttpServer(root: string, options: HttpServerOptions =
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
     bytesSent: () => sent,
+    idle: async () => {
+      while (open.size > 0) await Promise.all(open);
+    },
     options,
     close: () =>
       new Promise<void>((resolve) => {

@@ -79,16 +79,21 @@ export async function startMoto(): Promise<S3TestServer> {
   const port = await freePort();
   const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
   const kill = stopWith(child);
+  let spawnError: Error | undefined;
+  child.once("error", (error) => {
+    spawnError = error;
+  });
   const endpoint = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; ; attempt++) {
+  // Polls until it answers or exits, however long a busy machine takes to start it.
+  for (;;) {
     try {
       const reply = await fetch(`${endpoint}/moto-api/`);
       await reply.arrayBuffer();
       break;
     } catch (error) {
-      if (attempt > 150 || child.exitCode !== null) {
+      if (child.exitCode !== null || spawnError) {
         kill();
-        throw new Error(`moto_server did not start: ${(error as Error).message}`);
+        throw new Error(`moto_server did not start: ${(spawnError ?? (error as Error)).message}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

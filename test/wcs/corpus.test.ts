@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CelestialWcs, type Header, type ImageHdu, openFits } from "../../src/fits.js";
 import { cutoutAt } from "../../src/workflows/index.js";
+import { available, CORPUS, CORPUS_FOLDER } from "../requirements.js";
 
-const corpus = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "shared", "testdata");
-const haveCorpus = existsSync(corpus);
+const corpus = CORPUS_FOLDER;
+const haveCorpus = available(import.meta.url, CORPUS);
 
 interface CorpusCase {
   file: string;

@@ -6,8 +6,9 @@
 import type { ByteSource } from "../../core/byte-source.js";
 import { latin1Decode } from "../../core/bytes.js";
 import { FormatError } from "../../core/errors.js";
-import type { AnyHdu } from "./any-hdu.js";
+import type { AnyHdu, AnyImageHdu } from "./any-hdu.js";
 import { CardError } from "./card.js";
+import { CompImageHdu } from "./compression/comp-image-hdu.js";
 import { type FitsIndex, type IndexedFile, indexEntryFor, indexedHeader } from "./fits-index.js";
 import { DEFAULT_LIMITS, type FitsLimits, Hdu } from "./hdu.js";
 import { BLOCK, CARD, findEnd, type Header, parseHeaderCards } from "./header.js";
@@ -83,6 +84,16 @@ export class FitsFile {
       if (!hdu) throw new FormatError(`no HDU named ${which}${ver === undefined ? "" : ` version ${ver}`}`, { url: this.source.url });
       if (hdu.name.toUpperCase() === wanted && (ver === undefined || hdu.ver === ver)) return hdu;
     }
+  }
+
+  /**
+   * Like {@link hdu}, for an HDU that must hold an image (plain or tile-compressed), typed so:
+   * `(await fits.imageHdu("SCI")).section(...)`. A FormatError when it holds something else.
+   */
+  async imageHdu(which: number | string, ver?: number): Promise<AnyImageHdu> {
+    const hdu = await this.hdu(which, ver);
+    if (hdu instanceof ImageHdu || hdu instanceof CompImageHdu) return hdu;
+    throw new FormatError(`HDU ${hdu.index}${hdu.name ? ` (${hdu.name})` : ""} is a ${hdu.type}, not an image`, { url: this.source.url });
   }
 
   /** Every HDU (reads every header, no data). */

@@ -5,12 +5,13 @@
  * import { openFits } from "skyfs/fits";
  * const fits = await openFits("s3://bucket/hst/x_drz.fits", { anon: true });
  * console.log(await fits.info());
- * const sci = await fits.hdu("SCI");
+ * const sci = await fits.imageHdu("SCI");
  * const cutout = await sci.section([[100, 200], [300, 400]]);
  * ```
  * @module skyfs/fits
  */
 export type { ByteSource } from "../../core/byte-source.js";
+export type { AnyHdu, AnyImageHdu } from "./any-hdu.js";
 export type { Card, ComplexValue, HeaderValue } from "./card.js";
 export { COMMENTARY_KEYWORDS, formatCard, parseCard } from "./card.js";
 export type { ChecksumReport } from "./checksum.js";
@@ -18,7 +19,7 @@ export { onesComplementSum, verifyChecksum } from "./checksum.js";
 export type { BinaryColumn, ColumnCode } from "./columns.js";
 export { binaryColumns, decodeNumeric, parseTform } from "./columns.js";
 export * from "./compression/index.js";
-export type { AnyHdu, HduFactory, OpenFitsOptions } from "./file.js";
+export type { HduFactory, OpenFitsOptions } from "./file.js";
 export { FitsFile, openFitsSource, registerHduFactory, scanSourceHeaders } from "./file.js";
 export type { FitsIndex, IndexedFile, IndexedHdu } from "./fits-index.js";
 export { FITS_INDEX_FORMAT, indexEntryFor, indexedHeader, indexHdu } from "./fits-index.js";

@@ -1,0 +1,24 @@
+/**
+ * Byte comparisons for tests: `toEqual` walks a typed array element by element, which takes
+ * seconds for tens of kilobytes; these compare with `Buffer.equals` and say where bytes differ.
+ */
+import { expect } from "vitest";
+
+/** Where two byte arrays differ, in words, or `""` when they are equal. */
+export function byteDifference(actual: ArrayBufferView | undefined, expected: ArrayBufferView): string {
+  if (actual === undefined) return "no bytes";
+  const a = Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength);
+  const b = Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength);
+  if (a.equals(b)) return "";
+  let index = 0;
+  while (index < a.length && index < b.length && a[index] === b[index]) index++;
+  const lengths = a.length === b.length ? `${a.length} bytes` : `${a.length} bytes instead of ${b.length}`;
+  return index < a.length && index < b.length
+    ? `${lengths}, first difference at byte ${index}: ${a[index]} instead of ${b[index]}`
+    : lengths;
+}
+
+/** Asserts that `actual` holds exactly the bytes of `expected` (same length, same bytes). */
+export function expectBytes(actual: ArrayBufferView | undefined, expected: ArrayBufferView, message?: string): void {
+  expect(byteDifference(actual, expected), message).toBe("");
+}
