@@ -101,15 +101,20 @@ describe("the README's examples, run against the suite's servers", () => {
     expect(data[100 * 100 - 1]).toBe(sky[199 * NX + 399]);
   });
 
-  it("ASDF: reads the metadata and one array of an object in S3", async () => {
+  it("ASDF: reads the metadata and a section of an array of an object in S3, and writes it as ASDF", async () => {
     const logged: unknown[] = [];
     vi.spyOn(console, "log").mockImplementation((...values: unknown[]) => void logged.push(values));
-    const code = readmeBlock("ASDF").replaceAll("{ anon: true }", `{ anon: true, endpoint: ${JSON.stringify(s3.endpoint)} }`);
-    const { data } = await run(code, ["data"]);
+    // The fixture's array has 300 rows: the example's rows 2000-2100 become rows 200-300.
+    const code = readmeBlock("ASDF")
+      .replaceAll("{ anon: true }", `{ anon: true, endpoint: ${JSON.stringify(s3.endpoint)} }`)
+      .replaceAll("[[2000, 2100], [-100, null]]", "[[200, 300], [-100, null]]");
+    const { cut, file } = await run(code, ["cut", "file"]);
     vi.restoreAllMocks();
     expect(logged[0]).toEqual([{ exposure_time: 139.8, type: "WFI_IMAGE" }]);
-    const array = data as { data: Float32Array; shape: number[] };
-    expect(array.shape).toEqual([NY, NX]);
-    expectBytes(array.data, sky);
+    const section = cut as { data: Float32Array; shape: number[] };
+    expect(section.shape).toEqual([100, 100]);
+    const expected = Float32Array.from({ length: 100 * 100 }, (_, i) => sky[(200 + Math.floor(i / 100)) * NX + (NX - 100) + (i % 100)] as number);
+    expectBytes(section.data, expected);
+    expect(new TextDecoder().decode((file as Uint8Array).subarray(0, 5))).toBe("#ASDF");
   });
 });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { HttpBackend } from "../../src/backends/http.js";
 import { FileSystem } from "../../src/core/filesystem.js";
-import { type RetryEvent, RetryingBackend, type RetryOptions, withRetry } from "../../src/core/retry.js";
+import { type RetryEvent, type RetryOptions, withRetry } from "../../src/core/retry.js";
 import { AbortError, NotFoundError, TransientError } from "../../src/index.js";
 import { type FaultProxy, type FaultSchedule, type ScheduledRequest, seededSchedule, startFaultProxy } from "../servers/fault-proxy.js";
 import { startHttpServer, type TestHttpServer } from "../servers/http-server.js";
@@ -139,8 +139,7 @@ describe("random reads through a fault-injecting proxy", () => {
 
   async function run(schedule: FaultSchedule, ranges: TestRange[], retry: RetryOptions) {
     const retries: RetryEvent[] = [];
-    const backend = new RetryingBackend(new HttpBackend({}, "http"), { ...retry, onRetry: (event) => retries.push(event) });
-    const fs = new FileSystem(backend);
+    const fs = new FileSystem(new HttpBackend({}, "http"), { retry: { ...retry, onRetry: (event) => retries.push(event) } });
     try {
       proxy.reset();
       const source = await fs.open(`${proxy.baseUrl}/object.bin`, { cache: "none" });
