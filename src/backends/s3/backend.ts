@@ -28,6 +28,7 @@ import {
   TransientError,
 } from "../../core/errors.js";
 import { trimTrailingSlash } from "../../core/paths.js";
+import { getThroughReads } from "../ranged-get.js";
 import { parseS3HttpsUrl, spacesEndpoint, splitBucketKey } from "./urls.js";
 
 /** Static credentials. */
@@ -108,18 +109,8 @@ export class S3Backend implements Backend {
    * The store interface's one read: a description, a head read (one ranged GET that also gives
    * the size and ETag), or a ranged read pinned to an ETag or version.
    */
-  async get(path: string, options: GetOptions = {}): Promise<GetResult> {
-    if (options.head) return { info: await this.info(path, options), bytes: new Uint8Array(0) };
-    const range = options.range ?? { offset: 0, length: Number.MAX_SAFE_INTEGER };
-    if (range.offset === 0 && options.ifMatch === undefined && options.version === undefined) {
-      const { info, head } = await this.readHead(path, range.length, options);
-      return { info, bytes: head };
-    }
-    const bytes = await this.readRange(path, range.offset, range.length, options);
-    const info: FileInfo = { name: path, type: "file", size: -1 };
-    if (options.ifMatch !== undefined) info.etag = options.ifMatch;
-    if (options.version !== undefined) info.version = options.version;
-    return { info, bytes };
+  get(path: string, options: GetOptions = {}): Promise<GetResult> {
+    return getThroughReads(this, path, options);
   }
 
   async info(path: string, options: IoOptions = {}): Promise<FileInfo> {
