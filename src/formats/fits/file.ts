@@ -208,9 +208,9 @@ export class FitsFile {
     }
     if (!Number.isSafeInteger(layout.nextOffset) || layout.nextOffset <= offset)
       throw fail(`the HDU walk does not advance (next HDU at byte ${layout.nextOffset})`);
-    if (layout.dataOffset + layout.dataSize > this.source.size) {
+    if (layout.nextOffset > this.source.size) {
       throw fail(
-        `the file is truncated: HDU ${index}'s data unit ends at byte ${layout.dataOffset + layout.dataSize}, the file has ${this.source.size} bytes`,
+        `the file is truncated: HDU ${index}'s data unit, padded to whole blocks as FITS requires, ends at byte ${layout.nextOffset}; the file has ${this.source.size} bytes`,
         layout.dataOffset,
       );
     }
