@@ -15,7 +15,7 @@ export { AzureBackend, azureError, parseAzureAccountUrl } from "./backends/azure
 export { LocalBackend } from "./backends/file.js";
 export type { GcsOptions } from "./backends/gcs/index.js";
 export { GcsBackend, gcsError } from "./backends/gcs/index.js";
-export type { HttpOptions } from "./backends/http.js";
+export type { HeadRead, HttpOptions } from "./backends/http.js";
 export { HttpBackend } from "./backends/http.js";
 export type { MemoryOptions, MemoryStore, StoredObject } from "./backends/memory.js";
 export { createMemoryStore, MemoryBackend } from "./backends/memory.js";

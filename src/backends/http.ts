@@ -14,7 +14,8 @@ import type { Backend, FileInfo, GetOptions, GetResult, ListOptions, RequestOpti
 
 type IoOptions = RequestOptions;
 type ReadRangeOptions = GetOptions;
-type HeadRead = { info: FileInfo; head: Uint8Array };
+/** What {@link HttpBackend.readHead} gives: the object's description and its first bytes. */
+export type HeadRead = { info: FileInfo; head: Uint8Array };
 
 import {
   AbortError,

@@ -25,7 +25,7 @@ export interface GzipCheckpoint {
   window: Uint8Array;
 }
 
-/** Options of {@link gunzip}. */
+/** Options of the gzip decoder (`gunzip`, a decoder generator the decompression layer drives). */
 export interface GunzipOptions {
   /** Where to start; from the beginning of the stream when absent. */
   from?: GzipCheckpoint;

@@ -16,7 +16,7 @@ export type { Card, ComplexValue, HeaderValue } from "./card.js";
 export { COMMENTARY_KEYWORDS, formatCard, parseCard } from "./card.js";
 export type { ChecksumReport } from "./checksum.js";
 export { onesComplementSum, verifyChecksum } from "./checksum.js";
-export type { BinaryColumn, ColumnCode } from "./columns.js";
+export type { BinaryColumn, ColumnCode, DecodedNumbers } from "./columns.js";
 export { binaryColumns, decodeNumeric, parseTform } from "./columns.js";
 export * from "./compression/index.js";
 export type { HduFactory, OpenFitsOptions } from "./file.js";
