@@ -69,6 +69,17 @@ export function swapBytes(bytes: Uint8Array, width: number): void {
   }
 }
 
+/** Concatenates byte arrays into one new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
 /** Encodes bytes as base64 (for HTTP Basic credentials and similar headers). */
 export function toBase64(bytes: Uint8Array): string {
   return btoa(latin1Decode(bytes));

@@ -5,6 +5,7 @@
  * @module
  */
 import { Gunzip, Unzlib } from "fflate";
+import { concatBytes } from "./bytes.js";
 import { FormatError } from "./errors.js";
 
 /** Compressed bytes fed per step: a slice inflates to at most about 1 MiB (deflate's ratio is < 1032). */
@@ -52,12 +53,5 @@ export function inflate(bytes: Uint8Array, options: InflateOptions): Uint8Array 
   }
   if (!ended) throw new FormatError(`the ${gzip ? "gzip" : "zlib"} stream ends early`);
   if (options.into) return options.into.subarray(0, produced);
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(produced);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(chunks);
 }

@@ -4,7 +4,9 @@
  * xz by `xz-decompress` (xz-embedded in WebAssembly), zstd by `fzstd` (pure JavaScript).
  * @module
  */
+
 import bzip from "seek-bzip";
+import { concatBytes } from "../bytes.js";
 import { type DecoderGenerator, NEED_INPUT } from "./bit-input.js";
 import { DecompressionError } from "./errors.js";
 import { type GunzipOptions, gunzip } from "./gzip.js";
@@ -114,18 +116,8 @@ export function decompressStream(
 
 async function collect(input: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of input) {
-    chunks.push(chunk);
-    length += chunk.length;
-  }
-  const all = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.length;
-  }
-  return all;
+  for await (const chunk of input) chunks.push(chunk);
+  return concatBytes(chunks);
 }
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {

@@ -6,6 +6,7 @@
  */
 import { zlibSync } from "fflate";
 import lz4 from "lz4js";
+import { concatBytes } from "../../core/bytes.js";
 import { InvalidArgumentError } from "../../core/errors.js";
 import { md5 } from "../../core/hash.js";
 import type { NumericArray } from "../../core/typed-array.js";
@@ -88,13 +89,7 @@ export function writeAsdf(tree: Record<string, unknown>, options: WriteAsdfOptio
   }
   if (options.blockIndex !== false && blocks.length > 0)
     parts.push(new TextEncoder().encode(`#ASDF BLOCK INDEX\n%YAML 1.1\n---\n${offsets.map((at) => `- ${at}\n`).join("")}...\n`));
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Block-style YAML of a tree; arrays are handed to `addBlock`, which returns their block number. */
@@ -244,13 +239,7 @@ function lz4Frames(data: Uint8Array): Uint8Array {
     frame.set(compressed.subarray(0, length), 8);
     frames.push(frame);
   }
-  const out = new Uint8Array(frames.reduce((sum, frame) => sum + frame.length, 0));
-  let offset = 0;
-  for (const frame of frames) {
-    out.set(frame, offset);
-    offset += frame.length;
-  }
-  return out;
+  return concatBytes(frames);
 }
 
 /** An lz4 block that holds `data` as literals (what lz4js leaves to the caller when it finds no match). */

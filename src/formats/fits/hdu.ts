@@ -104,15 +104,3 @@ function hduName(header: Header, type: HduType, index: number): string {
   const extname = names[0] ?? "";
   return extname !== "" ? extname : index === 0 ? "PRIMARY" : "";
 }
-
-/** Concatenates byte arrays. */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const total = parts.reduce((sum, part) => sum + part.length, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}

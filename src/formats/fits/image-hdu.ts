@@ -3,7 +3,8 @@
  * @module
  */
 
-import { concatBytes, Hdu } from "./hdu.js";
+import { concatBytes } from "../../core/bytes.js";
+import { Hdu } from "./hdu.js";
 import type { Header } from "./header.js";
 import { type ArrayResult, applyScaling, bytesPerPixel, decodeBigEndian, rawDtype, scalingOf } from "./image-data.js";
 import { axes } from "./layout.js";

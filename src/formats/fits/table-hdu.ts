@@ -4,9 +4,10 @@
  * @module
  */
 import type { ByteRange } from "../../core/byte-source.js";
+import { concatBytes } from "../../core/bytes.js";
 import type { NumericArray } from "../../core/typed-array.js";
 import { type BinaryColumn, binaryColumns, decodeNumeric, decodeStrings } from "./columns.js";
-import { concatBytes, Hdu } from "./hdu.js";
+import { Hdu } from "./hdu.js";
 import type { Dtype } from "./image-data.js";
 
 /** The values of one column over a row range. */

@@ -3,7 +3,7 @@
  * tables, with headers and data padded to whole blocks.
  * @module
  */
-import { LITTLE_ENDIAN_HOST, latin1Encode, swapBytes } from "../../core/bytes.js";
+import { concatBytes, LITTLE_ENDIAN_HOST, latin1Encode, swapBytes } from "../../core/bytes.js";
 import type { NumericArray } from "../../core/typed-array.js";
 import type { Card, HeaderValue } from "./card.js";
 import { BLOCK, Header } from "./header.js";
@@ -197,11 +197,5 @@ function tableHdu(input: TableInput): Uint8Array[] {
 export function writeFits(hdus: ReadonlyArray<ImageInput | TableInput>): Uint8Array {
   if (hdus.length === 0 || hdus[0]?.kind === "table") throw new RangeError("a FITS file starts with an image HDU");
   const parts = hdus.flatMap((hdu, i) => (hdu.kind === "table" ? tableHdu(hdu) : imageHdu(hdu, i === 0)));
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
