@@ -113,7 +113,10 @@ describe("the README's examples, run against the suite's servers", () => {
     expect(logged[0]).toEqual([{ exposure_time: 139.8, type: "WFI_IMAGE" }]);
     const section = cut as { data: Float32Array; shape: number[] };
     expect(section.shape).toEqual([100, 100]);
-    const expected = Float32Array.from({ length: 100 * 100 }, (_, i) => sky[(200 + Math.floor(i / 100)) * NX + (NX - 100) + (i % 100)] as number);
+    const expected = Float32Array.from(
+      { length: 100 * 100 },
+      (_, i) => sky[(200 + Math.floor(i / 100)) * NX + (NX - 100) + (i % 100)] as number,
+    );
     expectBytes(section.data, expected);
     expect(new TextDecoder().decode((file as Uint8Array).subarray(0, 5))).toBe("#ASDF");
   });
