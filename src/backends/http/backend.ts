@@ -276,7 +276,7 @@ export class HttpBackend implements Backend {
       } catch (error) {
         throw networkError(error, url);
       }
-      if (this.transport.followsRedirects) return response;
+      if (this.transport.followsRedirects) return answeredAt(response, response.url === parts.url ? current : response.url);
       const location = response.header("location");
       if ([301, 302, 303, 307, 308].includes(response.status) && location) {
         await response.discard();
@@ -291,7 +291,7 @@ export class HttpBackend implements Backend {
         current = next.href;
         continue;
       }
-      return response;
+      return answeredAt(response, current);
     }
     throw new ProtocolError(`more than ${MAX_REDIRECTS} redirects`, { url });
   }
@@ -309,6 +309,21 @@ export class HttpBackend implements Backend {
       return new TransientError(`server answered HTTP ${status}`, { ...options, status });
     return new ProtocolError(`unexpected HTTP ${status}`, options);
   }
+}
+
+/**
+ * The reply as answered by `url`: the URL asked for, user info included, so that links on an
+ * index page resolve to URLs that carry the same credentials.
+ */
+function answeredAt(reply: TransportReply, url: string): TransportReply {
+  return {
+    status: reply.status,
+    url,
+    header: (name) => reply.header(name),
+    consume: (onChunk) => reply.consume(onChunk),
+    abort: (reason) => reply.abort(reason),
+    discard: () => reply.discard(),
+  };
 }
 
 function describe(path: string, size: number, response: TransportReply): FileInfo {
