@@ -1,7 +1,8 @@
 /**
  * The whole-file compressions skyfs decodes, how a file name tells which, and one streaming
  * decoder per compression: gzip and Unix compress by skyfs's own decoders, bzip2 by `seek-bzip`,
- * xz by `xz-decompress` (xz-embedded in WebAssembly), zstd by `fzstd` (pure JavaScript).
+ * xz by `xz-decompress` (xz-embedded in WebAssembly), zstd by `fzstd` (pure JavaScript) with
+ * skyfs's own frame walk and content checksum check.
  * @module
  */
 
@@ -11,6 +12,7 @@ import { type DecoderGenerator, NEED_INPUT } from "./bit-input.js";
 import { DecompressionError } from "./errors.js";
 import { type GunzipOptions, gunzip } from "./gzip.js";
 import { uncompressLzw } from "./lzw.js";
+import { unzstd } from "./zstd.js";
 
 /** A whole-file compression. `compress` is Unix compress (`.Z`, LZW). */
 export type Compression = "gzip" | "bz2" | "xz" | "zstd" | "compress";
@@ -193,35 +195,6 @@ async function* unxz(input: AsyncIterable<Uint8Array>, url: string | undefined):
   } catch (error) {
     throw decoderError("xz", error, url);
   }
-}
-
-async function* unzstd(input: AsyncIterable<Uint8Array>, url: string | undefined): AsyncGenerator<Uint8Array> {
-  const { head, stream } = await peek(input, 4);
-  const frame = startsWith(head, [0x28, 0xb5, 0x2f, 0xfd]);
-  const skippable = head.length >= 4 && (head[0]! & 0xf0) === 0x50 && head[1] === 0x2a && head[2] === 0x4d && head[3] === 0x18;
-  if (!frame && !skippable) {
-    await stream.return(undefined);
-    throw new DecompressionError("not-compressed", "not a zstd stream (no 28 B5 2F FD magic)", { url });
-  }
-  const { Decompress } = await import("fzstd");
-  const pending: Uint8Array[] = [];
-  const decoder = new Decompress((chunk) => {
-    pending.push(chunk);
-  });
-  for await (const chunk of stream) {
-    try {
-      decoder.push(chunk);
-    } catch (error) {
-      throw decoderError("zstd", error, url);
-    }
-    yield* pending.splice(0);
-  }
-  try {
-    decoder.push(new Uint8Array(0), true);
-  } catch (error) {
-    throw decoderError("zstd", error, url);
-  }
-  yield* pending.splice(0);
 }
 
 function decoderError(format: string, error: unknown, url: string | undefined): DecompressionError {
