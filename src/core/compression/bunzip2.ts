@@ -35,6 +35,8 @@ const BLOCK_MAGIC_LO = 0x265359;
 const END_MAGIC_HI = 0x177245;
 const END_MAGIC_LO = 0x385090;
 const MAX_CODE_LENGTH = 20;
+/** Code bits looked up in one step; longer codes are decoded bit length by bit length. */
+const FAST_BITS = 10;
 const MAX_GROUPS = 6;
 const GROUP_SIZE = 50;
 /** Selectors bzip2 1.0.8 keeps; more may be coded, and are read and ignored. */
@@ -148,6 +150,8 @@ interface HuffmanGroup {
   offset: Int32Array;
   /** Symbols ordered by code length, then value. */
   symbols: Uint16Array;
+  /** For each value of the next {@link FAST_BITS} bits: symbol << 5 | code length, or -1 for longer codes. */
+  fast: Int32Array;
 }
 
 function huffmanGroup(lengths: Uint8Array): HuffmanGroup {
@@ -172,44 +176,17 @@ function huffmanGroup(lengths: Uint8Array): HuffmanGroup {
   const symbols = new Uint16Array(lengths.length);
   const next = offset.slice();
   for (let symbol = 0; symbol < lengths.length; symbol++) symbols[next[lengths[symbol]!]!++] = symbol;
-  return { minLength, maxLength, first, count, offset, symbols };
-}
-
-/** The running CRC of a block's output (bzip2's CRC-32: most significant bit first). */
-class Output {
-  crc = 0xffffffff;
-  /** Uncompressed offset of the next byte. */
-  position = 0;
-  private readonly buffer = new Uint8Array(OUTPUT_CHUNK);
-  private filled = 0;
-
-  /** Appends up to `copies` copies of `byte`, as many as the buffer holds; returns how many. */
-  put(byte: number, copies: number): number {
-    const n = Math.min(copies, OUTPUT_CHUNK - this.filled);
-    let crc = this.crc;
-    for (let i = 0; i < n; i++) {
-      this.buffer[this.filled++] = byte;
-      crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ byte) & 0xff]!;
+  const fast = new Int32Array(1 << FAST_BITS).fill(-1);
+  for (let length = minLength; length <= Math.min(maxLength, FAST_BITS); length++) {
+    for (let k = 0; k < count[length]!; k++) {
+      const code = first[length]! + k;
+      const from = code << (FAST_BITS - length);
+      // A code past its length's range (an over-full code) cannot be looked up; the slow path refuses it.
+      if (code >= 1 << length) break;
+      fast.fill((symbols[offset[length]! + k]! << 5) | length, from, from + (1 << (FAST_BITS - length)));
     }
-    this.crc = crc;
-    this.position += n;
-    return n;
   }
-
-  get full(): boolean {
-    return this.filled === OUTPUT_CHUNK;
-  }
-
-  /** The buffered bytes, as a copy; the buffer is emptied. */
-  take(): Uint8Array {
-    const bytes = this.buffer.slice(0, this.filled);
-    this.filled = 0;
-    return bytes;
-  }
-
-  get pending(): boolean {
-    return this.filled > 0;
-  }
+  return { minLength, maxLength, first, count, offset, symbols, fast };
 }
 
 /**
@@ -220,7 +197,8 @@ class Output {
 export function* bunzip2(options: Bunzip2Options = {}): DecoderGenerator<void> {
   const { url } = options;
   const input = new MsbBitInput(url);
-  const output = new Output();
+  const buffer = new Uint8Array(OUTPUT_CHUNK);
+  let position = 0;
   let tt = new Uint32Array(0);
   for (let streams = 0; ; streams++) {
     input.alignToByte();
@@ -256,12 +234,8 @@ export function* bunzip2(options: Bunzip2Options = {}): DecoderGenerator<void> {
       }
       if (hi !== BLOCK_MAGIC_HI || lo !== BLOCK_MAGIC_LO) throw corrupt(url, Math.floor(blockBit / 8), "no block or end-of-stream marker");
       const storedCrc = (((yield* input.take(16)) << 16) | (yield* input.take(16))) >>> 0;
-      const blockStart = output.position;
       const symbols = yield* readBlock(input, tt, blockLimit, url);
-      output.crc = 0xffffffff;
-      yield* undoTransforms(tt, symbols.length, symbols.origin, output);
-      if (output.pending) yield output.take();
-      const crc = ~output.crc >>> 0;
+      const { crc, length } = yield* undoTransforms(tt, symbols.length, symbols.origin, buffer);
       if (crc !== storedCrc) {
         throw new DecompressionError("checksum", `bzip2 block CRC mismatch (stored ${hex(storedCrc)}, data ${hex(crc)})`, {
           url,
@@ -269,7 +243,8 @@ export function* bunzip2(options: Bunzip2Options = {}): DecoderGenerator<void> {
         });
       }
       combined = (((combined << 1) | (combined >>> 31)) ^ crc) >>> 0;
-      options.onBlock?.({ bit: blockBit, out: blockStart, length: output.position - blockStart, held: tt.byteLength + OUTPUT_CHUNK });
+      options.onBlock?.({ bit: blockBit, out: position, length, held: tt.byteLength + buffer.byteLength });
+      position += length;
     }
   }
 }
@@ -346,9 +321,10 @@ function* readBlock(
     left--;
     if (!input.pull(MAX_CODE_LENGTH)) yield* input.fill(MAX_CODE_LENGTH);
     const peeked = input.peek(MAX_CODE_LENGTH);
-    let codeLength = group.minLength;
-    let symbol = -1;
-    for (; codeLength <= group.maxLength; codeLength++) {
+    const looked = group.fast[peeked >>> (MAX_CODE_LENGTH - FAST_BITS)]!;
+    let codeLength = looked >= 0 ? looked & 31 : Math.max(group.minLength, FAST_BITS + 1);
+    let symbol = looked >= 0 ? looked >>> 5 : -1;
+    for (; symbol < 0 && codeLength <= group.maxLength; codeLength++) {
       const index = (peeked >>> (MAX_CODE_LENGTH - codeLength)) - group.first[codeLength]!;
       if (index >= 0 && index < group.count[codeLength]!) {
         symbol = group.symbols[group.offset[codeLength]! + index]!;
@@ -399,8 +375,19 @@ function* readBlock(
   return { length, origin };
 }
 
-/** Follows the inverse transform from `origin` and undoes the initial run-length coding. */
-function* undoTransforms(tt: Uint32Array, length: number, origin: number, output: Output): DecoderGenerator<void> {
+/**
+ * Follows the inverse transform from `origin`, undoes the initial run-length coding and yields
+ * the block's bytes in chunks of `buffer`'s size (copies); returns the block's CRC and length.
+ */
+function* undoTransforms(
+  tt: Uint32Array,
+  length: number,
+  origin: number,
+  buffer: Uint8Array,
+): DecoderGenerator<{ crc: number; length: number }> {
+  let crc = 0xffffffff;
+  let filled = 0;
+  let total = 0;
   let position = tt[origin]! >>> 8;
   let last = -1;
   let repeats = 0;
@@ -420,11 +407,18 @@ function* undoTransforms(tt: Uint32Array, length: number, origin: number, output
       last = byte;
       repeats = 1;
     }
-    while (copies > 0) {
-      copies -= output.put(value, copies);
-      if (output.full) yield output.take();
+    for (let c = 0; c < copies; c++) {
+      buffer[filled++] = value;
+      crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ value) & 0xff]!;
+      if (filled === buffer.length) {
+        yield buffer.slice();
+        total += filled;
+        filled = 0;
+      }
     }
   }
+  if (filled > 0) yield buffer.slice(0, filled);
+  return { crc: ~crc >>> 0, length: total + filled };
 }
 
 function hex(value: number): string {
