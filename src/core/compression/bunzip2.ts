@@ -22,7 +22,7 @@ export interface Bzip2Block {
   held: number;
 }
 
-/** Options of {@link bunzip2}. */
+/** Options of the bzip2 decoder (`decompressStream`'s `bzip2` option). */
 export interface Bunzip2Options {
   /** The URL named by errors. */
   url?: string;
