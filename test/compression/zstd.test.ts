@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { concatBytes } from "../../src/core/bytes.js";
 import { Xxh64, xxh64 } from "../../src/core/compression/xxh64.js";
-import { DecompressionError, decompressStream } from "../../src/index.js";
+import { createMemoryStore, DecompressionError, decompressStream, filesystem } from "../../src/index.js";
 
 /** Bytes of a linear congruential generator: incompressible enough that zstd stores them raw. */
 function lcgBytes(length: number, seed: number): Uint8Array {
@@ -177,5 +177,17 @@ describe.skipIf(!zstdCli)("zstd checksums against the zstd command line (when in
     }
     expect(await problemOf(decode(flipped(compressed, compressed.length - 3), 65536))).toBe("checksum");
     expect(checked).toBeGreaterThan(0);
+  });
+});
+
+describe("zstd checksums through the public API", () => {
+  it("cat and open refuse a .zst whose content checksum disagrees, and read a good one", async () => {
+    const fs = filesystem("memory", { store: createMemoryStore() });
+    await fs.pipe("memory://bucket/good.txt.zst", RAW_FRAME);
+    await fs.pipe("memory://bucket/bad.txt.zst", flipped(RAW_FRAME, 10 + 150));
+    expect(await fs.cat("memory://bucket/good.txt.zst", { compression: "infer" })).toEqual(raw);
+    expect(await problemOf(fs.cat("memory://bucket/bad.txt.zst", { compression: "infer" }))).toBe("checksum");
+    // An object this small is decoded whole at open, so the open itself is refused.
+    expect(await problemOf(fs.open("memory://bucket/bad.txt.zst", { compression: "zstd" }))).toBe("checksum");
   });
 });
