@@ -23,12 +23,16 @@ export interface S3TestServer {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** Kills `child` when this process exits, or earlier through the function returned. */
 function stopWith(child: ChildProcess): () => void {
-  const kill = (): void => {
+  const onExit = (): void => {
     if (child.exitCode === null) child.kill("SIGKILL");
   };
-  process.once("exit", kill);
-  return kill;
+  process.once("exit", onExit);
+  return () => {
+    process.off("exit", onExit);
+    onExit();
+  };
 }
 
 /** Starts s3rver with the given buckets. */
