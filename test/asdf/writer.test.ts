@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,13 @@ import { romanFixture } from "./roman-fixture.js";
 
 const PYTHON = "/usr/bin/python3";
 const pythonAsdf = available(import.meta.url, PYTHON_ASDF);
+
+/** Runs a Python script without blocking this process, and gives what it printed. */
+function python(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(PYTHON, args, { encoding: "utf8", maxBuffer: 1 << 26 }, (_error, stdout, stderr) => resolve({ stdout, stderr }));
+  });
+}
 
 const payload = {
   integers: [0, -7, 2 ** 53 - 1],
@@ -179,7 +186,7 @@ describe("writeAsdf", () => {
       await writeFile(path, writeAsdf({ payload }, { compression }));
       paths.push(path);
     }
-    const run = spawnSync(PYTHON, ["-c", DUMP, ...paths], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const run = await python(["-c", DUMP, ...paths]);
     expect(run.stderr.split("\n").filter((line) => /Traceback|Error/.test(line))).toEqual([]);
     const lines = run.stdout.trim().split("\n");
     expect(lines).toHaveLength(3);
@@ -205,7 +212,7 @@ with asdf.open(sys.argv[1], validate_checksums=True) as af:
         "unit": r["data"].unit.to_string(), "dtype": str(r["dq"].dtype), "detector": m["instrument"]["detector"],
         "exptime": float(m["exposure"]["exposure_time"].value), "start": m["exposure"]["start_time"].isot}))
 `;
-    const run = spawnSync(PYTHON, ["-c", script, path], { encoding: "utf8" });
+    const run = await python(["-c", script, path]);
     const dumped = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(dumped).toMatchObject({ unit: "DN / s", dtype: "uint32", detector: "WFI01", exptime: 139.8, start: "2027-06-01T04:12:56.123" });
     expect(dumped.dq).toBe(fixture.arrays.dq.reduce((sum, value) => sum + value, 0));
