@@ -10,7 +10,7 @@
  */
 import { Agent, type Dispatcher, request } from "undici";
 import type { AuthPlugin, HttpRequestParts } from "../core/auth.js";
-import type { Backend, FileInfo, GetOptions, GetResult, ListOptions, RequestOptions } from "../core/backend.js";
+import type { Backend, ByteSink, FileInfo, GetOptions, GetResult, ListOptions, RequestOptions } from "../core/backend.js";
 
 type IoOptions = RequestOptions;
 type ReadRangeOptions = GetOptions;
@@ -162,7 +162,7 @@ export class HttpBackend implements Backend {
         await discard(response);
         throw new ProtocolError(`asked for bytes 0-${length - 1}, got ${header(response.headers["content-range"])}`, { url: path });
       }
-      const head = await readExactly(response, range.end + 1, path, this.watch);
+      const head = await takeBody(response, path, this.watch, { skip: 0, length: range.end + 1, exact: true });
       return { info: describe(path, range.total, response), head };
     }
     if (response.status === 416) {
@@ -177,7 +177,10 @@ export class HttpBackend implements Backend {
           await discard(response);
           return { info: describe(path, size, response), head: new Uint8Array(0) };
         }
-        return { info: describe(path, size, response), head: await sliceOfFullBody(response, 0, wanted, path, this.watch) };
+        return {
+          info: describe(path, size, response),
+          head: await takeBody(response, path, this.watch, { skip: 0, length: wanted, exact: false }),
+        };
       }
     }
     await discard(response);
@@ -234,6 +237,7 @@ export class HttpBackend implements Backend {
     if (options.ifMatch) headers["if-match"] = options.ifMatch;
     else if (options.lastModified) headers["if-unmodified-since"] = options.lastModified.toUTCString();
     const response = await this.send("GET", path, headers, options);
+    const sink = options.sink && { to: options.sink, position: offset };
     if (response.status < 300) {
       const changed = changedSinceOpen(response, options);
       if (changed) {
@@ -249,9 +253,9 @@ export class HttpBackend implements Backend {
           url: path,
         });
       }
-      return readExactly(response, length, path, this.watch);
+      return takeBody(response, path, this.watch, { skip: 0, length, exact: true }, sink);
     }
-    if (response.status === 200) return sliceOfFullBody(response, offset, length, path, this.watch);
+    if (response.status === 200) return takeBody(response, path, this.watch, { skip: offset, length, exact: false }, sink);
     await discard(response);
     throw this.errorFor(response.status, path);
   }
@@ -413,32 +417,43 @@ async function discard(response: { body: Dispatcher.ResponseData["body"] }): Pro
   }
 }
 
+/** What a body's consumer says after a chunk: read on, stop, or read on once a promise settles. */
+type ChunkOutcome = "more" | "done" | Promise<"more" | "done">;
+
 /**
- * Feeds a body's chunks to `onChunk` until it says `done` or the body ends. The body must bring
- * `watch.minBytes` in every `watch.windowMs`, or it is abandoned with a `ProtocolError`. Errors
- * of the transport become skyfs errors; errors thrown by `onChunk` pass as they are.
+ * Feeds a body's chunks to `onChunk` until it says `done` or the body ends; while a promise it
+ * returns is pending, the body is paused (and settles only after it). The body must bring
+ * `watch.minBytes` in every `watch.windowMs` (windows spent waiting for `onChunk` excepted), or
+ * it is abandoned with a `ProtocolError`. Errors of the transport become skyfs errors; errors
+ * thrown or rejected by `onChunk` pass as they are.
  */
 function streamBody(
   response: HttpResponse,
   url: string,
   watch: BodyWatch,
-  onChunk: (chunk: Uint8Array) => "more" | "done",
+  onChunk: (chunk: Uint8Array) => ChunkOutcome,
 ): Promise<"ended" | "done"> {
   const body = response.body;
   return new Promise((resolve, reject) => {
     let inWindow = 0;
     let settled = false;
+    let pending: Promise<unknown> | undefined;
+    let waitedInWindow = false;
     const finish = (error: unknown, outcome?: "ended" | "done"): void => {
       if (settled) return;
       settled = true;
       clearInterval(timer);
       body.off("data", onData);
       if (error !== undefined || outcome === "done") body.destroy();
-      if (error !== undefined) reject(error instanceof SkyfsError ? error : networkError(error, url));
-      else resolve(outcome ?? "ended");
+      const settle = (): void => {
+        if (error !== undefined) reject(error instanceof SkyfsError || error instanceof PassedError ? error : networkError(error, url));
+        else resolve(outcome ?? "ended");
+      };
+      if (pending) pending.then(settle, reject);
+      else settle();
     };
     const timer = setInterval(() => {
-      if (inWindow < watch.minBytes)
+      if (inWindow < watch.minBytes && !waitedInWindow)
         finish(
           new ProtocolError(
             `the server sent ${inWindow} bytes in ${watch.windowMs} ms, fewer than ${watch.minBytes} (options timeout, minBytesPerSecond)`,
@@ -449,51 +464,81 @@ function streamBody(
           ),
         );
       inWindow = 0;
+      waitedInWindow = pending !== undefined;
     }, watch.windowMs);
     const onData = (chunk: Uint8Array): void => {
       inWindow += chunk.length;
+      let outcome: ChunkOutcome;
       try {
-        if (onChunk(chunk) === "done") finish(undefined, "done");
+        outcome = onChunk(chunk);
       } catch (error) {
-        finish(error);
+        finish(new PassedError(error));
+        return;
+      }
+      if (outcome === "done") finish(undefined, "done");
+      else if (outcome !== "more") {
+        body.pause();
+        waitedInWindow = true;
+        const waiting = outcome.then(
+          (next) => {
+            pending = undefined;
+            if (next === "done") finish(undefined, "done");
+            else if (!settled) body.resume();
+          },
+          (error: unknown) => {
+            pending = undefined;
+            finish(new PassedError(error));
+          },
+        );
+        pending = waiting;
       }
     };
     body.on("data", onData);
     body.once("error", (error) => finish(error));
     body.once("end", () => finish(undefined, "ended"));
-  });
+  }).catch((error: unknown) => Promise.reject(error instanceof PassedError ? error.passed : error)) as Promise<"ended" | "done">;
 }
 
-async function readExactly(response: HttpResponse, length: number, url: string, watch: BodyWatch): Promise<Uint8Array> {
-  const result = new Uint8Array(length);
-  let filled = 0;
-  await streamBody(response, url, watch, (chunk) => {
-    if (filled + chunk.length > length) throw new ProtocolError(`the server sent more than the ${length} bytes asked for`, { url });
-    result.set(chunk, filled);
-    filled += chunk.length;
-    return "more";
-  });
-  if (filled !== length) throw new TransientError(`body cut short: ${filled} of ${length} bytes`, { url });
-  return result;
+/** An error of a body's consumer, kept apart from the transport's errors until it is rethrown as it is. */
+class PassedError {
+  constructor(readonly passed: unknown) {}
 }
 
-/** Takes `[offset, offset + length)` from a 200 reply to a Range request, then drops the connection's body. */
-async function sliceOfFullBody(response: HttpResponse, offset: number, length: number, url: string, watch: BodyWatch): Promise<Uint8Array> {
-  const result = new Uint8Array(length);
-  let position = 0;
+/**
+ * Takes `length` bytes of a body from its byte `skip` on: into a new array, or chunk by chunk to
+ * `sink` (at object positions from `position` on), then no bytes are returned. With `exact`, the
+ * body must end there (more is a `ProtocolError`); otherwise the rest is dropped with the
+ * connection (a 200 reply to a Range request). Fewer bytes are a `TransientError`.
+ */
+async function takeBody(
+  response: HttpResponse,
+  url: string,
+  watch: BodyWatch,
+  part: { skip: number; length: number; exact: boolean },
+  sink?: { to: ByteSink; position: number },
+): Promise<Uint8Array> {
+  const { skip, length, exact } = part;
+  const result = new Uint8Array(sink ? 0 : length);
+  let seen = 0;
   let filled = 0;
-  if (length > 0)
-    await streamBody(response, url, watch, (bytes) => {
-      const from = Math.max(0, offset - position);
-      const to = Math.min(bytes.length, offset + length - position);
-      if (to > from) {
-        result.set(bytes.subarray(from, to), filled);
-        filled += to - from;
+  if (length === 0 && !exact) await discard(response);
+  else
+    await streamBody(response, url, watch, (chunk) => {
+      const from = Math.max(0, skip - seen);
+      const to = Math.min(chunk.length, skip + length - seen);
+      seen += chunk.length;
+      if (exact && seen > skip + length) throw new ProtocolError(`the server sent more than the ${length} bytes asked for`, { url });
+      if (to <= from) return filled === length && !exact ? "done" : "more";
+      const piece = from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to);
+      filled += piece.length;
+      const next = filled === length && !exact ? "done" : "more";
+      if (!sink) {
+        result.set(piece, filled - piece.length);
+        return next;
       }
-      position += bytes.length;
-      return filled === length ? "done" : "more";
+      const accepted = sink.to(piece, sink.position + filled - piece.length);
+      return accepted instanceof Promise ? accepted.then(() => next) : next;
     });
-  else await discard(response);
   if (filled !== length) throw new TransientError(`body cut short: ${filled} of ${length} bytes`, { url });
   return result;
 }
