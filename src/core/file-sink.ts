@@ -4,6 +4,7 @@
  * own offset, with no part assembled in memory.
  * @module
  */
+import { write } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import type { ByteSink } from "./backend.js";
 import { localFileError } from "./local-errors.js";
@@ -89,14 +90,24 @@ export class FileSink {
     if (this.failure !== undefined) throw this.failure;
   }
 
-  /** Writes all of `chunk` at `position` (a write may take fewer bytes than given). */
-  private async writeAll(chunk: Uint8Array, position: number): Promise<void> {
-    let done = 0;
-    while (done < chunk.length) {
-      const { bytesWritten } = await this.handle.write(chunk, done, chunk.length - done, position + done);
-      if (bytesWritten === 0) throw new Error(`no bytes written at ${position + done}`);
-      done += bytesWritten;
-    }
+  /**
+   * Writes all of `chunk` at `position` (a write may take fewer bytes than given), through the
+   * callback API on the handle's descriptor: it costs the main thread a third of what
+   * `FileHandle.write` does per call.
+   */
+  private writeAll(chunk: Uint8Array, position: number): Promise<void> {
+    const fd = this.handle.fd;
+    return new Promise((resolve, reject) => {
+      const from = (done: number): void => {
+        if (done === chunk.length) return resolve();
+        write(fd, chunk, done, chunk.length - done, position + done, (error, written) => {
+          if (error) reject(error);
+          else if (written === 0) reject(new Error(`no bytes written at ${position + done}`));
+          else from(done + written);
+        });
+      };
+      from(0);
+    });
   }
 
   private wake(): void {
