@@ -179,9 +179,8 @@ export class AzureBackend implements Backend {
       reply.readableStreamBody?.resume();
       throw new ConsistencyError("the blob changed since it was opened", { url });
     }
-    if (!options.sink) return bodyBytes(reply, length, url);
     const body = reply.readableStreamBody as AsyncIterable<Uint8Array> | undefined;
-    if (!body) throw new TransientError("the download has no body", { url });
+    if (!options.sink || !body) return bodyBytes(reply, length, url);
     const received = await streamTo(body, options.sink, offset, length, url, (error) => azureError(error, url, "Get Blob"));
     if (received !== length) throw new TransientError(`body cut short: ${received} of ${length} bytes`, { url });
     return new Uint8Array(0);
