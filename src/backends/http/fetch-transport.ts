@@ -61,7 +61,7 @@ class FetchReply implements TransportReply {
     return this.response.headers.get(name) ?? undefined;
   }
 
-  async consume(onChunk: (chunk: Uint8Array) => ChunkVerdict): Promise<"ended" | "done"> {
+  async consume(onChunk: (chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>): Promise<"ended" | "done"> {
     const body = this.response.body;
     if (!body) {
       this.release();
@@ -72,7 +72,7 @@ class FetchReply implements TransportReply {
       for (;;) {
         const step = await reader.read();
         if (step.done) return "ended";
-        if (onChunk(step.value) === "done") {
+        if ((await onChunk(step.value)) === "done") {
           this.controller.abort();
           return "done";
         }
