@@ -1,8 +1,9 @@
 /**
  * The Burrows-Wheeler transform as bzip2 uses it: the block's cyclic rotations sorted by prefix
- * doubling (ranks of the first k bytes give the order by the first 2k bytes, with a linear
- * counting sort per round), so the time is O(n log n) whatever the input: runs and periodic data
- * cost at most log2(n) rounds, and most data stops after a few once every rank is distinct.
+ * doubling (a radix sort by the first four bytes, then ranks of the first k bytes give the order
+ * by the first 2k bytes, with a linear counting sort per round), so the time is O(n log n)
+ * whatever the input: runs and periodic data cost at most log2(n) rounds, and most data stops
+ * after a few once every rank is distinct.
  * @module
  */
 
@@ -39,19 +40,22 @@ export function sortRotations(block: Uint8Array): Int32Array {
   const byFollower = new Int32Array(n);
   let rank = new Int32Array(n);
   let nextRank = new Int32Array(n);
-  const counts = new Int32Array(Math.max(256, n) + 1);
+  const counts = new Int32Array(Math.max(1 << 16, n) + 1);
 
-  for (let i = 0; i < n; i++) counts[block[i]! + 1]!++;
-  for (let value = 1; value <= 256; value++) counts[value]! += counts[value - 1]!;
-  for (let i = 0; i < n; i++) order[counts[block[i]!]!++] = i;
+  // The first round sorts by each rotation's first four bytes, as two 16-bit radix passes.
+  const key = new Uint32Array(n);
+  for (let i = 0; i < n; i++)
+    key[i] = ((block[i]! << 24) | (block[(i + 1) % n]! << 16) | (block[(i + 2) % n]! << 8) | block[(i + 3) % n]!) >>> 0;
+  radixPass(key, 0, null, byFollower, counts);
+  radixPass(key, 16, byFollower, order, counts);
   let classes = 0;
   for (let row = 0; row < n; row++) {
     const i = order[row]!;
-    if (row === 0 || block[i] !== block[order[row - 1]!]) classes++;
+    if (row === 0 || key[i] !== key[order[row - 1]!]) classes++;
     rank[i] = classes - 1;
   }
 
-  for (let k = 1; classes < n && k < n; k *= 2) {
+  for (let k = 4; classes < n && k < n; k *= 2) {
     // Rotations sorted by their bytes k to 2k: each sorted rotation's predecessor by k.
     for (let row = 0; row < n; row++) {
       const start = order[row]! - k;
@@ -79,4 +83,19 @@ export function sortRotations(block: Uint8Array): Int32Array {
     [rank, nextRank] = [nextRank, rank];
   }
   return order;
+}
+
+/**
+ * A stable counting sort by 16 bits of `key` (from bit `shift`) of the positions in `from` (all
+ * positions in order when null), into `to`.
+ */
+function radixPass(key: Uint32Array, shift: number, from: Int32Array | null, to: Int32Array, counts: Int32Array): void {
+  const n = key.length;
+  counts.fill(0, 0, (1 << 16) + 1);
+  for (let i = 0; i < n; i++) counts[((key[i]! >>> shift) & 0xffff) + 1]!++;
+  for (let digit = 1; digit <= 1 << 16; digit++) counts[digit]! += counts[digit - 1]!;
+  for (let row = 0; row < n; row++) {
+    const i = from ? from[row]! : row;
+    to[counts[(key[i]! >>> shift) & 0xffff]!++] = i;
+  }
 }

@@ -29,17 +29,27 @@ export function chooseTables(symbols: Uint16Array, alphabetSize: number): Huffma
   let lengths = initialCosts(symbols, alphabetSize, tableCount);
   for (let round = 0; round < REFINEMENTS; round++) {
     const frequencies = Array.from({ length: tableCount }, () => new Uint32Array(alphabetSize));
-    const costs = new Uint32Array(tableCount);
+    // Three tables' lengths per number, 10 bits each (a group costs at most 50 x 17 < 1024 bits).
+    const low = packLengths(lengths, 0, alphabetSize);
+    const high = packLengths(lengths, 3, alphabetSize);
     for (let group = 0; group < groups; group++) {
       const start = group * GROUP_SIZE;
       const end = Math.min(start + GROUP_SIZE, symbols.length);
-      costs.fill(0);
+      let lowCosts = 0;
+      let highCosts = 0;
       for (let i = start; i < end; i++) {
-        const symbol = symbols[i]!;
-        for (let table = 0; table < tableCount; table++) costs[table]! += lengths[table]![symbol]!;
+        lowCosts += low[symbols[i]!]!;
+        highCosts += high[symbols[i]!]!;
       }
       let best = 0;
-      for (let table = 1; table < tableCount; table++) if (costs[table]! < costs[best]!) best = table;
+      let bestCost = lowCosts & 1023;
+      for (let table = 1; table < tableCount; table++) {
+        const cost = (table < 3 ? lowCosts >>> (10 * table) : highCosts >>> (10 * (table - 3))) & 1023;
+        if (cost < bestCost) {
+          best = table;
+          bestCost = cost;
+        }
+      }
       selectors[group] = best;
       const counted = frequencies[best]!;
       for (let i = start; i < end; i++) counted[symbols[i]!]!++;
@@ -47,6 +57,17 @@ export function chooseTables(symbols: Uint16Array, alphabetSize: number): Huffma
     lengths = frequencies.map((counted) => limitedCodeLengths(counted, MAX_CODE_LENGTH));
   }
   return { lengths, selectors };
+}
+
+/** The lengths of tables `first` to `first + 2` (those that exist) of each symbol, packed 10 bits apart. */
+function packLengths(lengths: readonly Uint8Array[], first: number, alphabetSize: number): Uint32Array {
+  const packed = new Uint32Array(alphabetSize);
+  for (let table = first; table < Math.min(first + 3, lengths.length); table++) {
+    const shift = 10 * (table - first);
+    const tableLengths = lengths[table]!;
+    for (let symbol = 0; symbol < alphabetSize; symbol++) packed[symbol]! |= tableLengths[symbol]! << shift;
+  }
+  return packed;
 }
 
 /**
