@@ -179,6 +179,8 @@ describe("sortRotations", () => {
       Uint8Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? 1 : 0)),
       randomBytes(300, 3).map((byte) => byte & 3),
       randomBytes(500, 4),
+      Uint8Array.from({ length: 400 }, (_, i) => (i < 100 ? (i * 37) % 11 : i % 50 === 0 ? 1 : 0)),
+      new TextEncoder().encode("abracadabra".repeat(30)),
     ];
     for (const block of blocks) {
       const order = sortRotations(block);

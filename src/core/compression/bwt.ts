@@ -1,9 +1,11 @@
 /**
  * The Burrows-Wheeler transform as bzip2 uses it: the block's cyclic rotations sorted by prefix
- * doubling (a radix sort by the first four bytes, then ranks of the first k bytes give the order
- * by the first 2k bytes, with a linear counting sort per round), so the time is O(n log n)
- * whatever the input: runs and periodic data cost at most log2(n) rounds, and most data stops
- * after a few once every rank is distinct.
+ * doubling. A radix sort by the first four bytes puts the rotations in groups; then each round,
+ * knowing the order by the first k bytes, sorts every group by the rank of the rotation k bytes
+ * further, which orders it by the first 2k bytes. While many rotations are in groups, a round is
+ * one counting sort of the whole block; once few are, only the groups are sorted. The time is
+ * O(n log n) per round and at most log2(n) rounds whatever the input (runs and periodic data
+ * included), and most data is done after a few rounds.
  * @module
  */
 
@@ -29,6 +31,9 @@ export function burrowsWheeler(block: Uint8Array): BwtResult {
   return { last, origin };
 }
 
+/** Below this share of the rotations left in groups, a round sorts only the groups. */
+const LOCAL_SHARE = 1 / 2;
+
 /**
  * The start positions of `block`'s cyclic rotations in sorted order. Identical rotations (of a
  * periodic block) come in an arbitrary order among themselves, which changes nothing in the
@@ -36,53 +41,131 @@ export function burrowsWheeler(block: Uint8Array): BwtResult {
  */
 export function sortRotations(block: Uint8Array): Int32Array {
   const n = block.length;
-  const order = new Int32Array(n);
-  const byFollower = new Int32Array(n);
-  let rank = new Int32Array(n);
-  let nextRank = new Int32Array(n);
+  const state: SortState = {
+    n,
+    order: new Int32Array(n),
+    rank: new Int32Array(n),
+    groups: [],
+    grouped: 0,
+    pairs: undefined,
+  };
+  const scratch = new Int32Array(n);
   const counts = new Int32Array(Math.max(1 << 16, n) + 1);
-
-  // The first round sorts by each rotation's first four bytes, as two 16-bit radix passes.
   const key = new Uint32Array(n);
-  for (let i = 0; i < n; i++)
-    key[i] = ((block[i]! << 24) | (block[(i + 1) % n]! << 16) | (block[(i + 2) % n]! << 8) | block[(i + 3) % n]!) >>> 0;
-  radixPass(key, 0, null, byFollower, counts);
-  radixPass(key, 16, byFollower, order, counts);
-  let classes = 0;
+  key[0] = ((block[0]! << 24) | (block[1 % n]! << 16) | (block[2 % n]! << 8) | block[3 % n]!) >>> 0;
+  for (let i = 1; i < n; i++) key[i] = ((key[i - 1]! << 8) | block[i + 3 < n ? i + 3 : (i + 3) % n]!) >>> 0;
+  radixPass(key, 0, null, scratch, counts);
+  radixPass(key, 16, scratch, state.order, counts);
+  regroup(state, (i) => key[i]!);
+
+  for (let k = 4; state.grouped > 0 && k < n; k *= 2) {
+    if (state.grouped > n * LOCAL_SHARE) wholeRound(state, k, scratch, counts);
+    else groupsRound(state, k);
+  }
+  return state.order;
+}
+
+/** The sort in progress: the order so far, each rotation's rank, and the groups still to sort. */
+interface SortState {
+  n: number;
+  /** Rotations in order by the bytes compared so far. */
+  order: Int32Array;
+  /** Each rotation's rank: the first row of its group in {@link order}. */
+  rank: Int32Array;
+  /** The groups of rotations still equal so far, as [first row, end row) pairs. */
+  groups: number[];
+  /** How many rotations are in those groups. */
+  grouped: number;
+  /** Room for the whole rounds' keys, made by the first. */
+  pairs: Float64Array | undefined;
+}
+
+/**
+ * Sets each rotation's rank to the first row of its run of equal `keyOf` in the order, and lists
+ * the runs longer than one as the groups left.
+ */
+function regroup(state: SortState, keyOf: (rotation: number) => number): void {
+  const { n, order, rank } = state;
+  state.groups = [];
+  state.grouped = 0;
+  let start = 0;
+  let startKey = keyOf(order[0]!);
   for (let row = 0; row < n; row++) {
     const i = order[row]!;
-    if (row === 0 || key[i] !== key[order[row - 1]!]) classes++;
-    rank[i] = classes - 1;
+    const rowKey = keyOf(i);
+    if (rowKey !== startKey) {
+      addGroup(state, start, row);
+      start = row;
+      startKey = rowKey;
+    }
+    rank[i] = start;
   }
+  addGroup(state, start, n);
+}
 
-  for (let k = 4; classes < n && k < n; k *= 2) {
-    // Rotations sorted by their bytes k to 2k: each sorted rotation's predecessor by k.
-    for (let row = 0; row < n; row++) {
-      const start = order[row]! - k;
-      byFollower[row] = start < 0 ? start + n : start;
-    }
-    // A stable counting sort of those by their first k bytes sorts them by the first 2k.
-    counts.fill(0, 0, classes + 1);
-    for (let i = 0; i < n; i++) counts[rank[i]! + 1]!++;
-    for (let value = 1; value <= classes; value++) counts[value]! += counts[value - 1]!;
-    for (let row = 0; row < n; row++) {
-      const i = byFollower[row]!;
-      order[counts[rank[i]!]!++] = i;
-    }
-    classes = 0;
-    let previous = -1;
-    let previousFollower = -1;
-    for (let row = 0; row < n; row++) {
-      const i = order[row]!;
-      const follower = rank[i + k < n ? i + k : (i + k) % n]!;
-      if (row === 0 || rank[i] !== rank[previous] || follower !== previousFollower) classes++;
-      nextRank[i] = classes - 1;
-      previous = i;
-      previousFollower = follower;
-    }
-    [rank, nextRank] = [nextRank, rank];
+/** Lists rows [start, end) as a group left to sort when it holds more than one rotation. */
+function addGroup(state: SortState, start: number, end: number): void {
+  if (end - start < 2) return;
+  state.groups.push(start, end);
+  state.grouped += end - start;
+}
+
+/** One round over the whole block: a stable counting sort by rank of the order by the rotations k further. */
+function wholeRound(state: SortState, k: number, byFollower: Int32Array, counts: Int32Array): void {
+  const { n, order, rank } = state;
+  for (let row = 0; row < n; row++) {
+    const start = order[row]! - k;
+    byFollower[row] = start < 0 ? start + n : start;
   }
-  return order;
+  counts.fill(0, 0, n + 1);
+  for (let i = 0; i < n; i++) counts[rank[i]! + 1]!++;
+  for (let value = 1; value <= n; value++) counts[value]! += counts[value - 1]!;
+  for (let row = 0; row < n; row++) {
+    const i = byFollower[row]!;
+    order[counts[rank[i]!]!++] = i;
+  }
+  // Ranks by the first 2k bytes: the pair (rank, rank k further) as one number.
+  state.pairs ??= new Float64Array(n);
+  const pairs = state.pairs;
+  for (let i = 0; i < n; i++) pairs[i] = rank[i]! * n + rank[i + k < n ? i + k : (i + k) % n]!;
+  regroup(state, (i) => pairs[i]!);
+}
+
+/**
+ * One round over the groups only: each sorted by the rank of its rotations k further, then split.
+ * Ranks change group by group; a later group reading a rank already refined in this round still
+ * gets a correct order (by more bytes than it needs).
+ */
+function groupsRound(state: SortState, k: number): void {
+  const { n, order, rank } = state;
+  const groups = state.groups;
+  state.groups = [];
+  state.grouped = 0;
+  for (let g = 0; g < groups.length; g += 2) {
+    const first = groups[g]!;
+    const end = groups[g + 1]!;
+    const keyed = new Float64Array(end - first);
+    for (let row = first; row < end; row++) {
+      const i = order[row]!;
+      keyed[row - first] = rank[i + k < n ? i + k : (i + k) % n]! * n + i;
+    }
+    keyed.sort();
+    let start = first;
+    let startKey = -1;
+    for (let row = first; row < end; row++) {
+      const value = keyed[row - first]!;
+      const rowKey = Math.floor(value / n);
+      if (rowKey !== startKey) {
+        addGroup(state, start, row);
+        start = row;
+        startKey = rowKey;
+      }
+      const i = value - rowKey * n;
+      order[row] = i;
+      rank[i] = start;
+    }
+    addGroup(state, start, end);
+  }
 }
 
 /**
