@@ -45,9 +45,12 @@ export function sortRotations(block: Uint8Array): Int32Array {
     n,
     order: new Int32Array(n),
     rank: new Int32Array(n),
-    groups: [],
+    groups: new Int32Array(n + 1),
+    groupCount: 0,
+    spareGroups: new Int32Array(n + 1),
     grouped: 0,
     pairs: undefined,
+    keyed: new Float64Array(n),
   };
   const scratch = new Int32Array(n);
   const counts = new Int32Array(Math.max(1 << 16, n) + 1);
@@ -72,12 +75,18 @@ interface SortState {
   order: Int32Array;
   /** Each rotation's rank: the first row of its group in {@link order}. */
   rank: Int32Array;
-  /** The groups of rotations still equal so far, as [first row, end row) pairs. */
-  groups: number[];
+  /** The groups of rotations still equal so far, as [first row, end row) pairs (n / 2 at most). */
+  groups: Int32Array;
+  /** How many numbers of {@link groups} are in use (two per group). */
+  groupCount: number;
+  /** Room for the next round's groups. */
+  spareGroups: Int32Array;
   /** How many rotations are in those groups. */
   grouped: number;
   /** Room for the whole rounds' keys, made by the first. */
   pairs: Float64Array | undefined;
+  /** Room for a group's keys in a groups round. */
+  keyed: Float64Array;
 }
 
 /**
@@ -86,7 +95,7 @@ interface SortState {
  */
 function regroup(state: SortState, keyOf: (rotation: number) => number): void {
   const { n, order, rank } = state;
-  state.groups = [];
+  state.groupCount = 0;
   state.grouped = 0;
   let start = 0;
   let startKey = keyOf(order[0]!);
@@ -106,7 +115,8 @@ function regroup(state: SortState, keyOf: (rotation: number) => number): void {
 /** Lists rows [start, end) as a group left to sort when it holds more than one rotation. */
 function addGroup(state: SortState, start: number, end: number): void {
   if (end - start < 2) return;
-  state.groups.push(start, end);
+  state.groups[state.groupCount++] = start;
+  state.groups[state.groupCount++] = end;
   state.grouped += end - start;
 }
 
@@ -137,19 +147,22 @@ function wholeRound(state: SortState, k: number, byFollower: Int32Array, counts:
  * gets a correct order (by more bytes than it needs).
  */
 function groupsRound(state: SortState, k: number): void {
-  const { n, order, rank } = state;
+  const { n, order, rank, keyed } = state;
   const groups = state.groups;
-  state.groups = [];
+  const groupCount = state.groupCount;
+  state.groups = state.spareGroups;
+  state.spareGroups = groups;
+  state.groupCount = 0;
   state.grouped = 0;
-  for (let g = 0; g < groups.length; g += 2) {
+  for (let g = 0; g < groupCount; g += 2) {
     const first = groups[g]!;
     const end = groups[g + 1]!;
-    const keyed = new Float64Array(end - first);
+    const size = end - first;
     for (let row = first; row < end; row++) {
       const i = order[row]!;
       keyed[row - first] = rank[i + k < n ? i + k : (i + k) % n]! * n + i;
     }
-    keyed.sort();
+    sortKeys(keyed, size);
     let start = first;
     let startKey = -1;
     for (let row = first; row < end; row++) {
@@ -165,6 +178,23 @@ function groupsRound(state: SortState, k: number): void {
       rank[i] = start;
     }
     addGroup(state, start, end);
+  }
+}
+
+/** Sorts the first `size` numbers of `keys`: by insertion when few, else by the built-in sort. */
+function sortKeys(keys: Float64Array, size: number): void {
+  if (size > 16) {
+    keys.subarray(0, size).sort();
+    return;
+  }
+  for (let i = 1; i < size; i++) {
+    const value = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > value) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = value;
   }
 }
 
