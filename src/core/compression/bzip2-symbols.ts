@@ -53,16 +53,15 @@ export function blockSymbols(last: Uint8Array): BlockSymbols {
       continue;
     }
     if (zeros > 0) flushZeros();
-    let position = 1;
-    let moved = front[0]!;
-    front[0] = rank;
-    while (front[position] !== rank) {
-      const next = front[position]!;
-      front[position] = moved;
-      moved = next;
-      position++;
+    if (front[1] === rank) {
+      front[1] = front[0]!;
+      front[0] = rank;
+      symbols[length++] = 2;
+      continue;
     }
-    front[position] = moved;
+    const position = front.indexOf(rank, 2);
+    front.copyWithin(1, 0, position);
+    front[0] = rank;
     symbols[length++] = position + 1;
   }
   if (zeros > 0) flushZeros();
