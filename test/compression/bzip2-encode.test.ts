@@ -181,6 +181,7 @@ describe("sortRotations", () => {
       randomBytes(500, 4),
       Uint8Array.from({ length: 400 }, (_, i) => (i < 100 ? (i * 37) % 11 : i % 50 === 0 ? 1 : 0)),
       new TextEncoder().encode("abracadabra".repeat(30)),
+      Uint8Array.from([...randomBytes(2000, 6), ...new Uint8Array(600)]),
     ];
     for (const block of blocks) {
       const order = sortRotations(block);
