@@ -1,8 +1,10 @@
 /**
- * The browser example: globs a folder on a web server and on an S3 bucket, opens a FITS image
+ * The browser example: globs a folder on a web server, an S3 bucket and an Azure container, opens a FITS image
  * in each, reads a 100x100 section, draws it with a percentile stretch, reads an ASDF array, and
  * reports the requests and bytes each step cost. Where the data live comes from the page's query:
- * `?http=<folder URL>&s3endpoint=<S3 endpoint>&bucket=<bucket>&prefix=<folder in the bucket>`.
+ * `?http=<folder URL>&s3endpoint=<S3 endpoint>&bucket=<bucket>&prefix=<folder in the bucket>`,
+ * and for Azure Blob `&azendpoint=<blob endpoint>&azaccount=<account>&container=<container>`
+ * (read from the same prefix). The bucket and the container are read anonymously.
  */
 import { type StorageOptions, urlToFs } from "skyfs";
 import { openAsdf } from "skyfs/asdf";
@@ -67,7 +69,14 @@ async function main(): Promise<Record<string, unknown>> {
   }
   const endpoint = query.get("s3endpoint");
   const bucket = query.get("bucket");
-  if (endpoint && bucket) result.s3 = await readStore(`s3://${bucket}/${query.get("prefix") ?? ""}`, { endpoint, anon: true }, "s3-cutout");
+  const prefix = query.get("prefix") ?? "";
+  if (endpoint && bucket) result.s3 = await readStore(`s3://${bucket}/${prefix}`, { endpoint, anon: true }, "s3-cutout");
+  const azureEndpoint = query.get("azendpoint");
+  const container = query.get("container");
+  if (azureEndpoint && container) {
+    const options = { endpoint: azureEndpoint, account: query.get("azaccount") ?? undefined, anon: true };
+    result.azure = await readStore(`az://${container}/${prefix}`, options, "azure-cutout");
+  }
   return result;
 }
 

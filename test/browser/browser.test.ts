@@ -1,7 +1,8 @@
 /**
  * skyfs in a real browser: the example page (examples/browser) bundled as a user's bundler
  * would, served with CORS headers by the test HTTP server, opened in headless Chromium. It globs
- * a folder on the web server and on an S3 bucket (moto_server), reads a FITS section from each,
+ * a folder on the web server, on an S3 bucket (moto_server) and on an Azure container (azurite),
+ * reads a FITS section from each,
  * draws it, and reads an ASDF array; the test compares every figure with what the Node build
  * reads and sends, and keeps a screenshot in test-artifacts/.
  */
@@ -15,6 +16,7 @@ import { writeAsdf } from "../../src/asdf.js";
 import { openFits, writeFits } from "../../src/fits.js";
 import { type StorageOptions, urlToFs } from "../../src/index.js";
 import { available, CHROMIUM, CHROMIUM_PATH, MOTO } from "../requirements.js";
+import { AZURITE_ACCOUNT, type Azurite, startAzurite } from "../servers/azurite.js";
 import { startHttpServer, type TestHttpServer } from "../servers/http-server.js";
 import { type S3TestServer, startMoto } from "../servers/s3-servers.js";
 import { type BundleReport, bundlePage } from "./bundle.js";
@@ -30,6 +32,15 @@ const BUCKET_CORS_RULE = {
   AllowedHeaders: ["*"],
   ExposeHeaders: ["Content-Range", "Content-Length", "ETag", "Last-Modified", "x-amz-version-id"],
   MaxAgeSeconds: 3600,
+};
+
+/** The CORS rule docs/browser.md tells Azure Blob users to set. */
+const AZURE_CORS_RULE = {
+  allowedOrigins: "*",
+  allowedMethods: "GET,HEAD,OPTIONS",
+  allowedHeaders: "range,if-match,x-ms-*",
+  exposedHeaders: "content-range,content-length,etag,last-modified,x-ms-*",
+  maxAgeInSeconds: 3600,
 };
 
 const SECTION: Array<[number, number]> = [
@@ -75,6 +86,7 @@ describe.skipIf(!haveChromium)("skyfs in headless Chromium", () => {
   let site: string;
   let http: TestHttpServer;
   let s3: S3TestServer | undefined;
+  let azure: Azurite;
   let browser: Browser;
   let bundle: BundleReport;
   const asdfValues = image(64, 48, 5);
@@ -103,6 +115,14 @@ describe.skipIf(!haveChromium)("skyfs in headless Chromium", () => {
         await client.send(new PutObjectCommand({ Bucket: "pages", Key: `sky/${name}`, Body: bytes, ACL: "public-read" }));
       client.destroy();
     }
+    azure = await startAzurite();
+    const { BlobServiceClient } = await import("@azure/storage-blob");
+    const service = BlobServiceClient.fromConnectionString(azure.connectionString);
+    // A public container and the CORS rule docs/browser.md gives for Azure Blob.
+    await service.setProperties({ cors: [AZURE_CORS_RULE] });
+    await service.getContainerClient("pages").create({ access: "container" });
+    for (const [name, bytes] of Object.entries(files))
+      await service.getContainerClient("pages").getBlockBlobClient(`sky/${name}`).uploadData(bytes);
     const { default: puppeteer } = await import("puppeteer-core");
     browser = await puppeteer.launch({
       executablePath: CHROMIUM_PATH,
@@ -123,6 +143,7 @@ describe.skipIf(!haveChromium)("skyfs in headless Chromium", () => {
     await browser?.close();
     await http?.close();
     await s3?.close();
+    await azure?.close();
     if (site) await rm(site, { recursive: true, force: true });
   });
 
@@ -133,7 +154,13 @@ describe.skipIf(!haveChromium)("skyfs in headless Chromium", () => {
     page.on("console", (message) => {
       if (message.type() === "error" && !message.location().url?.endsWith("/favicon.ico")) failed.push(`console: ${message.text()}`);
     });
-    const query = new URLSearchParams({ http: `${http.baseUrl}/data/` });
+    const query = new URLSearchParams({
+      http: `${http.baseUrl}/data/`,
+      prefix: "sky/",
+      azendpoint: azure.endpoint,
+      azaccount: AZURITE_ACCOUNT,
+      container: "pages",
+    });
     if (s3)
       for (const [name, value] of Object.entries({ s3endpoint: s3.endpoint, bucket: "pages", prefix: "sky/" })) query.set(name, value);
     await page.goto(`${http.baseUrl}/index.html?${query}`);
@@ -149,6 +176,9 @@ describe.skipIf(!haveChromium)("skyfs in headless Chromium", () => {
     expect(overHttp.files).toEqual([`${http.baseUrl}/data/a_drz.fits`, `${http.baseUrl}/data/b_drz.fits`]);
     expect(result.http).toEqual(overHttp);
     expect(result.asdf).toEqual({ shape: [48, 64], checksum: weightedSum(asdfValues) });
+    const overAzure = await nodeFigures("az://pages/sky/", { endpoint: azure.endpoint, account: AZURITE_ACCOUNT, anon: true });
+    expect(overAzure.files).toEqual(["pages/sky/a_drz.fits", "pages/sky/b_drz.fits"]);
+    expect(result.azure).toEqual(overAzure);
     if (s3) {
       const overS3 = await nodeFigures("s3://pages/sky/", { endpoint: s3.endpoint, anon: true });
       expect(overS3.files).toEqual(["pages/sky/a_drz.fits", "pages/sky/b_drz.fits"]);
