@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { deflateSync } from "node:zlib";
 import lz4 from "lz4js";
+import { concatBytes } from "../../src/core/bytes.js";
 
 /** One block to write. */
 export interface BlockInput {
@@ -63,13 +64,7 @@ export function writeAsdf(
   if (options.index !== false && blocks.length > 0) {
     parts.push(new TextEncoder().encode(`#ASDF BLOCK INDEX\n%YAML 1.1\n---\n${offsets.map((at) => `- ${at}\n`).join("")}...\n`));
   }
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** The usual start of an ASDF tree. */

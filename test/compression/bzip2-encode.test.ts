@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { concatBytes } from "../../src/core/bytes.js";
 import { sortRotations } from "../../src/core/compression/bwt.js";
 import { bzip2Encode } from "../../src/core/compression/bzip2-encode.js";
 import { limitedCodeLengths } from "../../src/core/compression/huffman-lengths.js";
@@ -78,13 +79,7 @@ async function decode(stream: Uint8Array): Promise<Uint8Array> {
     })(),
   ))
     parts.push(part);
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Decodes with the `bzip2` tool when there is one, else with Python's bz2 module. */

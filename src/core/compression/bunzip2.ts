@@ -8,6 +8,7 @@
  * @module
  */
 import { type DecoderGenerator, NEED_INPUT } from "./bit-input.js";
+import { BZIP2_CRC_TABLE, combineBzip2Crc } from "./bzip2-crc.js";
 import { DecompressionError } from "./errors.js";
 
 /** What the decoder tells about each block it has decoded (for monitoring memory and progress). */
@@ -42,16 +43,6 @@ const GROUP_SIZE = 50;
 /** Selectors bzip2 1.0.8 keeps; more may be coded, and are read and ignored. */
 const MAX_SELECTORS = 18002;
 const OUTPUT_CHUNK = 64 * 1024;
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n << 24;
-    for (let k = 0; k < 8; k++) c = c & 0x80000000 ? (c << 1) ^ 0x04c11db7 : c << 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
 
 /** Input bits read most-significant first, as bzip2 packs them. */
 class MsbBitInput {
@@ -242,7 +233,7 @@ export function* bunzip2(options: Bunzip2Options = {}): DecoderGenerator<void> {
           offset: Math.floor(blockBit / 8),
         });
       }
-      combined = (((combined << 1) | (combined >>> 31)) ^ crc) >>> 0;
+      combined = combineBzip2Crc(combined, crc);
       options.onBlock?.({ bit: blockBit, out: position, length, held: tt.byteLength + buffer.byteLength });
       position += length;
     }
@@ -409,7 +400,7 @@ function* undoTransforms(
     }
     for (let c = 0; c < copies; c++) {
       buffer[filled++] = value;
-      crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ value) & 0xff]!;
+      crc = (crc << 8) ^ BZIP2_CRC_TABLE[((crc >>> 24) ^ value) & 0xff]!;
       if (filled === buffer.length) {
         yield buffer.slice();
         total += filled;

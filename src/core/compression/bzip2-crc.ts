@@ -4,7 +4,8 @@
  * @module
  */
 
-const TABLE = (() => {
+/** The CRC's table, one entry per byte value, for decoders that update it a byte at a time. */
+export const BZIP2_CRC_TABLE = (() => {
   const table = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
     let c = n << 24;
@@ -17,7 +18,7 @@ const TABLE = (() => {
 /** The bzip2 block CRC of `bytes[start, end)`, an unsigned number. */
 export function bzip2Crc(bytes: Uint8Array, start = 0, end = bytes.length): number {
   let c = 0xffffffff;
-  for (let i = start; i < end; i++) c = (c << 8) ^ TABLE[((c >>> 24) ^ bytes[i]!) & 0xff]!;
+  for (let i = start; i < end; i++) c = (c << 8) ^ BZIP2_CRC_TABLE[((c >>> 24) ^ bytes[i]!) & 0xff]!;
   return ~c >>> 0;
 }
 
