@@ -12,10 +12,11 @@ import { throwIfAborted } from "./errors.js";
 import { localFileError } from "./local-errors.js";
 import { partialPath } from "./partial-files.js";
 import { readHead, readRange } from "./reads.js";
+import { writeNewFile } from "./whole-file.js";
 
 /**
- * Bytes asked for by the first read of an object whose size is unknown: small objects come
- * whole, and many such reads fit in the bytes-in-flight budget at once.
+ * Bytes asked for by the first read of an object whose size is unknown or at most this: small
+ * objects come whole, and many such reads fit in the bytes-in-flight budget at once.
  */
 const FIRST_READ = 256 * 1024;
 
@@ -36,12 +37,13 @@ export interface DownloadPlan extends IoOptions {
 }
 
 /**
- * Downloads the object `file` names to `localPath`. When `file` already carries a trustworthy
- * size, parts are read straight away; otherwise the first 256 KiB are read with one ranged get,
- * which also gives the size and ETag (one request for a small object). Bytes go to a temporary
- * name beside the target, renamed when complete and removed on failure, so a partial file never
- * looks complete; local disk errors are skyfs errors naming `localPath`. Every part is
- * pinned to the object's ETag.
+ * Downloads the object `file` names to `localPath`. When `file` carries a trustworthy size above
+ * 256 KiB, parts are read straight away; otherwise the first 256 KiB are read with one ranged
+ * get, which also gives the size and ETag (one request for a small object). A small object, whole
+ * after that read, is written with one call that creates the target (see {@link writeNewFile});
+ * other bytes go to a temporary name beside the target, renamed when complete and removed on
+ * failure, so a partial file never looks complete; local disk errors are skyfs errors naming
+ * `localPath`. Every part is pinned to the object's ETag.
  */
 export async function downloadObject(
   backend: Backend,
@@ -53,23 +55,30 @@ export async function downloadObject(
   const local = <T>(operation: Promise<T>): Promise<T> =>
     operation.catch((error: unknown) => Promise.reject(localFileError(error, localPath)));
   if (!plan.folderExists) await local(mkdir(dirname(localPath), { recursive: true }));
+  let info = file;
+  let first: Uint8Array | undefined;
+  if (!known || (file.size > 0 && file.size <= FIRST_READ)) {
+    const headSize = Math.min(plan.partSize, FIRST_READ);
+    const release = await plan.bytesInFlight?.acquire(headSize);
+    try {
+      ({ info, head: first } = await readHead(backend, file.name, headSize, { signal: plan.signal }));
+    } finally {
+      release?.();
+    }
+  }
+  plan.onSize?.(info.size);
+  const url = backend.toUrl(file.name);
+  if (first && first.length >= info.size) {
+    throwIfAborted(plan.signal, url);
+    if (await local(writeNewFile(localPath, first))) {
+      plan.onBytes?.(first.length);
+      return;
+    }
+  }
   const temporary = partialPath(localPath);
   const handle = await local(openLocal(temporary, "w"));
-  const url = backend.toUrl(file.name);
   const held: Array<() => void> = [];
   try {
-    let info = file;
-    let first: Uint8Array | undefined;
-    if (!known) {
-      const headSize = Math.min(plan.partSize, FIRST_READ);
-      const release = await plan.bytesInFlight?.acquire(headSize);
-      try {
-        ({ info, head: first } = await readHead(backend, file.name, headSize, { signal: plan.signal }));
-      } finally {
-        release?.();
-      }
-    }
-    plan.onSize?.(info.size);
     let written = 0;
     if (first) {
       await local(handle.write(first, 0, first.length, 0));
