@@ -11,12 +11,12 @@ import type { WeightedSemaphore } from "./concurrency.js";
 import { throwIfAborted } from "./errors.js";
 import { localFileError } from "./local-errors.js";
 import { partialPath } from "./partial-files.js";
-import { readHead, readRange } from "./reads.js";
+import { type PinnedReadOptions, readHead, readRange } from "./reads.js";
 import { writeNewFile } from "./whole-file.js";
 
 /**
- * Bytes asked for by the first read of an object whose size is unknown or at most this: small
- * objects come whole, and many such reads fit in the bytes-in-flight budget at once.
+ * Bytes asked for by the first read of an object whose size is unknown: small objects come
+ * whole, and many such reads fit in the bytes-in-flight budget at once.
  */
 const FIRST_READ = 256 * 1024;
 
@@ -37,10 +37,10 @@ export interface DownloadPlan extends IoOptions {
 }
 
 /**
- * Downloads the object `file` names to `localPath`. When `file` carries a trustworthy size above
- * 256 KiB, parts are read straight away; otherwise the first 256 KiB are read with one ranged
- * get, which also gives the size and ETag (one request for a small object). A small object, whole
- * after that read, is written with one call that creates the target (see {@link writeNewFile});
+ * Downloads the object `file` names to `localPath`. When `file` carries a trustworthy size, parts
+ * are read straight away; otherwise the first 256 KiB are read with one ranged get, which also
+ * gives the size and ETag (one request for a small object). An object that one read brings whole
+ * (at most 256 KiB) is written with one call that creates the target (see {@link writeNewFile});
  * other bytes go to a temporary name beside the target, renamed when complete and removed on
  * failure, so a partial file never looks complete; local disk errors are skyfs errors naming
  * `localPath`. Every part is pinned to the object's ETag.
@@ -57,11 +57,12 @@ export async function downloadObject(
   if (!plan.folderExists) await local(mkdir(dirname(localPath), { recursive: true }));
   let info = file;
   let first: Uint8Array | undefined;
-  if (!known || (file.size > 0 && file.size <= FIRST_READ)) {
-    const headSize = Math.min(plan.partSize, FIRST_READ);
-    const release = await plan.bytesInFlight?.acquire(headSize);
+  const headSize = Math.min(plan.partSize, FIRST_READ);
+  if (!known || (file.size > 0 && file.size <= headSize)) {
+    const release = await plan.bytesInFlight?.acquire(known ? file.size : headSize);
     try {
-      ({ info, head: first } = await readHead(backend, file.name, headSize, { signal: plan.signal }));
+      if (known) first = await readRange(backend, file.name, 0, file.size, pinnedTo(file, plan.signal));
+      else ({ info, head: first } = await readHead(backend, file.name, headSize, { signal: plan.signal }));
     } finally {
       release?.();
     }
@@ -95,13 +96,7 @@ export async function downloadObject(
       const part = (async () => {
         const release = await plan.bytesInFlight?.acquire(length);
         if (release) held.push(release);
-        const bytes = await readRange(backend, info.name, offset, length, {
-          signal: plan.signal,
-          ifMatch: info.etag,
-          version: info.version,
-          lastModified: info.mtime,
-          expectedSize: info.size,
-        });
+        const bytes = await readRange(backend, info.name, offset, length, pinnedTo(info, plan.signal));
         return { bytes, release };
       })();
       part.catch(() => undefined);
@@ -125,4 +120,9 @@ export async function downloadObject(
   } finally {
     for (const release of held) release();
   }
+}
+
+/** Options of a read pinned to the object `info` describes: the store refuses it if the object changed. */
+function pinnedTo(info: FileInfo, signal: AbortSignal | undefined): PinnedReadOptions {
+  return { signal, ifMatch: info.etag, version: info.version, lastModified: info.mtime, expectedSize: info.size };
 }
