@@ -120,7 +120,7 @@ export class FileSystem {
       blockStore: this.blockStore,
       fileCache: fileCache ? new LocalFileCache(fileCache === true ? {} : fileCache) : undefined,
       cacheDefaults: options.cacheDefaults,
-      planning: { mergeGap: options.mergeGap, maxPartSize: options.maxPartSize },
+      planning: { mergeGap: options.mergeGap, maxPartSize: options.maxPartSize, spansInFlight: options.spansInFlight },
       download: { partSize: this.plan.partSize, partsInFlight: this.plan.partsInFlight },
     };
   }
