@@ -6,9 +6,9 @@
  * @module
  */
 import { BlockStore } from "./cache/block-store.js";
-import { defaultCacheDirectory } from "./cache/file-cache.js";
 import { InvalidUrlError } from "./errors.js";
 import type { FileSystemOptions } from "./filesystem.js";
+import { localDisk } from "./local-disk.js";
 
 /** Turns the options of the inner filesystem into those the layer needs. */
 export type ChainLayer = (inner: Record<string, unknown>, layerOptions: Record<string, unknown>) => Record<string, unknown>;
@@ -45,7 +45,7 @@ export interface BlockCacheLayerOptions {
 
 /** Options of the `filecache::` and `simplecache::` layers. */
 export interface FileCacheLayerOptions {
-  /** Folder of the local copies (default {@link defaultCacheDirectory}: a private per-user folder). */
+  /** Folder of the local copies (default: a private per-user folder, see `defaultCacheDirectory`). */
   directory?: string;
 }
 
@@ -60,7 +60,7 @@ function blockCacheLayer(inner: Record<string, unknown>, options: BlockCacheLaye
 }
 
 function fileCacheLayer(inner: Record<string, unknown>, options: FileCacheLayerOptions): FileSystemOptions & Record<string, unknown> {
-  return { ...inner, fileCache: { directory: options.directory ?? defaultCacheDirectory() } };
+  return { ...inner, fileCache: { directory: options.directory ?? localDisk("filecache::").defaultCacheDirectory() } };
 }
 
 registerChainLayer("blockcache", blockCacheLayer);

@@ -7,20 +7,21 @@
 import { type Backend, baseBackend, type FileInfo } from "./backend.js";
 import type { ByteRange, ByteSource, IoOptions } from "./byte-source.js";
 import { BlockStore } from "./cache/block-store.js";
-import { type FileCacheOptions, LocalFileCache } from "./cache/file-cache.js";
+import type { FileCacheOptions } from "./cache/file-cache.js";
 import type { CacheOptions } from "./cache/strategy.js";
 import { resolveCompression } from "./compression/codecs.js";
 import { type CompressionOptions, withDecompression } from "./compression/layer.js";
 import { mapLimit } from "./concurrency.js";
 import { IsADirectoryError, NotFoundError, NotSupportedError } from "./errors.js";
 import { forgetInstance } from "./instance-cache.js";
+import { localDisk } from "./local-disk.js";
 import { type OpenContext, openSource, readWhole } from "./open-source.js";
 import { baseName, joinPath, relativePath, trimTrailingSlash } from "./paths.js";
 import { buildStack, type StackOptions } from "./pipeline.js";
 import type { RangePlanOptions } from "./range-plan.js";
 import { describe } from "./reads.js";
 import type { TransferSnapshot, TransferStats } from "./stats.js";
-import { getToLocal, putFromLocal, type TransferOptions, type TransferPlan } from "./transfers.js";
+import type { TransferOptions, TransferPlan } from "./transfers.js";
 import { describeOrUndefined, expandGlob, findEntries, walkTree } from "./tree.js";
 
 /** Options of a {@link FileSystem}. */
@@ -118,7 +119,7 @@ export class FileSystem {
     this.opening = {
       backend: this.backend,
       blockStore: this.blockStore,
-      fileCache: fileCache ? new LocalFileCache(fileCache === true ? {} : fileCache) : undefined,
+      fileCache: fileCache ? localDisk("filecache::").fileCache(fileCache === true ? {} : fileCache) : undefined,
       cacheDefaults: options.cacheDefaults,
       planning: { mergeGap: options.mergeGap, maxPartSize: options.maxPartSize, spansInFlight: options.spansInFlight },
       download: { partSize: this.plan.partSize, partsInFlight: this.plan.partsInFlight },
@@ -306,7 +307,7 @@ export class FileSystem {
    * {@link FileSystem.get} does.
    */
   put(localPath: string, remotePath: string, options: TransferOptions = {}): Promise<void> {
-    return putFromLocal(this.backend, localPath, this.path(remotePath), remotePath.endsWith("/"), this.plan, options);
+    return localDisk("put").putFromLocal(this.backend, localPath, this.path(remotePath), remotePath.endsWith("/"), this.plan, options);
   }
 
   /**
@@ -320,7 +321,7 @@ export class FileSystem {
    */
   get(remotePath: string, localPath: string, options: TransferOptions = {}): Promise<void> {
     const openStored = (path: string, io: IoOptions): Promise<ByteSource> => openSource(this.opening, path, { ...io, cache: "none" });
-    return getToLocal(this.backend, this.path(remotePath), localPath, { ...this.plan, openStored }, options);
+    return localDisk("get").getToLocal(this.backend, this.path(remotePath), localPath, { ...this.plan, openStored }, options);
   }
 
   /** Deletes a file, or a folder or prefix and everything below it with `recursive`. */

@@ -10,8 +10,8 @@ import type { ByteSource, IoOptions } from "./byte-source.js";
 import type { BlockStore } from "./cache/block-store.js";
 import type { LocalFileCache } from "./cache/file-cache.js";
 import { type CacheOptions, cachedSource, DEFAULT_CACHE, DEFAULT_HEAD_SIZE } from "./cache/strategy.js";
-import { downloadObject } from "./download.js";
 import { IsADirectoryError } from "./errors.js";
+import { localDisk } from "./local-disk.js";
 import type { RangePlanOptions } from "./range-plan.js";
 import { describe, readHead } from "./reads.js";
 
@@ -50,7 +50,7 @@ export async function openSource(context: OpenContext, path: string, options: Io
   const described = info;
   if (context.fileCache?.accepts(described)) {
     return context.fileCache.source(context.backend.toUrl(path), described, (local) =>
-      downloadObject(context.backend, described, true, local, { ...context.download, signal: options.signal }),
+      localDisk("filecache::").downloadObject(context.backend, described, true, local, { ...context.download, signal: options.signal }),
     );
   }
   return cachedSource(new BackendByteSource(context.backend, path, described, context.planning), cache, context.blockStore, head);
