@@ -15,5 +15,7 @@ import "./platform/node.js";
 
 export * from "./api/skyfs.js";
 export { LocalBackend } from "./backends/file.js";
+export type { GcsOptions } from "./backends/gcs/index.js";
+export { GcsBackend } from "./backends/gcs/index.js";
 export type { FileCacheOptions } from "./core/cache/file-cache.js";
 export { defaultCacheDirectory, LocalFileCache } from "./core/cache/file-cache.js";

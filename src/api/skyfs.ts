@@ -6,8 +6,7 @@
 
 export type { AzureOptions, AzureUrl } from "../backends/azure/index.js";
 export { AzureBackend, azureError, parseAzureAccountUrl } from "../backends/azure/index.js";
-export type { GcsOptions } from "../backends/gcs/index.js";
-export { GcsBackend, gcsError } from "../backends/gcs/index.js";
+export { gcsError } from "../backends/gcs/errors.js";
 export type { GcsJsonOptions } from "../backends/gcs/json-backend.js";
 export { GcsJsonBackend } from "../backends/gcs/json-backend.js";
 export type { HeadRead, HttpOptions } from "../backends/http/backend.js";

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { setMaxListeners } from "node:events";
 import { LocalBackend } from "../backends/file.js";
 import { registerGcs } from "../backends/gcs/index.js";
 import { setDefaultHttpTransport } from "../backends/http/transport.js";
@@ -14,10 +15,12 @@ import { defaultCacheDirectory, LocalFileCache } from "../core/cache/file-cache.
 import { downloadObject } from "../core/download.js";
 import { installLocalDisk } from "../core/local-disk.js";
 import { registerFileSystem } from "../core/registry.js";
+import { setListenerCapLift } from "../core/signal-listeners.js";
 import { getToLocal, putFromLocal } from "../core/transfers.js";
 import { readTextFile, writeTextFile } from "./text-files.js";
 
 setDefaultHttpTransport((options) => new UndiciTransport(options));
+setListenerCapLift((signal) => setMaxListeners(0, signal));
 installLocalDisk({
   getToLocal,
   putFromLocal,
