@@ -3,10 +3,11 @@
  * (both in a child process), runs skyfs and its peers side by side, and prints one table.
  *
  * Usage: npm run bench -- [--latency <ms>] [--repeats <n>] [--only <scenario numbers, e.g. 1,5>]
- * (`--repeats` is the number of rounds of the interleaved scenarios, 4 and 13).
+ * (`--repeats` is the number of rounds of the interleaved scenarios, 4 and 14).
  * (scenarios 6 to 8, on compressed files, run together: `--only 6` runs 6 only, `--only 6,7,8` all three).
  *        [--scale-max <items of scenario 12, default 1000000>]
- * Scenario 10 also runs scenario 11; `--only 12` runs scenario 12 without fixtures or server.
+ * Scenario 10 also runs scenario 11; `--only 12`, `--only 13` or `--only 12,13` run scenarios 12
+ * (scaling) and 13 (bzip2 encoding) without fixtures or server.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -17,6 +18,7 @@ import type { BenchContext } from "./measure.js";
 import { describePeers } from "./peer-check.js";
 import { asdfSection } from "./scenarios/asdf-section.js";
 import { bigGet } from "./scenarios/big-get.js";
+import { bzip2Encoding } from "./scenarios/bzip2-encode.js";
 import { compressedScenarios } from "./scenarios/compressed.js";
 import { cutoutRows } from "./scenarios/cutout-rows.js";
 import { fitsCutout } from "./scenarios/fits-cutout.js";
@@ -41,9 +43,19 @@ const latencyMs = Number(values.latency);
 const only = values.only?.split(",").map(Number);
 const wanted = (scenario: number): boolean => !only || only.includes(scenario);
 
-if (only?.every((scenario) => scenario === 12)) {
-  const result = await scaling(Number(values["scale-max"]));
-  console.log(printTable(result.rows, result.goals));
+if (only?.every((scenario) => scenario === 12 || scenario === 13)) {
+  const rows: Measurement[] = [];
+  const goals: Goal[] = [];
+  for (const [number, scenario] of [
+    [12, () => scaling(Number(values["scale-max"]))],
+    [13, () => bzip2Encoding(Number(values.repeats))],
+  ] as const) {
+    if (!wanted(number)) continue;
+    const result = await scenario();
+    rows.push(...result.rows);
+    goals.push(...result.goals);
+  }
+  console.log(printTable(rows, goals));
   process.exit(0);
 }
 
@@ -75,7 +87,8 @@ try {
     [9, () => asdfSection(context, latencyMs)],
     [10, () => oneStack(context)],
     [12, () => scaling(Number(values["scale-max"]))],
-    [13, () => headerScan(context)],
+    [13, () => bzip2Encoding(context.repeats)],
+    [14, () => headerScan(context)],
   ];
   const chosen = scenarios.filter(([number]) => wanted(number));
   if ([6, 7, 8].some(wanted)) chosen.push([6, () => compressedScenarios(context, wanted)]);
@@ -90,7 +103,7 @@ try {
     server.close();
   }
   console.log(
-    `\n${latencyMs} ms added per request through the proxy (scenario 3 without); best of ${context.repeats} runs, except scenarios 4 and 13: median of ${context.repeats} interleaved rounds of fresh processes (bench/README.md).\n`,
+    `\n${latencyMs} ms added per request through the proxy (scenario 3 without); best of ${context.repeats} runs, except scenarios 3, 4 and 14: median of ${context.repeats} interleaved rounds of fresh processes (bench/README.md).\n`,
   );
   console.log(printTable(rows, goals));
 } finally {

@@ -1,5 +1,5 @@
 /**
- * Scenario 13: a header scan of 500 FITS files of 66 KB in one HTTP folder through the latency
+ * Scenario 14: a header scan of 500 FITS files of 66 KB in one HTTP folder through the latency
  * proxy: skyfs's `buildFitsIndex` (defaults) against fsspec `cat` of the whole list + astropy
  * parsing every header, each a fresh process per run, interleaved rounds.
  */
@@ -8,9 +8,9 @@ import { type BenchContext, pythonMissing } from "../measure.js";
 import { interleaved, pythonChild, skyfsContenders } from "../rounds.js";
 import type { Goal, Measurement } from "../table.js";
 
-/** Runs scenario 13. */
+/** Runs scenario 14. */
 export async function headerScan(context: BenchContext): Promise<{ rows: Measurement[]; goals: Goal[] }> {
-  const scenario = `13 header scan ${SCAN_COUNT} FITS files`;
+  const scenario = `14 header scan ${SCAN_COUNT} FITS files`;
   const url = `${context.server.proxied}/scan/`;
   const contenders = skyfsContenders({}, "scan", url);
   const peerName = "fsspec cat + astropy";

@@ -30,6 +30,7 @@ export { anonymousAuth, basicAuth, bearerAuth, headerAuth } from "../core/auth.j
 export type {
   Backend,
   BackendWriter,
+  ByteSink,
   FileInfo,
   GetOptions,
   GetResult,
@@ -81,7 +82,7 @@ export { buildStack } from "../core/pipeline.js";
 export type { PlannedFetch, RangePlanOptions } from "../core/range-plan.js";
 export { DEFAULT_MAX_PART_SIZE, DEFAULT_MERGE_GAP, executePlan, planRanges } from "../core/range-plan.js";
 export type { PinnedReadOptions } from "../core/reads.js";
-export { describe, readHead, readRange } from "../core/reads.js";
+export { describe, readHead, readRange, streamRange } from "../core/reads.js";
 export type { ReducedError } from "../core/redact.js";
 export { redactText, redactUrl } from "../core/redact.js";
 export type { FileSystemFactory, StorageOptions, UrlRecognizer } from "../core/registry.js";

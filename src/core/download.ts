@@ -1,6 +1,7 @@
 /**
- * Streaming download of one object to a local file: parts fetched in parallel, written in order,
- * memory bounded by the parts in flight, never by the object's size.
+ * Streaming download of one object to a local file: parts fetched in parallel, each streamed to
+ * its place in the file as its reply arrives (positional writes, no part assembled in memory),
+ * with the bytes waiting to be written bounded, never by the object's size.
  * @module
  */
 import { mkdir, open as openLocal, rename, rm } from "node:fs/promises";
@@ -9,9 +10,10 @@ import type { Backend, FileInfo } from "./backend.js";
 import type { IoOptions } from "./byte-source.js";
 import type { WeightedSemaphore } from "./concurrency.js";
 import { throwIfAborted } from "./errors.js";
+import { FileSink, type HeldBytes } from "./file-sink.js";
 import { localFileError } from "./local-errors.js";
 import { partialPath } from "./partial-files.js";
-import { type PinnedReadOptions, readHead, readRange } from "./reads.js";
+import { readHead, readRange, streamRange } from "./reads.js";
 import { writeNewFile } from "./whole-file.js";
 
 /**
@@ -20,30 +22,42 @@ import { writeNewFile } from "./whole-file.js";
  */
 const FIRST_READ = 256 * 1024;
 
+/**
+ * Bytes of one download received and not yet written above which its replies are paused until
+ * the disk catches up. Several writes stay in progress below it, so that the disk never waits
+ * for the network or the other way round.
+ */
+export const WRITE_BEHIND = 4 * 1024 * 1024;
+
 /** How {@link downloadObject} moves bytes. */
 export interface DownloadPlan extends IoOptions {
   /** Bytes per ranged read. */
   partSize: number;
   /** Parts of this object in flight at once. */
   partsInFlight: number;
-  /** Bytes in flight shared with other downloads (each part holds its length until written). */
+  /** Bytes in flight shared with other downloads (each part counts its length while it is read). */
   bytesInFlight?: WeightedSemaphore;
   /** Called once the object's size is known (at once when `known`, else after the first read). */
   onSize?: (size: number) => void;
-  /** Called after each part is written, with its length. */
+  /** Called as bytes reach the file, with their count. */
   onBytes?: (bytes: number) => void;
   /** The target's folder exists already (skips creating it). */
   folderExists?: boolean;
+  /** Counts the bytes the download holds, received and not yet written. */
+  held?: HeldBytes;
 }
 
 /**
- * Downloads the object `file` names to `localPath`. When `file` carries a trustworthy size, parts
- * are read straight away; otherwise the first 256 KiB are read with one ranged get, which also
- * gives the size and ETag (one request for a small object). An object that one read brings whole
- * (at most 256 KiB) is written with one call that creates the target (see {@link writeNewFile});
- * other bytes go to a temporary name beside the target, renamed when complete and removed on
- * failure, so a partial file never looks complete; local disk errors are skyfs errors naming
- * `localPath`. Every part is pinned to the object's ETag.
+ * Downloads the object `file` names to `localPath`. When `file` already carries a trustworthy
+ * size, parts are read straight away; otherwise the first 256 KiB are read with one ranged get,
+ * which also gives the size and ETag (one request for a small object). An object that one read
+ * brings whole (at most 256 KiB, whether its size was known or not) is written with one call that
+ * creates the target (see {@link writeNewFile}), without a temporary name. Every part is pinned to
+ * the object's ETag (or version, modification time and size) and streamed to its place in the
+ * file; a part cut short is resumed by the retry layer from its last byte received. Bytes go to
+ * a temporary name beside the target, renamed when complete and removed on failure, so a
+ * partial file never looks complete; local disk errors are skyfs errors naming `localPath`.
+ * When one part fails, the others are cancelled and the first failure is thrown.
  */
 export async function downloadObject(
   backend: Backend,
@@ -61,7 +75,7 @@ export async function downloadObject(
   if (!known || (file.size > 0 && file.size <= headSize)) {
     const release = await plan.bytesInFlight?.acquire(known ? file.size : headSize);
     try {
-      if (known) first = await readRange(backend, file.name, 0, file.size, pinnedTo(file, plan.signal));
+      if (known) first = await readRange(backend, file.name, 0, file.size, { ...pinOf(file), signal: plan.signal });
       else ({ info, head: first } = await readHead(backend, file.name, headSize, { signal: plan.signal }));
     } finally {
       release?.();
@@ -78,51 +92,54 @@ export async function downloadObject(
   }
   const temporary = partialPath(localPath);
   const handle = await local(openLocal(temporary, "w"));
-  const held: Array<() => void> = [];
+  const sink = new FileSink(handle, localPath, { writeBehind: WRITE_BEHIND, held: plan.held, onWritten: plan.onBytes });
+  const cancel = new AbortController();
+  const signal = plan.signal ? AbortSignal.any([plan.signal, cancel.signal]) : cancel.signal;
+  let failure: { error: unknown } | undefined;
   try {
-    let written = 0;
+    let start = 0;
     if (first) {
-      await local(handle.write(first, 0, first.length, 0));
-      plan.onBytes?.(first.length);
-      written = first.length;
+      await sink.write(first, 0);
+      start = first.length;
     }
-    const partCount = Math.ceil((info.size - written) / plan.partSize);
-    const inFlight: Array<Promise<{ bytes: Uint8Array; release: (() => void) | undefined }>> = [];
-    let launched = 0;
-    const launch = (): void => {
-      if (launched >= partCount) return;
-      const offset = written + launched++ * plan.partSize;
-      const length = Math.min(plan.partSize, info.size - offset);
-      const part = (async () => {
+    const partCount = Math.ceil((info.size - start) / plan.partSize);
+    let next = 0;
+    const pin = pinOf(info);
+    const lane = async (): Promise<void> => {
+      while (next < partCount) {
+        throwIfAborted(signal, url);
+        const offset = start + next++ * plan.partSize;
+        const length = Math.min(plan.partSize, info.size - offset);
         const release = await plan.bytesInFlight?.acquire(length);
-        if (release) held.push(release);
-        const bytes = await readRange(backend, info.name, offset, length, pinnedTo(info, plan.signal));
-        return { bytes, release };
-      })();
-      part.catch(() => undefined);
-      inFlight.push(part);
+        try {
+          await streamRange(backend, info.name, offset, length, sink.write, { ...pin, signal });
+        } finally {
+          release?.();
+        }
+      }
     };
-    for (let i = 0; i < Math.max(1, plan.partsInFlight); i++) launch();
-    for (let done = 0; done < partCount; done++) {
-      throwIfAborted(plan.signal, url);
-      const { bytes, release } = await (inFlight.shift() as Promise<{ bytes: Uint8Array; release: (() => void) | undefined }>);
-      launch();
-      await local(handle.write(bytes, 0, bytes.length, written + done * plan.partSize));
-      release?.();
-      plan.onBytes?.(bytes.length);
-    }
+    const lanes = Array.from({ length: Math.max(1, Math.min(plan.partsInFlight, partCount)) }, () =>
+      lane().catch((error: unknown) => {
+        failure ??= { error };
+        cancel.abort();
+      }),
+    );
+    await Promise.all(lanes);
+    await sink.flush().catch((error: unknown) => {
+      failure ??= { error };
+    });
+    if (failure) throw failure.error;
     await local(handle.close());
     await local(rename(temporary, localPath));
   } catch (error) {
+    await sink.flush().catch(() => undefined);
     await handle.close().catch(() => undefined);
     await rm(temporary, { force: true });
     throw error;
-  } finally {
-    for (const release of held) release();
   }
 }
 
-/** Options of a read pinned to the object `info` describes: the store refuses it if the object changed. */
-function pinnedTo(info: FileInfo, signal: AbortSignal | undefined): PinnedReadOptions {
-  return { signal, ifMatch: info.etag, version: info.version, lastModified: info.mtime, expectedSize: info.size };
+/** What pins a read to the object `info` describes: the store refuses the read if the object changed. */
+function pinOf(info: FileInfo): { ifMatch?: string; version?: string; lastModified?: Date; expectedSize: number } {
+  return { ifMatch: info.etag, version: info.version, lastModified: info.mtime, expectedSize: info.size };
 }
