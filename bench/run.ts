@@ -3,6 +3,7 @@
  * (both in a child process), runs skyfs and its peers side by side, and prints one table.
  *
  * Usage: npm run bench -- [--latency <ms>] [--repeats <n>] [--only <scenario numbers, e.g. 1,5>]
+ * (`--repeats` is the number of rounds of the interleaved scenarios, 4 and 14).
  * (scenarios 6 to 8, on compressed files, run together: `--only 6` runs 6 only, `--only 6,7,8` all three).
  *        [--scale-max <items of scenario 12, default 1000000>]
  * Scenario 10 also runs scenario 11; `--only 12`, `--only 13` or `--only 12,13` run scenarios 12
@@ -14,12 +15,14 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { writeFixtures } from "./fixtures.js";
 import type { BenchContext } from "./measure.js";
+import { describePeers } from "./peer-check.js";
 import { asdfSection } from "./scenarios/asdf-section.js";
 import { bigGet } from "./scenarios/big-get.js";
 import { bzip2Encoding } from "./scenarios/bzip2-encode.js";
 import { compressedScenarios } from "./scenarios/compressed.js";
 import { cutoutRows } from "./scenarios/cutout-rows.js";
 import { fitsCutout } from "./scenarios/fits-cutout.js";
+import { headerScan } from "./scenarios/header-scan.js";
 import { manyGet } from "./scenarios/many-get.js";
 import { oneStack } from "./scenarios/one-stack.js";
 import { randomReads } from "./scenarios/random-reads.js";
@@ -67,7 +70,8 @@ process.once("SIGINT", () => {
 });
 
 try {
-  console.log(`writing fixtures (1 GiB object, 2,000 small objects, 64 MiB FITS and ASDF) to ${root} ...`);
+  console.log(await describePeers());
+  console.log(`writing fixtures (1 GiB object, 2,000 small objects, 500 small FITS files, 64 MiB FITS and ASDF) to ${root} ...`);
   await writeFixtures(root);
   const server = await startBenchServer(root, latencyMs);
   const context: BenchContext = { server, root, scratch, repeats: Number(values.repeats) };
@@ -84,11 +88,12 @@ try {
     [10, () => oneStack(context)],
     [12, () => scaling(Number(values["scale-max"]))],
     [13, () => bzip2Encoding(context.repeats)],
+    [14, () => headerScan(context)],
   ];
-  if ([6, 7, 8].some(wanted)) scenarios.push([6, () => compressedScenarios(context, wanted)]);
+  const chosen = scenarios.filter(([number]) => wanted(number));
+  if ([6, 7, 8].some(wanted)) chosen.push([6, () => compressedScenarios(context, wanted)]);
   try {
-    for (const [number, scenario] of scenarios) {
-      if (!wanted(number) && number !== 6) continue;
+    for (const [number, scenario] of chosen) {
       console.log(`scenario ${number} ...`);
       const result = await scenario();
       rows.push(...result.rows);
@@ -97,7 +102,9 @@ try {
   } finally {
     server.close();
   }
-  console.log(`\n${latencyMs} ms added per request through the proxy (scenario 3 without); best of ${context.repeats} runs.\n`);
+  console.log(
+    `\n${latencyMs} ms added per request through the proxy (scenario 3 without); best of ${context.repeats} runs, except scenarios 3, 4 and 14: median of ${context.repeats} interleaved rounds of fresh processes (bench/README.md).\n`,
+  );
   console.log(printTable(rows, goals));
 } finally {
   await cleanUp();

@@ -20,7 +20,7 @@ interface OpendalOperator {
 }
 
 /** Loads opendal from `SKYFS_BENCH_OPENDAL` (a folder holding node_modules/opendal) or the project. */
-function loadOpendal(): { Operator: new (scheme: string, options: Record<string, string>) => OpendalOperator } | string {
+export function loadOpendal(): { Operator: new (scheme: string, options: Record<string, string>) => OpendalOperator } | string {
   const places = [process.env.SKYFS_BENCH_OPENDAL, "/tmp/bench-peers", process.cwd()].filter(Boolean) as string[];
   for (const place of places) {
     try {

@@ -58,7 +58,7 @@ export class BackendByteSource implements ByteSource {
 
   readMany(ranges: readonly ByteRange[], options: IoOptions = {}): Promise<Uint8Array[]> {
     const clipped = ranges.map((range) => ({ offset: range.offset, length: clipRange(range.offset, range.length, this.size, this.url) }));
-    return executePlan(clipped, planRanges(clipped, this.planning), (span) => this.fetch(span, options));
+    return executePlan(clipped, planRanges(clipped, this.planning), (span) => this.fetch(span, options), this.planning.spansInFlight);
   }
 
   private fetch(span: ByteRange, options: IoOptions): Promise<Uint8Array> {

@@ -34,4 +34,10 @@ export interface ByteSource {
   read(offset: number, length: number, options?: IoOptions): Promise<Uint8Array>;
   /** Reads several ranges at once; result `i` holds exactly the bytes of `ranges[i]`. */
   readMany(ranges: readonly ByteRange[], options?: IoOptions): Promise<Uint8Array[]>;
+  /**
+   * How many bytes from `offset` on a read would serve from memory, without a request (a cache's
+   * answer; absent or 0 when unknown). Readers that read ahead speculatively, like the FITS
+   * header walk, use it to stay inside what is already here.
+   */
+  cachedLength?(offset: number): number;
 }

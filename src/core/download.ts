@@ -13,7 +13,8 @@ import { throwIfAborted } from "./errors.js";
 import { FileSink, type HeldBytes } from "./file-sink.js";
 import { localFileError } from "./local-errors.js";
 import { partialPath } from "./partial-files.js";
-import { readHead, streamRange } from "./reads.js";
+import { readHead, readRange, streamRange } from "./reads.js";
+import { writeNewFile } from "./whole-file.js";
 
 /**
  * Bytes asked for by the first read of an object whose size is unknown: small objects come
@@ -49,7 +50,9 @@ export interface DownloadPlan extends IoOptions {
 /**
  * Downloads the object `file` names to `localPath`. When `file` already carries a trustworthy
  * size, parts are read straight away; otherwise the first 256 KiB are read with one ranged get,
- * which also gives the size and ETag (one request for a small object). Every part is pinned to
+ * which also gives the size and ETag (one request for a small object). An object that one read
+ * brings whole (at most 256 KiB, whether its size was known or not) is written with one call that
+ * creates the target (see {@link writeNewFile}), without a temporary name. Every part is pinned to
  * the object's ETag (or version, modification time and size) and streamed to its place in the
  * file; a part cut short is resumed by the retry layer from its last byte received. Bytes go to
  * a temporary name beside the target, renamed when complete and removed on failure, so a
@@ -66,32 +69,42 @@ export async function downloadObject(
   const local = <T>(operation: Promise<T>): Promise<T> =>
     operation.catch((error: unknown) => Promise.reject(localFileError(error, localPath)));
   if (!plan.folderExists) await local(mkdir(dirname(localPath), { recursive: true }));
+  let info = file;
+  let first: Uint8Array | undefined;
+  const headSize = Math.min(plan.partSize, FIRST_READ);
+  if (!known || (file.size > 0 && file.size <= headSize)) {
+    const release = await plan.bytesInFlight?.acquire(known ? file.size : headSize);
+    try {
+      if (known) first = await readRange(backend, file.name, 0, file.size, { ...pinOf(file), signal: plan.signal });
+      else ({ info, head: first } = await readHead(backend, file.name, headSize, { signal: plan.signal }));
+    } finally {
+      release?.();
+    }
+  }
+  plan.onSize?.(info.size);
+  const url = backend.toUrl(file.name);
+  if (first && first.length >= info.size) {
+    throwIfAborted(plan.signal, url);
+    if (await local(writeNewFile(localPath, first))) {
+      plan.onBytes?.(first.length);
+      return;
+    }
+  }
   const temporary = partialPath(localPath);
   const handle = await local(openLocal(temporary, "w"));
-  const url = backend.toUrl(file.name);
   const sink = new FileSink(handle, localPath, { writeBehind: WRITE_BEHIND, held: plan.held, onWritten: plan.onBytes });
   const cancel = new AbortController();
   const signal = plan.signal ? AbortSignal.any([plan.signal, cancel.signal]) : cancel.signal;
   let failure: { error: unknown } | undefined;
   try {
-    let info = file;
     let start = 0;
-    if (!known) {
-      const headSize = Math.min(plan.partSize, FIRST_READ);
-      const release = await plan.bytesInFlight?.acquire(headSize);
-      let first: Uint8Array;
-      try {
-        ({ info, head: first } = await readHead(backend, file.name, headSize, { signal }));
-      } finally {
-        release?.();
-      }
+    if (first) {
       await sink.write(first, 0);
       start = first.length;
     }
-    plan.onSize?.(info.size);
     const partCount = Math.ceil((info.size - start) / plan.partSize);
     let next = 0;
-    const pin = { ifMatch: info.etag, version: info.version, lastModified: info.mtime, expectedSize: info.size };
+    const pin = pinOf(info);
     const lane = async (): Promise<void> => {
       while (next < partCount) {
         throwIfAborted(signal, url);
@@ -124,4 +137,9 @@ export async function downloadObject(
     await rm(temporary, { force: true });
     throw error;
   }
+}
+
+/** What pins a read to the object `info` describes: the store refuses the read if the object changed. */
+function pinOf(info: FileInfo): { ifMatch?: string; version?: string; lastModified?: Date; expectedSize: number } {
+  return { ifMatch: info.etag, version: info.version, lastModified: info.mtime, expectedSize: info.size };
 }

@@ -27,8 +27,9 @@ import { describeOrUndefined, expandGlob, findEntries, walkTree } from "./tree.j
 /** Options of a {@link FileSystem}. */
 export interface FileSystemOptions extends RangePlanOptions, StackOptions {
   /**
-   * Files transferred and listings run at once by `get`, `put`, `rm`, `glob` (default 32). A
-   * download's bytes in flight stay under `partSize x partsInFlight` whatever this is.
+   * Files transferred and listings run at once by `get`, `put`, `rm`, `glob` (default 32, and
+   * 128 files for `get`). A download's bytes in flight stay under `partSize x partsInFlight`
+   * whatever this is, and every request passes the per-host limit.
    */
   concurrency?: number;
   /** Size of the parts a download is read in (default 8 MiB). */
@@ -76,6 +77,12 @@ export interface RecursiveOptions extends IoOptions {
 }
 
 const DEFAULT_CONCURRENCY = 32;
+/**
+ * Files of a `get` at once: small objects are latency-bound, so the more in flight the better,
+ * up to what the default byte budget (8 MiB x 4) lets start together, each first read holding
+ * 256 KiB of it: 128.
+ */
+const DEFAULT_DOWNLOADS = 128;
 const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 const DEFAULT_PARTS_IN_FLIGHT = 4;
 const DELETE_BATCH = 1000;
@@ -104,6 +111,7 @@ export class FileSystem {
     this.blockStore = options.blockStore ?? new BlockStore(options.blockCacheCapacity);
     this.plan = {
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      downloads: options.concurrency ?? DEFAULT_DOWNLOADS,
       partSize: options.partSize ?? DEFAULT_PART_SIZE,
       partsInFlight: options.partsInFlight ?? DEFAULT_PARTS_IN_FLIGHT,
     };
@@ -113,7 +121,7 @@ export class FileSystem {
       blockStore: this.blockStore,
       fileCache: fileCache ? localDisk("filecache::").fileCache(fileCache === true ? {} : fileCache) : undefined,
       cacheDefaults: options.cacheDefaults,
-      planning: { mergeGap: options.mergeGap, maxPartSize: options.maxPartSize },
+      planning: { mergeGap: options.mergeGap, maxPartSize: options.maxPartSize, spansInFlight: options.spansInFlight },
       download: { partSize: this.plan.partSize, partsInFlight: this.plan.partsInFlight },
     };
   }

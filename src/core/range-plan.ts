@@ -6,6 +6,7 @@
  * @module
  */
 import type { ByteRange } from "./byte-source.js";
+import { mapLimit } from "./concurrency.js";
 
 /** How ranges are merged and split. */
 export interface RangePlanOptions {
@@ -18,6 +19,12 @@ export interface RangePlanOptions {
   mergeGap?: number;
   /** Spans longer than this are split into parts fetched in parallel (default 8 MiB). */
   maxPartSize?: number;
+  /**
+   * Requests one plan has started and not finished, at most (default 1,024, four times the
+   * default per-host limit, so the limit layer always has work queued): a plan of a million
+   * ranges then holds a million small results, not a million pending requests.
+   */
+  spansInFlight?: number;
 }
 
 /** One request of a plan: a span of the object, and the asked ranges it serves. */
@@ -32,6 +39,8 @@ export interface PlannedFetch {
 export const DEFAULT_MERGE_GAP = 4 * 1024;
 /** Default size above which a span is split into parallel parts. */
 export const DEFAULT_MAX_PART_SIZE = 8 * 1024 * 1024;
+/** Default number of requests of one plan started and not finished. */
+export const DEFAULT_SPANS_IN_FLIGHT = 1024;
 
 /**
  * Plans the fetches for `ranges` (any order, overlaps allowed, empty ranges ignored). Every
@@ -71,31 +80,35 @@ export function planRanges(ranges: readonly ByteRange[], options: RangePlanOptio
 }
 
 /**
- * Runs a plan: fetches every span with `fetchSpan` (the caller limits concurrency) and cuts the
- * asked ranges out of what came back. Result `i` holds exactly the bytes of `ranges[i]`.
+ * Runs a plan: fetches every span with `fetchSpan`, at most `spansInFlight` at once (the caller's
+ * stack limits requests per host further), and cuts the asked ranges out of what came back.
+ * Result `i` holds exactly the bytes of `ranges[i]`. The first failure rejects the call and no
+ * further span is started.
  */
 export async function executePlan(
   ranges: readonly ByteRange[],
   plan: readonly PlannedFetch[],
   fetchSpan: (span: ByteRange) => Promise<Uint8Array>,
+  spansInFlight: number = DEFAULT_SPANS_IN_FLIGHT,
 ): Promise<Uint8Array[]> {
-  const fetched = await Promise.all(plan.map((fetch) => fetchSpan(fetch.span)));
-  const results: Uint8Array[] = ranges.map(() => new Uint8Array(0));
-  const parts = new Map<number, Array<{ span: ByteRange; bytes: Uint8Array }>>();
-  plan.forEach((fetch, i) => {
+  const results = new Array<Uint8Array | undefined>(ranges.length);
+  const split = new Map<number, Array<{ span: ByteRange; bytes: Uint8Array }>>();
+  await mapLimit(plan, Math.max(1, spansInFlight), async (fetch) => {
+    const bytes = await fetchSpan(fetch.span);
     for (const index of fetch.serves) {
-      let list = parts.get(index);
-      if (!list) {
-        list = [];
-        parts.set(index, list);
+      const range = ranges[index] as ByteRange;
+      const start = range.offset - fetch.span.offset;
+      if (start >= 0 && start + range.length <= fetch.span.length) {
+        results[index] = bytes.subarray(start, start + range.length);
+        continue;
       }
-      list.push({ span: fetch.span, bytes: fetched[i] as Uint8Array });
+      const pieces = split.get(index) ?? [];
+      pieces.push({ span: fetch.span, bytes });
+      split.set(index, pieces);
     }
   });
-  for (const [index, pieces] of parts) {
-    results[index] = assemble(ranges[index] as ByteRange, pieces);
-  }
-  return results;
+  for (const [index, pieces] of split) results[index] = assemble(ranges[index] as ByteRange, pieces);
+  return Array.from(results, (bytes) => bytes ?? new Uint8Array(0));
 }
 
 function assemble(range: ByteRange, pieces: ReadonlyArray<{ span: ByteRange; bytes: Uint8Array }>): Uint8Array {

@@ -49,8 +49,10 @@ export interface TransferOptions extends IoOptions {
 
 /** How a filesystem moves files. */
 export interface TransferPlan {
-  /** Files at once (and listings at once while expanding a folder). */
+  /** Files of a `put` at once, and listings at once while expanding a folder. */
   concurrency: number;
+  /** Files of a `get` at once. */
+  downloads: number;
   /** Bytes per ranged read of a download. */
   partSize: number;
   /** Parts of one download in flight. */
@@ -97,7 +99,7 @@ export async function getToLocal(
   await removeStalePartials(jobs.map((job) => job.local));
   const bytesInFlight = new WeightedSemaphore(plan.partSize * plan.partsInFlight);
   const batch = {
-    concurrency: options.concurrency ?? plan.concurrency,
+    concurrency: options.concurrency ?? plan.downloads,
     signal: options.signal,
     name: (job: (typeof jobs)[number]) => backend.toUrl(job.info.name),
   };

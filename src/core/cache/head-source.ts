@@ -17,6 +17,7 @@ export class HeadCachedSource implements ByteSource {
   readonly etag: string | undefined;
   private readonly headLength: number;
   private head: Promise<Uint8Array> | undefined;
+  private loaded: Uint8Array | undefined;
 
   constructor(
     private readonly inner: ByteSource,
@@ -27,7 +28,15 @@ export class HeadCachedSource implements ByteSource {
     this.size = inner.size;
     this.etag = inner.etag;
     this.headLength = Math.min(headSize, inner.size);
-    if (knownHead && knownHead.length >= this.headLength) this.head = Promise.resolve(knownHead.subarray(0, this.headLength));
+    if (knownHead && knownHead.length >= this.headLength) {
+      this.loaded = knownHead.subarray(0, this.headLength);
+      this.head = Promise.resolve(this.loaded);
+    }
+  }
+
+  /** The bytes of the head from `offset` on, once the head is here; 0 beyond it or before it is loaded. */
+  cachedLength(offset: number): number {
+    return this.loaded ? Math.max(0, this.loaded.length - offset) : 0;
   }
 
   async read(offset: number, length: number, options?: IoOptions): Promise<Uint8Array> {
@@ -66,9 +75,14 @@ export class HeadCachedSource implements ByteSource {
     if (!this.head) {
       const load = this.inner.read(0, this.headLength, options);
       this.head = load;
-      load.catch(() => {
-        if (this.head === load) this.head = undefined;
-      });
+      load.then(
+        (bytes) => {
+          if (this.head === load) this.loaded = bytes;
+        },
+        () => {
+          if (this.head === load) this.head = undefined;
+        },
+      );
     }
     return this.head;
   }

@@ -163,6 +163,23 @@ export class FitsFile {
     return bytes;
   }
 
+  /**
+   * How many header bytes to read at `position`, `read` of this header already read, when the
+   * walk would like `want`: what is in memory (the source's cache, the last header read) when
+   * that is less than `want` but holds whole blocks, so that a header inside the cached head
+   * costs no request; else, when the store must be asked, `want` or three times what was read
+   * already, whichever is more, so that a long header costs few requests.
+   */
+  private headerReadLength(position: number, want: number, read: number): number {
+    const last = this.lastHeaderRead;
+    const lastHolds = last && position >= last.offset ? last.offset + last.bytes.length - position : 0;
+    const cached = Math.max(this.source.cachedLength?.(position) ?? 0, lastHolds);
+    if (cached >= want || position + cached >= this.source.size) return want;
+    const wholeBlocks = cached - ((read + cached) % BLOCK);
+    if (wholeBlocks > 0) return wholeBlocks;
+    return Math.max(want, Math.min(3 * read, this.limits.maxHeaderBytes - read));
+  }
+
   private async readHdu(index: number, offset: number): Promise<AnyHdu | undefined> {
     const fail = (message: string, at = offset, cause?: unknown): FormatError =>
       new FormatError(message, { index, offset: at, url: this.source.url, cause });
@@ -170,7 +187,7 @@ export class FitsFile {
     let text = "";
     let cards = -1;
     while (cards < 0) {
-      const want = Math.min(size, this.limits.maxHeaderBytes) - text.length;
+      const want = this.headerReadLength(offset + text.length, Math.min(size, this.limits.maxHeaderBytes) - text.length, text.length);
       const bytes = await this.readHeaderBytes(offset + text.length, want);
       if (index === 0 && text.length === 0 && bytes.length < BLOCK)
         throw fail(bytes.length === 0 ? "empty file" : "the file is shorter than one FITS block");
