@@ -66,12 +66,14 @@ export type {
   WalkEntry,
 } from "./core/filesystem.js";
 export { FileSystem, resolveSlice } from "./core/filesystem.js";
+export { hasMagic } from "./core/glob.js";
 export { cachedInstanceCount, clearInstanceCache, instanceKey } from "./core/instance-cache.js";
 export { DEFAULT_REQUEST_CONCURRENCY, LimitBackend } from "./core/limit.js";
 export { localFileError } from "./core/local-errors.js";
 export type { ManifestEntry, ManifestGlobOptions } from "./core/manifest.js";
 export { globManifest, parseManifestLine } from "./core/manifest.js";
 export { BytesSource } from "./core/memory-source.js";
+export { relativePath } from "./core/paths.js";
 export type { Stack, StackOptions } from "./core/pipeline.js";
 export { buildStack } from "./core/pipeline.js";
 export type { PlannedFetch, RangePlanOptions } from "./core/range-plan.js";

@@ -7,10 +7,17 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { request } from "undici";
-import { mapLimit } from "../core/concurrency.js";
-import { InvalidArgumentError, NotFoundError, ProtocolError, TransientError } from "../core/errors.js";
-import { type StorageOptions, urlToFs } from "../core/registry.js";
-import { type RetryOptions, withRetry } from "../core/retry.js";
+import {
+  InvalidArgumentError,
+  mapLimit,
+  NotFoundError,
+  ProtocolError,
+  type RetryOptions,
+  type StorageOptions,
+  TransientError,
+  urlToFs,
+  withRetry,
+} from "../index.js";
 import { cloudKey } from "./cloud-path.js";
 import { tessFfiKey } from "./tess-rule.js";
 

@@ -4,9 +4,18 @@
  * cutout comes from.
  * @module
  */
-import { type AsdfFile, type AxisSlice, KnownTag, NdArray, Quantity, TaggedValue, type WriteCompression, writeAsdf } from "../asdf.js";
-import { tagValue } from "../formats/asdf/tags.js";
-import { resolveSlices } from "../formats/asdf/view-plan.js";
+import {
+  type AsdfFile,
+  type AxisSlice,
+  KnownTag,
+  NdArray,
+  Quantity,
+  resolveSlices,
+  TaggedValue,
+  tagValue,
+  type WriteCompression,
+  writeAsdf,
+} from "../asdf.js";
 import { InvalidArgumentError, type NumericArray } from "../index.js";
 
 /** Options of {@link cutoutAsdf}. */

@@ -5,9 +5,8 @@
  * the sky where it was, and a HISTORY card saying where the cutout came from.
  * @module
  */
-import { redactUrl } from "../core/redact.js";
 import { type AxisRange, type Card, type Header, writeFits } from "../fits.js";
-import { InvalidArgumentError, type NumericArray } from "../index.js";
+import { InvalidArgumentError, type NumericArray, redactUrl } from "../index.js";
 
 /** What a cutout needs of an image HDU (plain or tile-compressed). */
 export interface CutoutSource {

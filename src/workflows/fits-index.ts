@@ -4,14 +4,21 @@
  * read from.
  * @module
  */
-import { compressionOfName } from "../core/compression/codecs.js";
-import { buildGzipIndex, openDecompressed } from "../core/compression/decompressed-source.js";
-import { gzipIndexToJson } from "../core/compression/gzip-index.js";
-import { mapLimit } from "../core/concurrency.js";
-import { hasMagic } from "../core/glob.js";
-import { relativePath } from "../core/paths.js";
 import { FITS_INDEX_FORMAT, type FitsIndex, type IndexedFile, indexHdu, openFitsSource } from "../fits.js";
-import { type FileSystem, NotFoundError, SkyfsError, type StorageOptions, urlToFs } from "../index.js";
+import {
+  buildGzipIndex,
+  compressionOfName,
+  type FileSystem,
+  gzipIndexToJson,
+  hasMagic,
+  mapLimit,
+  NotFoundError,
+  openDecompressed,
+  relativePath,
+  SkyfsError,
+  type StorageOptions,
+  urlToFs,
+} from "../index.js";
 
 /** Options of {@link buildFitsIndex}. */
 export interface BuildIndexOptions {
