@@ -36,8 +36,11 @@ export type {
 export { BackendLayer, baseBackend } from "./core/backend.js";
 export { BackendByteSource } from "./core/backend-source.js";
 export type { ByteRange, ByteSource, IoOptions } from "./core/byte-source.js";
+export { BlockCacheBackend } from "./core/cache/block-layer.js";
 export type { FileCacheOptions } from "./core/cache/file-cache.js";
 export { defaultCacheDirectory, LocalFileCache } from "./core/cache/file-cache.js";
+export type { FileCacheDownload } from "./core/cache/file-cache-layer.js";
+export { FileCacheBackend } from "./core/cache/file-cache-layer.js";
 export type { BlockStoreStats, CacheOptions, CacheStrategy } from "./core/cache/index.js";
 export {
   BlockCachedSource,
@@ -74,8 +77,8 @@ export type { ManifestEntry, ManifestGlobOptions } from "./core/manifest.js";
 export { globManifest, parseManifestLine } from "./core/manifest.js";
 export { BytesSource } from "./core/memory-source.js";
 export { relativePath } from "./core/paths.js";
-export type { Stack, StackOptions } from "./core/pipeline.js";
-export { buildStack } from "./core/pipeline.js";
+export type { BlockCacheOptions, FileCacheFactory, Stack, StackOptions } from "./core/pipeline.js";
+export { buildStack, DEFAULT_PART_SIZE, DEFAULT_PARTS_IN_FLIGHT, registerFileCacheLayer } from "./core/pipeline.js";
 export type { PlannedFetch, RangePlanOptions } from "./core/range-plan.js";
 export { DEFAULT_MAX_PART_SIZE, DEFAULT_MERGE_GAP, executePlan, planRanges } from "./core/range-plan.js";
 export type { PinnedReadOptions } from "./core/reads.js";

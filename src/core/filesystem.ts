@@ -7,7 +7,6 @@
 import { type Backend, baseBackend, type FileInfo } from "./backend.js";
 import type { ByteRange, ByteSource, IoOptions } from "./byte-source.js";
 import { BlockStore } from "./cache/block-store.js";
-import { type FileCacheOptions, LocalFileCache } from "./cache/file-cache.js";
 import type { CacheOptions } from "./cache/strategy.js";
 import { resolveCompression } from "./compression/codecs.js";
 import { type CompressionOptions, withDecompression } from "./compression/layer.js";
@@ -16,7 +15,7 @@ import { IsADirectoryError, NotFoundError, NotSupportedError } from "./errors.js
 import { forgetInstance } from "./instance-cache.js";
 import { type OpenContext, openSource, readWhole } from "./open-source.js";
 import { baseName, joinPath, relativePath, trimTrailingSlash } from "./paths.js";
-import { buildStack, type StackOptions } from "./pipeline.js";
+import { buildStack, DEFAULT_PART_SIZE, DEFAULT_PARTS_IN_FLIGHT, type StackOptions, stackCaches } from "./pipeline.js";
 import type { RangePlanOptions } from "./range-plan.js";
 import { describe } from "./reads.js";
 import type { TransferSnapshot, TransferStats } from "./stats.js";
@@ -30,18 +29,15 @@ export interface FileSystemOptions extends RangePlanOptions, StackOptions {
    * download's bytes in flight stay under `partSize x partsInFlight` whatever this is.
    */
   concurrency?: number;
-  /** Size of the parts a download is read in (default 8 MiB). */
-  partSize?: number;
-  /** Parts of one download in flight at once (default 4). */
-  partsInFlight?: number;
-  /** Default cache options of {@link FileSystem.open}. */
+  /**
+   * Default cache options of {@link FileSystem.open} (default `first-block`; `none` when the
+   * stack has a block or file cache layer, which keeps what is read already).
+   */
   cacheDefaults?: CacheOptions;
   /** The block store of the `blocks` cache (default: one per filesystem, of `blockCacheCapacity` bytes). */
   blockStore?: BlockStore;
   /** Capacity in bytes of the filesystem's own block store (default 128 MiB). */
   blockCacheCapacity?: number;
-  /** Keep whole objects on local disk, keyed by URL and ETag (`filecache::`); `true` for the default folder. */
-  fileCache?: FileCacheOptions | boolean;
 }
 
 /** Options of {@link FileSystem.find}. */
@@ -75,8 +71,6 @@ export interface RecursiveOptions extends IoOptions {
 }
 
 const DEFAULT_CONCURRENCY = 32;
-const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
-const DEFAULT_PARTS_IN_FLIGHT = 4;
 const DELETE_BATCH = 1000;
 
 /**
@@ -84,10 +78,11 @@ const DELETE_BATCH = 1000;
  * (`bucket/key`, `/tmp/x`) or a full URL of the same scheme.
  *
  * `new FileSystem(backend, options)` wraps `backend` in the pipeline's layers (stats and byte
- * budget, the per-host limit, retry; see `buildStack`), exactly as `filesystem()` does.
+ * budget, the per-host limit, retry, and the block and file caches when asked for; see
+ * `buildStack`), exactly as `filesystem()` does.
  */
 export class FileSystem {
-  /** The top of the stack this filesystem drives (the retry layer, unless `retry: false`). */
+  /** The top of the stack this filesystem drives (see `buildStack`). */
   readonly backend: Backend;
   /** The shared blocks of the `blocks` cache strategy. */
   readonly blockStore: BlockStore;
@@ -106,14 +101,11 @@ export class FileSystem {
       partSize: options.partSize ?? DEFAULT_PART_SIZE,
       partsInFlight: options.partsInFlight ?? DEFAULT_PARTS_IN_FLIGHT,
     };
-    const fileCache = options.fileCache;
     this.opening = {
       backend: this.backend,
       blockStore: this.blockStore,
-      fileCache: fileCache ? new LocalFileCache(fileCache === true ? {} : fileCache) : undefined,
-      cacheDefaults: options.cacheDefaults,
+      cacheDefaults: options.cacheDefaults ?? (stackCaches(options) ? { cache: "none" } : undefined),
       planning: { mergeGap: options.mergeGap, maxPartSize: options.maxPartSize },
-      download: { partSize: this.plan.partSize, partsInFlight: this.plan.partsInFlight },
     };
   }
 
