@@ -67,7 +67,7 @@ function policyOf(options: RetryOptions): Policy {
     attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULTS.attemptTimeoutMs,
     deadlineMs: options.deadlineMs,
     onRetry: options.onRetry,
-    shared: explicit ? undefined : new SharedAttemptClock(DEFAULTS.attemptTimeoutMs, SHARED_WINDOW_MS),
+    shared: explicit ? undefined : defaultClock(),
   };
 }
 
@@ -147,6 +147,14 @@ async function retryUnder<T>(
 /** Length of the window of attempts whose default timeout one timer watches. */
 const SHARED_WINDOW_MS = 1000;
 
+let sharedClock: SharedAttemptClock | undefined;
+
+/** The clock every policy with the default timeout shares. */
+function defaultClock(): SharedAttemptClock {
+  sharedClock ??= new SharedAttemptClock(DEFAULTS.attemptTimeoutMs, SHARED_WINDOW_MS);
+  return sharedClock;
+}
+
 /** One attempt timed by a {@link SharedAttemptClock}. */
 interface TimedAttempt {
   /** The attempt's own signal. */
@@ -207,7 +215,7 @@ class SharedAttemptClock {
   window(): AttemptWindow {
     const now = Date.now();
     let window = this.current;
-    if (!window || now >= window.closesAt) {
+    if (!window || now >= window.closesAt || now < window.closesAt - this.windowMs) {
       window = new AttemptWindow(now + this.windowMs, this.timeoutMs);
       this.current = window;
     }
