@@ -6,94 +6,16 @@
  * const { fs, path } = urlToFs("https://example.org/data/");
  * console.log(await fs.ls(path));
  * ```
+ *
+ * This is the Node entry point: it installs the Node platform (undici, local files, the local
+ * file cache) and exports the portable surface plus what only Node has.
  * @module skyfs
  */
-import "./backends/builtin.js";
+import "./platform/node.js";
 
-export type { AzureOptions, AzureUrl } from "./backends/azure/index.js";
-export { AzureBackend, azureError, parseAzureAccountUrl } from "./backends/azure/index.js";
+export * from "./api/skyfs.js";
 export { LocalBackend } from "./backends/file.js";
 export type { GcsOptions } from "./backends/gcs/index.js";
-export { GcsBackend, gcsError } from "./backends/gcs/index.js";
-export type { HeadRead, HttpOptions } from "./backends/http.js";
-export { HttpBackend } from "./backends/http.js";
-export type { MemoryOptions, MemoryStore, StoredObject } from "./backends/memory.js";
-export { createMemoryStore, MemoryBackend } from "./backends/memory.js";
-export type { S3Credentials, S3HttpsUrl, S3Options } from "./backends/s3/index.js";
-export { parseS3HttpsUrl, S3Backend, spacesEndpoint } from "./backends/s3/index.js";
-export type { AuthPlugin, HttpRequestParts } from "./core/auth.js";
-export { anonymousAuth, basicAuth, bearerAuth, headerAuth } from "./core/auth.js";
-export type {
-  Backend,
-  BackendWriter,
-  FileInfo,
-  GetOptions,
-  GetResult,
-  ListOptions,
-  RequestOptions,
-  WriteOptions,
-} from "./core/backend.js";
-export { BackendLayer, baseBackend } from "./core/backend.js";
-export { BackendByteSource } from "./core/backend-source.js";
-export type { ByteRange, ByteSource, IoOptions } from "./core/byte-source.js";
-export { BlockCacheBackend } from "./core/cache/block-layer.js";
+export { GcsBackend } from "./backends/gcs/index.js";
 export type { FileCacheOptions } from "./core/cache/file-cache.js";
 export { defaultCacheDirectory, LocalFileCache } from "./core/cache/file-cache.js";
-export type { FileCacheDownload } from "./core/cache/file-cache-layer.js";
-export { FileCacheBackend } from "./core/cache/file-cache-layer.js";
-export type { BlockStoreStats, CacheOptions, CacheStrategy } from "./core/cache/index.js";
-export {
-  BlockCachedSource,
-  BlockStore,
-  cachedSource,
-  DEFAULT_BLOCK_SIZE,
-  DEFAULT_CACHE,
-  DEFAULT_HEAD_SIZE,
-  HeadCachedSource,
-  ReadaheadSource,
-  WholeObjectSource,
-} from "./core/cache/index.js";
-export type { BlockCacheLayerOptions, ChainLayer, FileCacheLayerOptions } from "./core/chaining.js";
-export { registerChainLayer } from "./core/chaining.js";
-export * from "./core/compression/index.js";
-export type { CompressionOptions } from "./core/compression/layer.js";
-export { mapLimit, Semaphore, WeightedSemaphore } from "./core/concurrency.js";
-export type { UrlGlobOptions, UrlOptions } from "./core/dispatch.js";
-export { cat, glob, open } from "./core/dispatch.js";
-export * from "./core/errors.js";
-export type {
-  FileSystemOptions,
-  FindOptions,
-  GlobOptions,
-  RecursiveOptions,
-  WalkEntry,
-} from "./core/filesystem.js";
-export { FileSystem, resolveSlice } from "./core/filesystem.js";
-export { hasMagic } from "./core/glob.js";
-export { cachedInstanceCount, clearInstanceCache, instanceKey } from "./core/instance-cache.js";
-export { DEFAULT_REQUEST_CONCURRENCY, LimitBackend } from "./core/limit.js";
-export { localFileError } from "./core/local-errors.js";
-export type { ManifestEntry, ManifestGlobOptions } from "./core/manifest.js";
-export { globManifest, parseManifestLine } from "./core/manifest.js";
-export { BytesSource } from "./core/memory-source.js";
-export { relativePath } from "./core/paths.js";
-export type { BlockCacheOptions, FileCacheFactory, Stack, StackOptions } from "./core/pipeline.js";
-export { buildStack, DEFAULT_PART_SIZE, DEFAULT_PARTS_IN_FLIGHT, registerFileCacheLayer } from "./core/pipeline.js";
-export type { PlannedFetch, RangePlanOptions } from "./core/range-plan.js";
-export { DEFAULT_MAX_PART_SIZE, DEFAULT_MERGE_GAP, executePlan, planRanges } from "./core/range-plan.js";
-export type { PinnedReadOptions } from "./core/reads.js";
-export { describe, readHead, readRange } from "./core/reads.js";
-export type { ReducedError } from "./core/redact.js";
-export { redactText, redactUrl } from "./core/redact.js";
-export type { FileSystemFactory, StorageOptions, UrlRecognizer } from "./core/registry.js";
-export { filesystem, registeredSchemes, registerFileSystem, registerUrlRecognizer, schemeOf, urlToFs } from "./core/registry.js";
-export type { RetryEvent, RetryOptions } from "./core/retry.js";
-export { isRetryable, RetryingBackend, withRetry } from "./core/retry.js";
-export type { RequestKind, TransferSnapshot } from "./core/stats.js";
-export { StatsBackend, TransferStats } from "./core/stats.js";
-export type { ReadLinesOptions } from "./core/text-lines.js";
-export { lineBatches, readLineBatches, readLines } from "./core/text-lines.js";
-export type { FailedTransfer, TransferBatchOptions } from "./core/transfer-batch.js";
-export { runTransferBatch, TransferError } from "./core/transfer-batch.js";
-export type { TransferOptions, TransferProgress } from "./core/transfers.js";
-export type { NumericArray } from "./core/typed-array.js";

@@ -88,6 +88,17 @@ export const NGINX: Requirement = {
   howToGet: "apt-get install nginx (.ci/run does)",
 };
 
+/** Where the browser tests look for Chromium (`SKYFS_CHROMIUM` overrides). */
+export const CHROMIUM_PATH = process.env.SKYFS_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Headless Chromium, the real browser the browser build is tested in. */
+export const CHROMIUM: Requirement = {
+  id: "chromium",
+  title: "Chromium (the browser tests)",
+  missing: () => (existsSync(CHROMIUM_PATH) ? undefined : `${CHROMIUM_PATH} does not exist (set SKYFS_CHROMIUM to another)`),
+  howToGet: "apt-get install chromium (.ci/run does)",
+};
+
 /**
  * Whether `requirement` is present. When it is not, the test file's skip is recorded for the
  * run's summary (or, outside a run with the summary reporter, printed at once).

@@ -84,3 +84,12 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
 export function toBase64(bytes: Uint8Array): string {
   return btoa(latin1Decode(bytes));
 }
+
+/** Decodes base64 text; `undefined` when it is not base64. */
+export function fromBase64(text: string): Uint8Array | undefined {
+  try {
+    return latin1Encode(atob(text));
+  } catch {
+    return undefined;
+  }
+}

@@ -13,13 +13,14 @@ import { type CompressionOptions, withDecompression } from "./compression/layer.
 import { mapLimit } from "./concurrency.js";
 import { IsADirectoryError, NotFoundError, NotSupportedError } from "./errors.js";
 import { forgetInstance } from "./instance-cache.js";
+import { localDisk } from "./local-disk.js";
 import { type OpenContext, openSource, readWhole } from "./open-source.js";
 import { baseName, joinPath, relativePath, trimTrailingSlash } from "./paths.js";
 import { buildStack, DEFAULT_PART_SIZE, DEFAULT_PARTS_IN_FLIGHT, type StackOptions, stackCaches } from "./pipeline.js";
 import type { RangePlanOptions } from "./range-plan.js";
 import { describe } from "./reads.js";
 import type { TransferSnapshot, TransferStats } from "./stats.js";
-import { getToLocal, putFromLocal, type TransferOptions, type TransferPlan } from "./transfers.js";
+import type { TransferOptions, TransferPlan } from "./transfers.js";
 import { describeOrUndefined, expandGlob, findEntries, walkTree } from "./tree.js";
 
 /** Options of a {@link FileSystem}. */
@@ -290,7 +291,7 @@ export class FileSystem {
    * {@link FileSystem.get} does.
    */
   put(localPath: string, remotePath: string, options: TransferOptions = {}): Promise<void> {
-    return putFromLocal(this.backend, localPath, this.path(remotePath), remotePath.endsWith("/"), this.plan, options);
+    return localDisk("put").putFromLocal(this.backend, localPath, this.path(remotePath), remotePath.endsWith("/"), this.plan, options);
   }
 
   /**
@@ -304,7 +305,7 @@ export class FileSystem {
    */
   get(remotePath: string, localPath: string, options: TransferOptions = {}): Promise<void> {
     const openStored = (path: string, io: IoOptions): Promise<ByteSource> => openSource(this.opening, path, { ...io, cache: "none" });
-    return getToLocal(this.backend, this.path(remotePath), localPath, { ...this.plan, openStored }, options);
+    return localDisk("get").getToLocal(this.backend, this.path(remotePath), localPath, { ...this.plan, openStored }, options);
   }
 
   /** Deletes a file, or a folder or prefix and everything below it with `recursive`. */

@@ -6,10 +6,10 @@
  * @module
  */
 import type { IoOptions } from "./byte-source.js";
-import { defaultCacheDirectory } from "./cache/file-cache.js";
 import { resolveCompression } from "./compression/codecs.js";
 import { streamContent } from "./compression/stream.js";
 import { hasMagic, pathMatcher } from "./glob.js";
+import { hasLocalDisk, localDisk } from "./local-disk.js";
 import { type StorageOptions, urlToFs } from "./registry.js";
 import { lineBatches } from "./text-lines.js";
 
@@ -83,7 +83,10 @@ export async function globManifest(pattern: string, manifestUrl: string, options
 }
 
 async function* manifestLines(manifestUrl: string, options: ManifestGlobOptions): AsyncGenerator<string[]> {
-  const cache = options.cacheDirectory === false ? undefined : { directory: options.cacheDirectory ?? defaultCacheDirectory() };
+  const cache =
+    options.cacheDirectory === false || !hasLocalDisk()
+      ? undefined
+      : { directory: options.cacheDirectory ?? localDisk("a manifest cache").defaultCacheDirectory() };
   const { fs, path } = urlToFs(manifestUrl, { ...options.storage, ...(cache ? { fileCache: cache } : {}) });
   const source = await fs.open(path, { cache: "none", signal: options.signal });
   const compression = resolveCompression("infer", manifestUrl);

@@ -4,8 +4,8 @@
  *
  * 1. {@link BlockCacheBackend} (`blockcache::`, option `blockCache`): ranged reads served from
  *    blocks kept in memory;
- * 2. the file cache layer (`filecache::`/`simplecache::`, option `fileCache`): whole objects
- *    kept on local disk; Node only, registered by the Node entry ({@link registerFileCacheLayer});
+ * 2. {@link FileCacheBackend} (`filecache::`/`simplecache::`, option `fileCache`): whole objects
+ *    kept on local disk (Node only: the copies come from the platform's local-disk hook);
  * 3. {@link RetryingBackend}: every call retried by one policy (`retry: false` leaves it out);
  * 4. {@link LimitBackend}: at most `requestConcurrency` requests in flight per host, released
  *    while a retry waits;
@@ -25,8 +25,9 @@ import type { Backend } from "./backend.js";
 import { BlockCacheBackend } from "./cache/block-layer.js";
 import { BlockStore } from "./cache/block-store.js";
 import type { FileCacheOptions } from "./cache/file-cache.js";
-import { NotSupportedError } from "./errors.js";
+import { FileCacheBackend } from "./cache/file-cache-layer.js";
 import { DEFAULT_REQUEST_CONCURRENCY, LimitBackend } from "./limit.js";
+import { localDisk } from "./local-disk.js";
 import { RetryingBackend, type RetryOptions } from "./retry.js";
 import { StatsBackend, TransferStats } from "./stats.js";
 
@@ -71,28 +72,10 @@ export interface Stack {
   stats: TransferStats;
 }
 
-/** Builds the file cache layer over `inner`; see {@link registerFileCacheLayer}. */
-export type FileCacheFactory = (
-  inner: Backend,
-  options: FileCacheOptions,
-  download: { partSize: number; partsInFlight: number },
-) => Backend;
-
 /** Default size of the parts a download is read in. */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 /** Default number of parts of one download in flight. */
 export const DEFAULT_PARTS_IN_FLIGHT = 4;
-
-let fileCacheFactory: FileCacheFactory | undefined;
-
-/**
- * Provides the file cache layer. It needs local disk, so the core does not import it: the Node
- * entry registers it, and a stack asked for a file cache without one refuses with
- * `NotSupportedError`.
- */
-export function registerFileCacheLayer(factory: FileCacheFactory): void {
-  fileCacheFactory = factory;
-}
 
 /** Wraps `backend` in the layers of the pipeline, in the documented order (innermost first). */
 export function buildStack(backend: Backend, options: StackOptions = {}): Stack {
@@ -101,9 +84,9 @@ export function buildStack(backend: Backend, options: StackOptions = {}): Stack 
   const limited = new LimitBackend(counted, options.requestConcurrency ?? DEFAULT_REQUEST_CONCURRENCY);
   let top: Backend = options.retry === false ? limited : new RetryingBackend(limited, options.retry);
   if (options.fileCache) {
-    if (!fileCacheFactory) throw new NotSupportedError("the local file cache (filecache::) needs local disk: use skyfs's Node entry");
+    const cache = localDisk("filecache::").fileCache(options.fileCache === true ? {} : options.fileCache);
     const download = { partSize: options.partSize ?? DEFAULT_PART_SIZE, partsInFlight: options.partsInFlight ?? DEFAULT_PARTS_IN_FLIGHT };
-    top = fileCacheFactory(top, options.fileCache === true ? {} : options.fileCache, download);
+    top = new FileCacheBackend(top, cache, download);
   }
   if (options.blockCache) {
     const blocks = options.blockCache === true ? {} : options.blockCache;

@@ -5,8 +5,8 @@
  * that completed.
  * @module
  */
-import { setMaxListeners } from "node:events";
 import { AbortError, SkyfsError } from "./errors.js";
+import { allowManyListeners } from "./signal-listeners.js";
 
 /** One file of a failed batch and why it failed. */
 export interface FailedTransfer {
@@ -65,7 +65,7 @@ export async function runTransferBatch<T>(
   worker: (job: T, signal: AbortSignal) => Promise<void>,
 ): Promise<void> {
   const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
+  allowManyListeners(controller.signal);
   const forward = (): void => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) forward();
   else options.signal?.addEventListener("abort", forward, { once: true });

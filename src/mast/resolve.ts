@@ -4,20 +4,13 @@
  * images, and existence checks by listing each distinct parent prefix once.
  * @module
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
-import { request } from "undici";
-import {
-  InvalidArgumentError,
-  mapLimit,
-  NotFoundError,
-  ProtocolError,
-  type RetryOptions,
-  type StorageOptions,
-  TransientError,
-  urlToFs,
-  withRetry,
-} from "../index.js";
+import { defaultHttpTransport, type TransportReply } from "../backends/http/transport.js";
+import { concatBytes } from "../core/bytes.js";
+import { mapLimit } from "../core/concurrency.js";
+import { InvalidArgumentError, NotFoundError, NotSupportedError, ProtocolError, TransientError } from "../core/errors.js";
+import { localDisk } from "../core/local-disk.js";
+import { type StorageOptions, urlToFs } from "../core/registry.js";
+import { type RetryOptions, withRetry } from "../core/retry.js";
 import { cloudKey } from "./cloud-path.js";
 import { tessFfiKey } from "./tess-rule.js";
 
@@ -140,27 +133,43 @@ async function lookup(
   for (const uri of batch) query.append("uri", uri);
   query.set("use_cloud_path", "True");
   stats.lookupRequests++;
-  let response: Awaited<ReturnType<typeof request>>;
+  const transport = defaultHttpTransport({ connections: 1, timeout: 30_000 });
+  let response: TransportReply;
   try {
-    response = await request(`${serviceUrl}?${query}`, { signal, headers: { accept: "text/plain" } });
-  } catch (error) {
-    throw new TransientError(`path lookup: ${(error as Error).message}`, { url: serviceUrl, cause: error });
+    try {
+      response = await transport.send({ method: "GET", url: `${serviceUrl}?${query}`, signal, headers: { accept: "text/plain" } });
+    } catch (error) {
+      throw new TransientError(`path lookup: ${(error as Error).message}`, { url: serviceUrl, cause: error });
+    }
+    if (TRANSIENT_STATUS.has(response.status)) {
+      await response.discard();
+      throw new TransientError(`the path-lookup service answered HTTP ${response.status}`, { url: serviceUrl, status: response.status });
+    }
+    if (response.status !== 200) {
+      await response.discard();
+      throw new ProtocolError(`the path-lookup service answered HTTP ${response.status}`, { url: serviceUrl });
+    }
+    const chunks: Uint8Array[] = [];
+    try {
+      await response.consume((chunk) => {
+        chunks.push(chunk);
+        return "more";
+      });
+    } catch (error) {
+      throw new TransientError(`path lookup: ${(error as Error).message}`, { url: serviceUrl, cause: error });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(new TextDecoder().decode(concatBytes(chunks)));
+    } catch {
+      body = undefined;
+    }
+    if (body === null || typeof body !== "object" || Array.isArray(body))
+      throw new ProtocolError("the path-lookup answer is not a JSON object", { url: serviceUrl });
+    return body as Record<string, { status_code?: number; path?: string | null }>;
+  } finally {
+    await transport.close();
   }
-  if (TRANSIENT_STATUS.has(response.statusCode)) {
-    await response.body.dump();
-    throw new TransientError(`the path-lookup service answered HTTP ${response.statusCode}`, {
-      url: serviceUrl,
-      status: response.statusCode,
-    });
-  }
-  if (response.statusCode !== 200) {
-    await response.body.dump();
-    throw new ProtocolError(`the path-lookup service answered HTTP ${response.statusCode}`, { url: serviceUrl });
-  }
-  const body = (await response.body.json()) as unknown;
-  if (body === null || typeof body !== "object" || Array.isArray(body))
-    throw new ProtocolError("the path-lookup answer is not a JSON object", { url: serviceUrl });
-  return body as Record<string, { status_code?: number; path?: string | null }>;
 }
 
 async function checkExistence(results: Map<string, Resolution>, options: ResolveOptions, stats: ResolveStats): Promise<void> {
@@ -200,18 +209,17 @@ async function checkExistence(results: Map<string, Resolution>, options: Resolve
 
 async function readCacheFile(file: string): Promise<Record<string, string>> {
   try {
-    const parsed = JSON.parse(await readFile(file, "utf8")) as { version?: number; uris?: Record<string, string> };
+    const text = await localDisk("a MAST cacheFile").readTextFile(file);
+    const parsed = JSON.parse(text ?? "{}") as { version?: number; uris?: Record<string, string> };
     return parsed.version === 1 && parsed.uris ? parsed.uris : {};
-  } catch {
+  } catch (error) {
+    if (error instanceof NotSupportedError) throw error;
     return {};
   }
 }
 
 async function writeCacheFile(file: string, cache: ReadonlyMap<string, string>): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify({ version: 1, uris: Object.fromEntries(cache) }));
-  await rename(temporary, file);
+  await localDisk("a MAST cacheFile").writeTextFile(file, JSON.stringify({ version: 1, uris: Object.fromEntries(cache) }));
 }
 
 /** The cloud URL of one data URI, or a NotFoundError saying why. */

@@ -3,8 +3,10 @@
  * cached) to its cloud URL and read there, anonymously by default.
  * @module
  */
-import type { Backend, FileInfo, GetOptions, GetResult } from "../index.js";
-import { FileSystem, NotSupportedError, registerFileSystem, type StorageOptions, urlToFs } from "../index.js";
+import type { Backend, FileInfo, GetOptions, GetResult } from "../core/backend.js";
+import { NotSupportedError } from "../core/errors.js";
+import { FileSystem } from "../core/filesystem.js";
+import { registerFileSystem, type StorageOptions, urlToFs } from "../core/registry.js";
 import { type ResolveOptions, resolveCloudUri } from "./resolve.js";
 
 /** Storage options that say how to authenticate; any of them turns off the anonymous default. */

@@ -15,8 +15,8 @@ import {
   tagValue,
   type WriteCompression,
   writeAsdf,
-} from "../asdf.js";
-import { InvalidArgumentError, type NumericArray } from "../index.js";
+} from "../api/asdf.js";
+import { InvalidArgumentError, type NumericArray } from "../api/skyfs.js";
 
 /** Options of {@link cutoutAsdf}. */
 export interface AsdfCutoutOptions {

@@ -5,8 +5,9 @@
  * the sky where it was, and a HISTORY card saying where the cutout came from.
  * @module
  */
-import { type AxisRange, type Card, type Header, writeFits } from "../fits.js";
-import { InvalidArgumentError, type NumericArray, redactUrl } from "../index.js";
+
+import { type AxisRange, type Card, type Header, writeFits } from "../api/fits.js";
+import { InvalidArgumentError, type NumericArray, redactUrl } from "../api/skyfs.js";
 
 /** What a cutout needs of an image HDU (plain or tile-compressed). */
 export interface CutoutSource {

@@ -4,7 +4,8 @@
  * read from.
  * @module
  */
-import { FITS_INDEX_FORMAT, type FitsIndex, type IndexedFile, indexHdu, openFitsSource } from "../fits.js";
+
+import { FITS_INDEX_FORMAT, type FitsIndex, type IndexedFile, indexHdu, openFitsSource } from "../api/fits.js";
 import {
   buildGzipIndex,
   compressionOfName,
@@ -18,7 +19,7 @@ import {
   SkyfsError,
   type StorageOptions,
   urlToFs,
-} from "../index.js";
+} from "../api/skyfs.js";
 
 /** Options of {@link buildFitsIndex}. */
 export interface BuildIndexOptions {

@@ -4,8 +4,8 @@
  * reading any header.
  * @module
  */
-import type { IndexedFile, IndexedHdu } from "../fits.js";
-import { indexedHeader } from "../fits.js";
+import type { IndexedFile, IndexedHdu } from "../api/fits.js";
+import { indexedHeader } from "../api/fits.js";
 
 /** A reference document of version 1. */
 export interface KerchunkReferences {

@@ -4,8 +4,8 @@
  * @module
  */
 import { encode as encodePng } from "fast-png";
-import type { AxisRange } from "../fits.js";
-import { InvalidArgumentError, type NumericArray } from "../index.js";
+import type { AxisRange } from "../api/fits.js";
+import { InvalidArgumentError, type NumericArray } from "../api/skyfs.js";
 import { resolveSection } from "./cutout.js";
 
 /** Options of {@link renderPreview}. */

@@ -6,8 +6,17 @@
  * too, and IRAF's LTV) are shifted by the cutout's origin.
  * @module
  */
-import { type AxisRange, type Card, CelestialWcs, Header, type HeaderValue, type PositionFrame, toWcsFrame, writeFits } from "../fits.js";
-import { InvalidArgumentError, type NumericArray } from "../index.js";
+import {
+  type AxisRange,
+  type Card,
+  CelestialWcs,
+  Header,
+  type HeaderValue,
+  type PositionFrame,
+  toWcsFrame,
+  writeFits,
+} from "../api/fits.js";
+import { InvalidArgumentError, type NumericArray } from "../api/skyfs.js";
 import { cutoutShape, parseSide, type SideInput } from "./sky-size.js";
 
 /** A position on the sky, in degrees. */

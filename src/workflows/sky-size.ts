@@ -2,7 +2,7 @@
  * Cutout sizes: pixels, or angles with a unit (`30arcsec`, `1.5arcmin`, `0.01deg`, `21px`).
  * @module
  */
-import { InvalidArgumentError } from "../index.js";
+import { InvalidArgumentError } from "../api/skyfs.js";
 
 /** One side of a cutout: a number of pixels, or a string with a unit (px, arcsec, arcmin, deg). */
 export type SideInput = number | string;

@@ -19,8 +19,8 @@ import {
   type OpenFitsUrlOptions,
   openFits,
   toWcsFrame,
-} from "../fits.js";
-import { type ByteSource, FormatError, InvalidArgumentError } from "../index.js";
+} from "../api/fits.js";
+import { type ByteSource, FormatError, InvalidArgumentError, latin1Decode } from "../api/skyfs.js";
 import type { SkyPosition } from "./sky-cutout.js";
 import { parseSide, roundHalfEven, type SideInput } from "./sky-size.js";
 import { writeTargetPixelFile } from "./tess-tpf.js";
@@ -240,7 +240,7 @@ async function readFrameTable(table: BinTableHdu, signal: AbortSignal | undefine
   };
   const stringsOf = (column: BinaryColumn, start: number, end: number): string[] | undefined => {
     if (column.code !== "A") return undefined;
-    const text = Buffer.from(cells(column, start, end)).toString("latin1");
+    const text = latin1Decode(cells(column, start, end));
     return Array.from({ length: end - start }, (_, i) => text.slice(i * column.width, (i + 1) * column.width).replace(/[\0 ]+$/, ""));
   };
   return {

@@ -5,7 +5,7 @@
  * FFI_FILE), and an APERTURE image carrying the cutout's WCS.
  * @module
  */
-import { type Card, type ColumnInput, type HeaderValue, writeFits } from "../fits.js";
+import { type Card, type ColumnInput, type HeaderValue, writeFits } from "../api/fits.js";
 import type { TessCutout } from "./tess-cube.js";
 
 const PRIMARY_DROPPED =

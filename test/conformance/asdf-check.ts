@@ -2,7 +2,7 @@
  * Checks one ASDF file of the corpus against its expected JSON.
  * @module
  */
-import "../../src/backends/builtin.js";
+import "../../src/platform/node.js";
 import { open } from "../../src/core/dispatch.js";
 import { FormatError, SkyfsError } from "../../src/core/errors.js";
 import { AsdfFile, type Datatype, NdArray, STREAMED, TaggedValue } from "../../src/formats/asdf/index.js";

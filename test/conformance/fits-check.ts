@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { open } from "../../src/core/dispatch.js";
 import { FormatError } from "../../src/core/errors.js";
-import "../../src/backends/builtin.js";
+import "../../src/platform/node.js";
 import type { NumericArray } from "../../src/core/typed-array.js";
 import {
   type AnyHdu,

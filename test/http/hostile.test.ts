@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { HttpBackend } from "../../src/backends/http.js";
+import { HttpBackend } from "../../src/backends/http/backend.js";
 import { readRange } from "../../src/core/reads.js";
 import { RetryingBackend } from "../../src/core/retry.js";
 import { bearerAuth, ConsistencyError, filesystem, ProtocolError, SkyfsError } from "../../src/index.js";

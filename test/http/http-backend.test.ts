@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseIndexPage } from "../../src/backends/http-index.js";
+import { parseIndexPage } from "../../src/backends/http/index-page.js";
 import {
   basicAuth,
   bearerAuth,

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IndexPageParser } from "../../src/backends/http-index.js";
+import { IndexPageParser } from "../../src/backends/http/index-page.js";
 import { type FileInfo, filesystem } from "../../src/index.js";
 import { available, NGINX as NGINX_REQUIREMENT } from "../requirements.js";
 import { type HostileServer, startHostileServer } from "../servers/hostile-server.js";

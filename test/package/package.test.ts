@@ -1,7 +1,8 @@
 /**
  * The package as users get it: `npm pack` (which builds through `prepack`), the tarball installed
  * into an empty folder from the local npm cache, every entry point imported from an `.mjs` file,
- * the `skyfs` command run from `node_modules/.bin`, and a TypeScript file using the entry points
+ * the `skyfs` command run from `node_modules/.bin`, every entry point bundled for a web page by
+ * esbuild, and a TypeScript file using the entry points
  * type-checked with `node16` (declaration files checked too) and with `bundler` module resolution.
  */
 import { execFile } from "node:child_process";
@@ -106,6 +107,29 @@ describe("the npm package", () => {
     const help = await run(join(consumer, "node_modules", ".bin", "skyfs"), ["--help"], { cwd: consumer });
     expect(help.stdout).toMatch(/^Usage: skyfs/);
     expect(help.stderr).toBe("");
+  });
+
+  it("bundles every entry point for a web page through the exports' browser condition, with no configuration", async () => {
+    const { build } = await import("esbuild");
+    const lines = names.map((name, i) => `import * as entry${i} from "${name}";`);
+    lines.push(`console.log(${names.map((_, i) => `entry${i}`).join(", ")});`);
+    await writeFile(join(consumer, "page.mjs"), `${lines.join("\n")}\n`);
+    const result = await build({
+      entryPoints: [join(consumer, "page.mjs")],
+      absWorkingDir: consumer,
+      bundle: true,
+      splitting: true,
+      format: "esm",
+      platform: "browser",
+      outdir: join(consumer, "page"),
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+    });
+    expect(result.errors).toEqual([]);
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.some((input) => input.includes("node_modules/skyfs/dist/browser/"))).toBe(true);
+    expect(inputs.filter((input) => /node_modules\/skyfs\/dist\/(platform\/node|index\.js|backends\/file)/.test(input))).toEqual([]);
   });
 
   // Declaration files are checked in full once (node16); the bundler check is about resolution.

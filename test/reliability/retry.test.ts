@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { HttpBackend } from "../../src/backends/http.js";
+import { HttpBackend } from "../../src/backends/http/backend.js";
 import { FileSystem } from "../../src/core/filesystem.js";
 import { type RetryEvent, type RetryOptions, withRetry } from "../../src/core/retry.js";
 import { AbortError, NotFoundError, TransientError } from "../../src/index.js";

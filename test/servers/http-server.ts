@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   refuseHead?: boolean;
   /** Require this `Authorization` header value (401 otherwise). */
   requireAuthorization?: string;
+  /** Answer cross-origin requests from any page (CORS headers, preflights), as a bucket configured for web pages does. */
+  cors?: boolean;
 }
 
 /** One request as the server saw it. */
@@ -86,6 +88,19 @@ async function handle(
   res: ServerResponse,
   count: (bytes: number) => void,
 ): Promise<void> {
+  if (options.cors) {
+    res.setHeader("access-control-allow-origin", "*");
+    res.setHeader("access-control-expose-headers", "content-range, content-length, etag, last-modified, accept-ranges");
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, {
+        "access-control-allow-methods": "GET, HEAD",
+        "access-control-allow-headers": "range, if-match, authorization",
+        "access-control-max-age": "600",
+      });
+      res.end();
+      return;
+    }
+  }
   if (options.requireAuthorization && req.headers.authorization !== options.requireAuthorization) {
     res.writeHead(401).end();
     return;
@@ -118,7 +133,8 @@ async function handle(
   }
   const size = stats.size;
   const etag = `"${stats.mtimeMs.toString(36)}-${size.toString(36)}"`;
-  const common = { etag, "last-modified": stats.mtime.toUTCString(), "accept-ranges": "bytes", "content-type": "application/octet-stream" };
+  const type = file.endsWith(".html") ? "text/html; charset=utf-8" : file.endsWith(".js") ? "text/javascript" : "application/octet-stream";
+  const common = { etag, "last-modified": stats.mtime.toUTCString(), "accept-ranges": "bytes", "content-type": type };
   const ifMatch = req.headers["if-match"];
   if (ifMatch && ifMatch !== etag && ifMatch !== "*") {
     res.writeHead(412).end();

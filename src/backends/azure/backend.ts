@@ -325,18 +325,23 @@ function quoted(etag: string): string {
   return etag.startsWith('"') ? etag : `"${etag}"`;
 }
 
+/**
+ * The bytes of a download: the SDK gives Node a stream (`readableStreamBody`) and a browser a
+ * `Blob` (`blobBody`).
+ */
 async function bodyBytes(reply: Blob.BlobDownloadResponseParsed, length: number, url: string): Promise<Uint8Array> {
   const stream = reply.readableStreamBody;
-  if (!stream) throw new TransientError("the download has no body", { url });
   const out = new Uint8Array(length);
   let filled = 0;
+  const take = (bytes: Uint8Array): void => {
+    if (filled + bytes.length > length) throw new TransientError(`the service sent more than the ${length} bytes asked for`, { url });
+    out.set(bytes, filled);
+    filled += bytes.length;
+  };
   try {
-    for await (const chunk of stream) {
-      const bytes = chunk as Uint8Array;
-      if (filled + bytes.length > length) throw new TransientError(`the service sent more than the ${length} bytes asked for`, { url });
-      out.set(bytes, filled);
-      filled += bytes.length;
-    }
+    if (stream) for await (const chunk of stream) take(chunk as Uint8Array);
+    else if (reply.blobBody) take(new Uint8Array(await (await reply.blobBody).arrayBuffer()));
+    else throw new TransientError("the download has no body", { url });
   } catch (error) {
     throw azureError(error, url, "Get Blob");
   }

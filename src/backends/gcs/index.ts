@@ -19,4 +19,5 @@ export function registerGcs(): void {
 }
 
 export type { GcsOptions } from "./backend.js";
-export { GcsBackend, gcsError } from "./backend.js";
+export { GcsBackend } from "./backend.js";
+export { gcsError } from "./errors.js";

@@ -1,15 +1,15 @@
 /**
  * The `filecache::` layer (also `simplecache::`): whole objects kept on local disk by a
  * {@link LocalFileCache}, every read of an object that can be validated served from its copy.
- * Node only (local disk); the Node entry registers it with the pipeline (see
- * `registerFileCacheLayer`), so that modules a browser loads never import it.
+ * The copies and their downloads need local files: they come from the platform's local-disk
+ * hook (`local-disk.ts`, installed by the Node entry points), so this module imports nothing
+ * from `node:*` and a browser asking for the layer gets a `NotSupportedError`.
  * @module
  */
 import { type Backend, BackendLayer, type GetOptions, type GetResult } from "../backend.js";
 import type { IoOptions } from "../byte-source.js";
-import { downloadObject } from "../download.js";
-import type { FileCacheFactory } from "../pipeline.js";
-import { LocalFileCache } from "./file-cache.js";
+import { localDisk } from "../local-disk.js";
+import type { LocalFileCache } from "./file-cache.js";
 import { pinnedInfo, pinnedVersionKey } from "./validators.js";
 
 /** How the layer downloads a copy. */
@@ -44,7 +44,7 @@ export class FileCacheBackend extends BackendLayer {
     const info = pinned ? pinnedInfo(path, options) : (await this.inner.get(path, { ...options, head: true, range: undefined })).info;
     if (info.type !== "file" || !this.cache.accepts(info)) return this.inner.get(path, options);
     const copy = await this.cache.source(this.toUrl(path), info, (local) =>
-      downloadObject(this.inner, info, true, local, { ...this.download, signal: options.signal }),
+      localDisk("filecache::").downloadObject(this.inner, info, true, local, { ...this.download, signal: options.signal }),
     );
     const offset = options.range?.offset ?? 0;
     const bytes = await copy.read(offset, options.range?.length ?? Math.max(0, info.size - offset), options as IoOptions);
@@ -61,7 +61,3 @@ function hasPin(options: GetOptions): boolean {
     options.expectedSize !== undefined
   );
 }
-
-/** Builds the layer from the stack's options; registered with the pipeline by the Node entry. */
-export const fileCacheLayer: FileCacheFactory = (inner, options, download) =>
-  new FileCacheBackend(inner, new LocalFileCache(options), download);

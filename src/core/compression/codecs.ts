@@ -187,11 +187,23 @@ async function* unxz(input: AsyncIterable<Uint8Array>, url: string | undefined):
     throw new DecompressionError("not-compressed", "not an xz stream (no FD 37 7A 58 5A 00 magic)", { url });
   }
   const { XzReadableStream } = await import("xz-decompress");
-  const decoded = new XzReadableStream(ReadableStream.from(stream) as unknown as ConstructorParameters<typeof XzReadableStream>[0]);
+  const compressed = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await stream.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel() {
+      await stream.return(undefined);
+    },
+  });
+  const reader = new XzReadableStream(compressed as unknown as ConstructorParameters<typeof XzReadableStream>[0]).getReader();
   try {
-    for await (const chunk of decoded as unknown as AsyncIterable<Uint8Array>) yield chunk;
+    for (let step = await reader.read(); !step.done; step = await reader.read()) yield step.value as Uint8Array;
   } catch (error) {
     throw decoderError("xz", error, url);
+  } finally {
+    await reader.cancel().catch(() => undefined);
   }
 }
 

@@ -5,6 +5,8 @@
  * stored anywhere, for instance in a FITS cloud index beside the headers.
  * @module
  */
+
+import { fromBase64, toBase64 } from "../bytes.js";
 import { InvalidArgumentError } from "../errors.js";
 import { DecompressionError } from "./errors.js";
 import type { GzipCheckpoint } from "./gzip.js";
@@ -81,7 +83,7 @@ export function gzipIndexToJson(index: GzipIndex): GzipIndexJson {
     compressedSize: index.compressedSize,
     etag: index.etag,
     size: index.size,
-    checkpoints: index.checkpoints.map((c) => [c.bit, c.out, c.memberOut, c.crc, Buffer.from(c.window).toString("base64")]),
+    checkpoints: index.checkpoints.map((c) => [c.bit, c.out, c.memberOut, c.crc, toBase64(c.window)]),
   };
 }
 
@@ -104,7 +106,8 @@ export function gzipIndexFromJson(json: unknown): GzipIndex {
     if (bit >= value.compressedSize * 8 || memberOut > out || crc > 0xffffffff) throw bad("a checkpoint lies outside the stream");
     const previous = checkpoints[checkpoints.length - 1];
     if (previous && out <= previous.out) throw bad("checkpoints are not in order");
-    const bytes = new Uint8Array(Buffer.from(window, "base64"));
+    const bytes = fromBase64(window);
+    if (bytes === undefined) throw bad("a window is not base64");
     if (bytes.length > WINDOW_SIZE || bytes.length > out) throw bad("a window is too long");
     checkpoints.push({ bit, out, memberOut, crc, window: bytes });
   }

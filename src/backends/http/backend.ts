@@ -1,5 +1,6 @@
 /**
- * The `http://` and `https://` backend on undici: HEAD for sizes (ranged GET when HEAD is
+ * The `http://` and `https://` backend over an HTTP transport (undici in Node, `fetch` in a
+ * browser): HEAD for sizes (ranged GET when HEAD is
  * refused), Range reads checked against Content-Range and pinned to the validators seen at open
  * (ETag, Last-Modified, total size), directory index pages for listings (streamed, capped).
  * Credentials (the auth plugin, `headers`, user info in the URL) are sent only to the origin
@@ -8,9 +9,10 @@
  * Read-only.
  * @module
  */
-import { Agent, type Dispatcher, request } from "undici";
-import type { AuthPlugin, HttpRequestParts } from "../core/auth.js";
-import type { Backend, FileInfo, GetOptions, GetResult, ListOptions, RequestOptions } from "../core/backend.js";
+import type { Dispatcher } from "undici";
+import type { AuthPlugin, HttpRequestParts } from "../../core/auth.js";
+import type { Backend, FileInfo, GetOptions, GetResult, ListOptions, RequestOptions } from "../../core/backend.js";
+import { toBase64 } from "../../core/bytes.js";
 
 type IoOptions = RequestOptions;
 type ReadRangeOptions = GetOptions;
@@ -26,8 +28,9 @@ import {
   ProtocolError,
   SkyfsError,
   TransientError,
-} from "../core/errors.js";
-import { IndexPageParser } from "./http-index.js";
+} from "../../core/errors.js";
+import { IndexPageParser } from "./index-page.js";
+import { type ChunkVerdict, defaultHttpTransport, type HttpTransport, type TransportReply } from "./transport.js";
 
 /** Options of the HTTP backend. */
 export interface HttpOptions {
@@ -56,8 +59,10 @@ export interface HttpOptions {
   trustedHosts?: readonly string[];
   /** Largest index page read for a listing, in bytes (default 32 MiB); a larger one is a `ProtocolError`. */
   maxListingBytes?: number;
-  /** An undici dispatcher to use instead of the backend's own agent. */
+  /** An undici dispatcher to use instead of the backend's own agent (Node's transport only). */
   dispatcher?: Dispatcher;
+  /** The transport to send through (default: the platform's, undici in Node and `fetch` elsewhere). */
+  transport?: HttpTransport;
 }
 
 const MAX_REDIRECTS = 5;
@@ -71,18 +76,10 @@ interface BodyWatch {
   minBytes: number;
 }
 
-interface HttpResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData["body"];
-  url: string;
-}
-
 /** The HTTP(S) backend. Paths are full URLs. */
 export class HttpBackend implements Backend {
   readonly protocol: string;
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  private readonly transport: HttpTransport;
   private readonly watch: BodyWatch;
   private readonly trustedHosts: ReadonlySet<string>;
 
@@ -97,9 +94,8 @@ export class HttpBackend implements Backend {
       minBytes: Math.max(1, Math.floor(((options.minBytesPerSecond ?? DEFAULT_MIN_RATE) * timeout) / 1000)),
     };
     this.trustedHosts = new Set((options.trustedHosts ?? []).map((host) => host.toLowerCase()));
-    this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher =
-      options.dispatcher ?? new Agent({ connections: options.connections ?? 256, headersTimeout: timeout, bodyTimeout: 2 * timeout });
+    this.transport =
+      options.transport ?? defaultHttpTransport({ connections: options.connections ?? 256, timeout, dispatcher: options.dispatcher });
   }
 
   stripProtocol(urlOrPath: string): string {
@@ -132,22 +128,22 @@ export class HttpBackend implements Backend {
     const head = await this.send("HEAD", path, {}, options);
     await discard(head);
     if (head.status < 300) {
-      const size = headerNumber(head.headers["content-length"]);
+      const size = headerNumber(head.header("content-length"));
       if (head.url.endsWith("/") || new URL(head.url).pathname === "/") return { name: path, type: "directory", size: 0 };
-      if (size !== undefined && head.headers["content-encoding"] === undefined) return describe(path, size, head);
+      if (size !== undefined && head.header("content-encoding") === undefined) return describe(path, size, head);
     } else if (![403, 405, 501].includes(head.status)) {
       throw this.errorFor(head.status, path);
     }
     const probe = await this.send("GET", path, { range: "bytes=0-0" }, options);
     await discard(probe);
     if (probe.status === 206) {
-      const total = parseContentRange(header(probe.headers["content-range"]))?.total;
+      const total = parseContentRange(probe.header("content-range"))?.total;
       if (total === undefined) throw new ProtocolError("a ranged reply lacks the total size in Content-Range", { url: path });
       return describe(path, total, probe);
     }
     if (probe.status === 416) return describe(path, 0, probe);
     if (probe.status === 200) {
-      const size = headerNumber(probe.headers["content-length"]);
+      const size = headerNumber(probe.header("content-length"));
       if (size === undefined) throw new ProtocolError("the server gives no size for this URL", { url: path });
       return describe(path, size, probe);
     }
@@ -157,10 +153,10 @@ export class HttpBackend implements Backend {
   async readHead(path: string, length: number, options: IoOptions = {}): Promise<HeadRead> {
     const response = await this.send("GET", path, { range: `bytes=0-${Math.max(0, length - 1)}` }, options);
     if (response.status === 206) {
-      const range = parseContentRange(header(response.headers["content-range"]));
+      const range = parseContentRange(response.header("content-range"));
       if (range?.total === undefined || range.start !== 0 || range.end >= range.total || range.end > length - 1) {
         await discard(response);
-        throw new ProtocolError(`asked for bytes 0-${length - 1}, got ${header(response.headers["content-range"])}`, { url: path });
+        throw new ProtocolError(`asked for bytes 0-${length - 1}, got ${response.header("content-range")}`, { url: path });
       }
       const head = await readExactly(response, range.end + 1, path, this.watch);
       return { info: describe(path, range.total, response), head };
@@ -170,8 +166,8 @@ export class HttpBackend implements Backend {
       return { info: describe(path, 0, response), head: new Uint8Array(0) };
     }
     if (response.status === 200 && !new URL(response.url).pathname.endsWith("/")) {
-      const size = headerNumber(response.headers["content-length"]);
-      if (size !== undefined && response.headers["content-encoding"] === undefined) {
+      const size = headerNumber(response.header("content-length"));
+      if (size !== undefined && response.header("content-encoding") === undefined) {
         const wanted = Math.min(size, length);
         if (wanted === 0) {
           await discard(response);
@@ -192,10 +188,10 @@ export class HttpBackend implements Backend {
       await discard(response);
       throw this.errorFor(response.status, base);
     }
-    const contentType = header(response.headers["content-type"]) ?? "";
+    const contentType = response.header("content-type") ?? "";
     if (!contentType.includes("html")) {
       await discard(response);
-      const size = headerNumber(response.headers["content-length"]);
+      const size = headerNumber(response.header("content-length"));
       return [{ name: path, type: "file", size: size ?? -1 }];
     }
     const links = await this.readIndexPage(response, base);
@@ -209,9 +205,9 @@ export class HttpBackend implements Backend {
   }
 
   /** Parses an index page as it arrives, refusing one longer than `maxListingBytes`. */
-  private async readIndexPage(response: HttpResponse, url: string): Promise<ReturnType<IndexPageParser["finish"]>> {
+  private async readIndexPage(response: TransportReply, url: string): Promise<ReturnType<IndexPageParser["finish"]>> {
     const limit = this.options.maxListingBytes ?? DEFAULT_MAX_LISTING_BYTES;
-    const declared = headerNumber(response.headers["content-length"]);
+    const declared = headerNumber(response.header("content-length"));
     if (declared !== undefined && declared > limit) {
       await discard(response);
       throw tooLarge(url, limit);
@@ -242,10 +238,10 @@ export class HttpBackend implements Backend {
       }
     }
     if (response.status === 206) {
-      const range = parseContentRange(header(response.headers["content-range"]));
+      const range = parseContentRange(response.header("content-range"));
       if (!range || range.start !== offset || range.end !== offset + length - 1) {
         await discard(response);
-        throw new ProtocolError(`asked for bytes ${offset}-${offset + length - 1}, got ${header(response.headers["content-range"])}`, {
+        throw new ProtocolError(`asked for bytes ${offset}-${offset + length - 1}, got ${response.header("content-range")}`, {
           url: path,
         });
       }
@@ -257,10 +253,10 @@ export class HttpBackend implements Backend {
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (!this.options.transport) await this.transport.close();
   }
 
-  private async send(method: "GET" | "HEAD", url: string, headers: Record<string, string>, options: IoOptions): Promise<HttpResponse> {
+  private async send(method: "GET" | "HEAD", url: string, headers: Record<string, string>, options: IoOptions): Promise<TransportReply> {
     const asked = parseUrl(url);
     const urlCredentials = basicFromUserInfo(asked);
     let current = url;
@@ -273,16 +269,17 @@ export class HttpBackend implements Backend {
         parts.headers = { ...lowerCase(this.options.headers), ...(urlCredentials ? { authorization: urlCredentials } : {}), ...headers };
         await this.options.auth?.authorize(parts);
       }
-      let response: Dispatcher.ResponseData;
+      let response: TransportReply;
       options.onRequest?.();
       try {
-        response = await request(parts.url, { method, headers: parts.headers, dispatcher: this.dispatcher, signal: options.signal });
+        response = await this.transport.send({ method, url: parts.url, headers: parts.headers, signal: options.signal });
       } catch (error) {
         throw networkError(error, url);
       }
-      const location = header(response.headers.location);
-      if ([301, 302, 303, 307, 308].includes(response.statusCode) && location) {
-        await discard({ body: response.body });
+      if (this.transport.followsRedirects) return response;
+      const location = response.header("location");
+      if ([301, 302, 303, 307, 308].includes(response.status) && location) {
+        await response.discard();
         let next: URL | undefined;
         try {
           next = new URL(location, current);
@@ -294,7 +291,7 @@ export class HttpBackend implements Backend {
         current = next.href;
         continue;
       }
-      return { status: response.statusCode, headers: response.headers, body: response.body, url: current };
+      return response;
     }
     throw new ProtocolError(`more than ${MAX_REDIRECTS} redirects`, { url });
   }
@@ -314,9 +311,9 @@ export class HttpBackend implements Backend {
   }
 }
 
-function describe(path: string, size: number, response: HttpResponse): FileInfo {
-  const etag = header(response.headers.etag);
-  const modified = header(response.headers["last-modified"]);
+function describe(path: string, size: number, response: TransportReply): FileInfo {
+  const etag = response.header("etag");
+  const modified = response.header("last-modified");
   const info: FileInfo = { name: path, type: "file", size };
   if (etag) info.etag = etag;
   if (modified) info.mtime = new Date(modified);
@@ -349,10 +346,10 @@ export function parseContentRange(value: string | undefined): { start: number; e
 }
 
 /** Which validator of the open object a reply contradicts, if any. */
-function changedSinceOpen(response: HttpResponse, pinned: ReadRangeOptions): { what: string; code: string } | undefined {
-  const etag = header(response.headers.etag);
+function changedSinceOpen(response: TransportReply, pinned: ReadRangeOptions): { what: string; code: string } | undefined {
+  const etag = response.header("etag");
   if (pinned.ifMatch && etag && etag !== pinned.ifMatch) return { what: `ETag ${etag}, was ${pinned.ifMatch}`, code: "ETagMismatch" };
-  const modified = header(response.headers["last-modified"]);
+  const modified = response.header("last-modified");
   if (!pinned.ifMatch && pinned.lastModified && modified) {
     const now = Date.parse(modified);
     if (!Number.isNaN(now) && Math.floor(now / 1000) !== Math.floor(pinned.lastModified.getTime() / 1000))
@@ -361,9 +358,9 @@ function changedSinceOpen(response: HttpResponse, pinned: ReadRangeOptions): { w
   if (pinned.expectedSize !== undefined) {
     const total =
       response.status === 206
-        ? parseContentRange(header(response.headers["content-range"]))?.total
-        : header(response.headers["content-encoding"]) === undefined
-          ? headerNumber(response.headers["content-length"])
+        ? parseContentRange(response.header("content-range"))?.total
+        : response.header("content-encoding") === undefined
+          ? headerNumber(response.header("content-length"))
           : undefined;
     if (total !== undefined && total !== pinned.expectedSize)
       return { what: `${total} bytes, was ${pinned.expectedSize}`, code: "SizeMismatch" };
@@ -389,7 +386,7 @@ function basicFromUserInfo(url: URL): string | undefined {
       return text;
     }
   };
-  return `Basic ${Buffer.from(`${decode(url.username)}:${decode(url.password)}`, "utf8").toString("base64")}`;
+  return `Basic ${toBase64(new TextEncoder().encode(`${decode(url.username)}:${decode(url.password)}`))}`;
 }
 
 function withoutUserInfo(url: URL): string {
@@ -405,12 +402,8 @@ function tooLarge(url: string, limit: number): ProtocolError {
 }
 
 /** Reads and drops what is left of a body; errors while doing so do not matter. */
-async function discard(response: { body: Dispatcher.ResponseData["body"] }): Promise<void> {
-  try {
-    await response.body.dump();
-  } catch {
-    response.body.destroy();
-  }
+function discard(response: TransportReply): Promise<void> {
+  return response.discard();
 }
 
 /**
@@ -418,53 +411,36 @@ async function discard(response: { body: Dispatcher.ResponseData["body"] }): Pro
  * `watch.minBytes` in every `watch.windowMs`, or it is abandoned with a `ProtocolError`. Errors
  * of the transport become skyfs errors; errors thrown by `onChunk` pass as they are.
  */
-function streamBody(
-  response: HttpResponse,
+async function streamBody(
+  response: TransportReply,
   url: string,
   watch: BodyWatch,
-  onChunk: (chunk: Uint8Array) => "more" | "done",
+  onChunk: (chunk: Uint8Array) => ChunkVerdict,
 ): Promise<"ended" | "done"> {
-  const body = response.body;
-  return new Promise((resolve, reject) => {
-    let inWindow = 0;
-    let settled = false;
-    const finish = (error: unknown, outcome?: "ended" | "done"): void => {
-      if (settled) return;
-      settled = true;
-      clearInterval(timer);
-      body.off("data", onData);
-      if (error !== undefined || outcome === "done") body.destroy();
-      if (error !== undefined) reject(error instanceof SkyfsError ? error : networkError(error, url));
-      else resolve(outcome ?? "ended");
-    };
-    const timer = setInterval(() => {
-      if (inWindow < watch.minBytes)
-        finish(
-          new ProtocolError(
-            `the server sent ${inWindow} bytes in ${watch.windowMs} ms, fewer than ${watch.minBytes} (options timeout, minBytesPerSecond)`,
-            {
-              url,
-              code: "BodyTimeout",
-            },
-          ),
-        );
-      inWindow = 0;
-    }, watch.windowMs);
-    const onData = (chunk: Uint8Array): void => {
+  let inWindow = 0;
+  const timer = setInterval(() => {
+    if (inWindow < watch.minBytes)
+      response.abort(
+        new ProtocolError(
+          `the server sent ${inWindow} bytes in ${watch.windowMs} ms, fewer than ${watch.minBytes} (options timeout, minBytesPerSecond)`,
+          { url, code: "BodyTimeout" },
+        ),
+      );
+    inWindow = 0;
+  }, watch.windowMs);
+  try {
+    return await response.consume((chunk) => {
       inWindow += chunk.length;
-      try {
-        if (onChunk(chunk) === "done") finish(undefined, "done");
-      } catch (error) {
-        finish(error);
-      }
-    };
-    body.on("data", onData);
-    body.once("error", (error) => finish(error));
-    body.once("end", () => finish(undefined, "ended"));
-  });
+      return onChunk(chunk);
+    });
+  } catch (error) {
+    throw error instanceof SkyfsError ? error : networkError(error, url);
+  } finally {
+    clearInterval(timer);
+  }
 }
 
-async function readExactly(response: HttpResponse, length: number, url: string, watch: BodyWatch): Promise<Uint8Array> {
+async function readExactly(response: TransportReply, length: number, url: string, watch: BodyWatch): Promise<Uint8Array> {
   const result = new Uint8Array(length);
   let filled = 0;
   await streamBody(response, url, watch, (chunk) => {
@@ -478,7 +454,13 @@ async function readExactly(response: HttpResponse, length: number, url: string, 
 }
 
 /** Takes `[offset, offset + length)` from a 200 reply to a Range request, then drops the connection's body. */
-async function sliceOfFullBody(response: HttpResponse, offset: number, length: number, url: string, watch: BodyWatch): Promise<Uint8Array> {
+async function sliceOfFullBody(
+  response: TransportReply,
+  offset: number,
+  length: number,
+  url: string,
+  watch: BodyWatch,
+): Promise<Uint8Array> {
   const result = new Uint8Array(length);
   let position = 0;
   let filled = 0;

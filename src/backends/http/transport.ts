@@ -1,0 +1,84 @@
+/**
+ * The HTTP transport contract: one request out, one reply back. The HTTP backend (ranges,
+ * validators, listings, redirects, body watching) sits on top of it, so that the same backend
+ * runs on undici in Node and on `fetch` in a browser.
+ * @module
+ */
+import type { Dispatcher } from "undici";
+import { FetchTransport } from "./fetch-transport.js";
+
+/** One request as a backend sends it. */
+export interface TransportRequest {
+  /** HTTP method. */
+  method: "GET" | "HEAD";
+  /** Absolute URL, without user info. */
+  url: string;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  /** Cancels the request and its body. */
+  signal?: AbortSignal | undefined;
+}
+
+/** What a body consumer says after each chunk: read on, or stop and release the connection. */
+export type ChunkVerdict = "more" | "done";
+
+/** A reply whose body has not been read yet. */
+export interface TransportReply {
+  /** HTTP status. */
+  readonly status: number;
+  /** The URL that answered (the last hop of redirects the transport followed itself). */
+  readonly url: string;
+  /** A response header by lower-case name (the first value when repeated). */
+  header(name: string): string | undefined;
+  /**
+   * Pushes the body's chunks to `onChunk` until it answers `"done"` (resolves `"done"`, the rest
+   * of the body is dropped), the body ends (resolves `"ended"`) or fails (rejects). A throw from
+   * `onChunk` stops the transfer and rejects with it.
+   */
+  consume(onChunk: (chunk: Uint8Array) => ChunkVerdict): Promise<"ended" | "done">;
+  /** Stops the body with `reason`: a pending {@link TransportReply.consume} rejects with it. */
+  abort(reason: Error): void;
+  /** Drops the body, releasing the connection; never rejects. */
+  discard(): Promise<void>;
+}
+
+/** Moves requests and replies. */
+export interface HttpTransport {
+  /**
+   * Whether the transport follows redirects itself (a browser's `fetch` must: a page cannot read
+   * a redirect's `Location`). Otherwise the backend follows them and decides what each hop carries.
+   */
+  readonly followsRedirects: boolean;
+  /** Sends a request and resolves once the reply's status and headers have arrived. */
+  send(request: TransportRequest): Promise<TransportReply>;
+  /** Releases the transport's connections. */
+  close(): Promise<void>;
+}
+
+/** What a transport factory receives from a backend's options. */
+export interface TransportOptions {
+  /** Connections kept per origin, where the transport controls it. */
+  connections: number;
+  /** Milliseconds to wait for a reply's headers. */
+  timeout: number;
+  /** An undici dispatcher to send through (the Node transport only). */
+  dispatcher?: Dispatcher | undefined;
+}
+
+/** Builds the transport of a backend. */
+export type TransportFactory = (options: TransportOptions) => HttpTransport;
+
+let platformFactory: TransportFactory | undefined;
+
+/**
+ * Sets the transport backends use when none is given. The Node entry points install undici;
+ * elsewhere the platform's `fetch` is used.
+ */
+export function setDefaultHttpTransport(factory: TransportFactory): void {
+  platformFactory = factory;
+}
+
+/** The transport a backend uses when none is given (`fetch` unless an entry point set another). */
+export function defaultHttpTransport(options: TransportOptions): HttpTransport {
+  return platformFactory ? platformFactory(options) : new FetchTransport(options);
+}
