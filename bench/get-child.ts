@@ -1,20 +1,17 @@
 /**
- * Runs one skyfs `get` in its own process and prints its time and peak RSS growth as JSON, so
- * that the benchmark measures memory without its own allocations in the way.
+ * Runs one skyfs `get` in its own process and prints, as JSON, the transfer's wall time, the
+ * CPU seconds it used and the growth of peak RSS over the RSS before it started.
  */
 import { filesystem } from "../src/index.js";
 
 const [url, target] = process.argv.slice(2);
-const baseline = process.memoryUsage().rss;
-let peak = baseline;
-const sampler = setInterval(() => {
-  peak = Math.max(peak, process.memoryUsage().rss);
-}, 20);
 const fs = filesystem("http");
+const before = process.memoryUsage().rss;
+const cpu = process.cpuUsage();
 const started = performance.now();
 await fs.get(url as string, target as string);
 const seconds = (performance.now() - started) / 1000;
-clearInterval(sampler);
-peak = Math.max(peak, process.memoryUsage().rss);
+const used = process.cpuUsage(cpu);
+const rssGrowth = process.resourceUsage().maxRSS * 1024 - before;
 await fs.close();
-console.log(JSON.stringify({ seconds, rssGrowth: peak - baseline }));
+console.log(JSON.stringify({ seconds, cpuSeconds: (used.user + used.system) / 1e6, rssGrowth }));

@@ -5,7 +5,8 @@
  * Usage: npm run bench -- [--latency <ms>] [--repeats <n>] [--only <scenario numbers, e.g. 1,5>]
  * (scenarios 6 to 8, on compressed files, run together: `--only 6` runs 6 only, `--only 6,7,8` all three).
  *        [--scale-max <items of scenario 12, default 1000000>]
- * Scenario 10 also runs scenario 11; `--only 12` runs scenario 12 without fixtures or server.
+ * Scenario 10 also runs scenario 11; `--only 12`, `--only 13` or `--only 12,13` run scenarios 12
+ * (scaling) and 13 (bzip2 encoding) without fixtures or server.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,6 +16,7 @@ import { writeFixtures } from "./fixtures.js";
 import type { BenchContext } from "./measure.js";
 import { asdfSection } from "./scenarios/asdf-section.js";
 import { bigGet } from "./scenarios/big-get.js";
+import { bzip2Encoding } from "./scenarios/bzip2-encode.js";
 import { compressedScenarios } from "./scenarios/compressed.js";
 import { cutoutRows } from "./scenarios/cutout-rows.js";
 import { fitsCutout } from "./scenarios/fits-cutout.js";
@@ -38,9 +40,19 @@ const latencyMs = Number(values.latency);
 const only = values.only?.split(",").map(Number);
 const wanted = (scenario: number): boolean => !only || only.includes(scenario);
 
-if (only?.every((scenario) => scenario === 12)) {
-  const result = await scaling(Number(values["scale-max"]));
-  console.log(printTable(result.rows, result.goals));
+if (only?.every((scenario) => scenario === 12 || scenario === 13)) {
+  const rows: Measurement[] = [];
+  const goals: Goal[] = [];
+  for (const [number, scenario] of [
+    [12, () => scaling(Number(values["scale-max"]))],
+    [13, () => bzip2Encoding(Number(values.repeats))],
+  ] as const) {
+    if (!wanted(number)) continue;
+    const result = await scenario();
+    rows.push(...result.rows);
+    goals.push(...result.goals);
+  }
+  console.log(printTable(rows, goals));
   process.exit(0);
 }
 
@@ -71,6 +83,7 @@ try {
     [9, () => asdfSection(context, latencyMs)],
     [10, () => oneStack(context)],
     [12, () => scaling(Number(values["scale-max"]))],
+    [13, () => bzip2Encoding(context.repeats)],
   ];
   if ([6, 7, 8].some(wanted)) scenarios.push([6, () => compressedScenarios(context, wanted)]);
   try {

@@ -80,6 +80,17 @@ export const PYTHON_ASDF: Requirement = {
   howToGet: "apt-get install python3-astropy python3-asdf (.ci/run does)",
 };
 
+/** A reference bzip2 decoder: the `bzip2` tool, or Python's `bz2` module. */
+export const BZIP2_REFERENCE: Requirement = {
+  id: "bzip2-reference",
+  title: "a reference bzip2 decoder (/usr/bin/bzip2 or Python's bz2 in /usr/bin/python3)",
+  missing: () =>
+    existsSync("/usr/bin/bzip2") || spawnSync("/usr/bin/python3", ["-c", "import bz2"], { stdio: "ignore" }).status === 0
+      ? undefined
+      : "neither /usr/bin/bzip2 nor /usr/bin/python3 with its bz2 module exists",
+  howToGet: "apt-get install bzip2, or python3 (.ci/run installs python3 with astropy)",
+};
+
 /** nginx, whose autoindex pages the HTTP listing is checked against. */
 export const NGINX: Requirement = {
   id: "nginx",

@@ -30,6 +30,7 @@ export { anonymousAuth, basicAuth, bearerAuth, headerAuth } from "../core/auth.j
 export type {
   Backend,
   BackendWriter,
+  ByteSink,
   FileInfo,
   GetOptions,
   GetResult,
@@ -42,8 +43,6 @@ export { BackendByteSource } from "../core/backend-source.js";
 export type { ByteRange, ByteSource, IoOptions } from "../core/byte-source.js";
 export { latin1Decode, latin1Encode } from "../core/bytes.js";
 export { BlockCacheBackend } from "../core/cache/block-layer.js";
-export type { FileCacheDownload } from "../core/cache/file-cache-layer.js";
-export { FileCacheBackend } from "../core/cache/file-cache-layer.js";
 export type { BlockStoreStats, CacheOptions, CacheStrategy } from "../core/cache/index.js";
 export {
   BlockCachedSource,
@@ -56,6 +55,8 @@ export {
   ReadaheadSource,
   WholeObjectSource,
 } from "../core/cache/index.js";
+export type { FileCacheDownload } from "../core/cache/local-copies-layer.js";
+export { FileCacheBackend } from "../core/cache/local-copies-layer.js";
 export type { BlockCacheLayerOptions, ChainLayer, FileCacheLayerOptions } from "../core/chaining.js";
 export { registerChainLayer } from "../core/chaining.js";
 export * from "../core/compression/index.js";
@@ -87,7 +88,7 @@ export { buildStack, DEFAULT_PART_SIZE, DEFAULT_PARTS_IN_FLIGHT } from "../core/
 export type { PlannedFetch, RangePlanOptions } from "../core/range-plan.js";
 export { DEFAULT_MAX_PART_SIZE, DEFAULT_MERGE_GAP, executePlan, planRanges } from "../core/range-plan.js";
 export type { PinnedReadOptions } from "../core/reads.js";
-export { describe, readHead, readRange } from "../core/reads.js";
+export { describe, readHead, readRange, streamRange } from "../core/reads.js";
 export type { ReducedError } from "../core/redact.js";
 export { redactText, redactUrl } from "../core/redact.js";
 export type { FileSystemFactory, StorageOptions, UrlRecognizer } from "../core/registry.js";

@@ -1,10 +1,12 @@
 /**
  * `Backend.get` for stores whose SDK offers three reads: a description, a ranged GET that also
- * describes the object (a head read), and a ranged GET pinned to an ETag or version.
+ * describes the object (a head read), and a ranged GET pinned to an ETag or version; and the
+ * streaming of an SDK's reply body to a {@link ByteSink}.
  * @module
  */
-import type { FileInfo, GetOptions, GetResult } from "../core/backend.js";
+import type { ByteSink, FileInfo, GetOptions, GetResult } from "../core/backend.js";
 import type { IoOptions } from "../core/byte-source.js";
+import { TransientError } from "../core/errors.js";
 
 /** The three reads {@link getThroughReads} combines. */
 export interface ObjectReads {
@@ -32,4 +34,41 @@ export async function getThroughReads(reads: ObjectReads, path: string, options:
   if (options.ifMatch !== undefined) info.etag = options.ifMatch;
   if (options.version !== undefined) info.version = options.version;
   return { info, bytes };
+}
+
+/**
+ * Hands the chunks of a reply body to `sink`, at object positions from `position` on, each once
+ * the sink has taken the one before; returns how many bytes the body brought. A body longer
+ * than `length` is a {@link TransientError}; errors of the body pass through `transportError`,
+ * those of the sink pass as they are. The body is released either way.
+ */
+export async function streamTo(
+  body: AsyncIterable<Uint8Array> | undefined,
+  sink: ByteSink,
+  position: number,
+  length: number,
+  url: string,
+  transportError: (error: unknown) => unknown,
+): Promise<number> {
+  if (!body) return 0;
+  const chunks = body[Symbol.asyncIterator]();
+  let received = 0;
+  for (;;) {
+    let step: IteratorResult<Uint8Array>;
+    try {
+      step = await chunks.next();
+    } catch (error) {
+      throw transportError(error);
+    }
+    if (step.done) return received;
+    const chunk = step.value;
+    try {
+      if (received + chunk.length > length) throw new TransientError(`the store sent more than the ${length} bytes asked for`, { url });
+      await sink(chunk, position + received);
+    } catch (error) {
+      await chunks.return?.().catch(() => undefined);
+      throw error;
+    }
+    received += chunk.length;
+  }
 }

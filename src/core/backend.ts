@@ -55,7 +55,23 @@ export interface GetOptions extends RequestOptions {
   lastModified?: Date;
   /** The object's size seen at open: a store that reports another total refuses the read with `ConsistencyError`. */
   expectedSize?: number;
+  /**
+   * Where to stream the bytes of a ranged read instead of returning them (see {@link ByteSink}).
+   * A backend that streams hands the range to the sink chunk by chunk, in order, and returns no
+   * bytes; a backend that does not ignores the sink and returns the bytes, which the caller then
+   * hands over itself (`streamRange` in `reads.ts` does both).
+   */
+  sink?: ByteSink;
 }
+
+/**
+ * Receives the bytes of a streamed read as they arrive: `chunk` holds the object's bytes from
+ * `position` on (an offset in the whole object, not in the range). A returned promise holds the
+ * next chunk back until it settles (backpressure); a rejection ends the read with that error.
+ * Chunks are the reply's own buffers, not copies: the sink may keep them. A read that is tried
+ * again may hand the same positions over again, with the same bytes when the read is pinned.
+ */
+export type ByteSink = (chunk: Uint8Array, position: number) => void | Promise<void>;
 
 /** What {@link Backend.get} returns. */
 export interface GetResult {
@@ -65,7 +81,8 @@ export interface GetResult {
    */
   info: FileInfo;
   /**
-   * The bytes asked for (empty for a `head`). A backend whose read of an object's first bytes
+   * The bytes asked for (empty for a `head`, and for a read whose bytes went to a
+   * {@link GetOptions.sink}). A backend whose read of an object's first bytes
    * failed in a way a description cures (an empty object some stores refuse any range of) may
    * give fewer, even none, with the description; callers read the rest with further gets.
    */

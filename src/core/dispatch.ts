@@ -11,13 +11,16 @@ import { type StorageOptions, urlToFs } from "./registry.js";
 export type UrlOptions = StorageOptions & IoOptions;
 
 /** Opens the object at `url` for random access (decompressed with `compression`). */
-export function open(url: string, options: UrlOptions & CompressionOptions = {}): Promise<ByteSource> {
+export async function open(url: string, options: UrlOptions & CompressionOptions = {}): Promise<ByteSource> {
   const { fs, path } = urlToFs(url, options);
   return fs.open(path, options);
 }
 
 /** The whole content of the object at `url`, or bytes `[start, end)` of it (of the decompressed bytes with `compression`). */
-export function cat(url: string, options: UrlOptions & CompressionOptions & { start?: number; end?: number } = {}): Promise<Uint8Array> {
+export async function cat(
+  url: string,
+  options: UrlOptions & CompressionOptions & { start?: number; end?: number } = {},
+): Promise<Uint8Array> {
   const { fs, path } = urlToFs(url, options);
   return fs.catFile(path, options.start, options.end, options);
 }

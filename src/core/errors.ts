@@ -29,7 +29,7 @@ export class SkyfsError extends Error {
   constructor(message: string, options: SkyfsErrorOptions = {}) {
     const url = options.url === undefined ? undefined : redactUrl(options.url);
     super(redactText(url ? `${message} (${url})` : message), { cause: reduceCause(options.cause, (error) => error instanceof SkyfsError) });
-    this.name = new.target.name;
+    this.name = Object.hasOwn(new.target.prototype, "name") ? (new.target.prototype as Error).name : new.target.name;
     this.url = url;
     this.code = options.code;
   }
@@ -123,3 +123,31 @@ export class FormatError extends SkyfsError {
 export function throwIfAborted(signal: AbortSignal | undefined, url?: string): void {
   if (signal?.aborted) throw new AbortError("operation aborted", { url, cause: signal.reason });
 }
+
+/**
+ * Gives each error class a `name` that survives minification (a bundler renames classes, and
+ * `error.name` would read `ne` in a page): the class's name as written.
+ */
+export function nameErrorClasses(classes: Record<string, abstract new (...args: never[]) => Error>): void {
+  for (const [name, type] of Object.entries(classes))
+    Object.defineProperty(type.prototype, "name", { value: name, writable: true, configurable: true });
+}
+
+nameErrorClasses({
+  SkyfsError,
+  NotFoundError,
+  PermissionError,
+  IsADirectoryError,
+  NotADirectoryError,
+  FileExistsError,
+  ConsistencyError,
+  InvalidUrlError,
+  InvalidArgumentError,
+  MissingDependencyError,
+  NotSupportedError,
+  BudgetExceededError,
+  TransientError,
+  ProtocolError,
+  AbortError,
+  FormatError,
+});

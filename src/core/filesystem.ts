@@ -290,7 +290,7 @@ export class FileSystem {
    * folder's tree is kept below `remotePath`. When one file fails, the call rejects as
    * {@link FileSystem.get} does.
    */
-  put(localPath: string, remotePath: string, options: TransferOptions = {}): Promise<void> {
+  async put(localPath: string, remotePath: string, options: TransferOptions = {}): Promise<void> {
     return localDisk("put").putFromLocal(this.backend, localPath, this.path(remotePath), remotePath.endsWith("/"), this.plan, options);
   }
 
@@ -303,7 +303,7 @@ export class FileSystem {
    * When one file fails, no other starts, those in flight are cancelled, and the call rejects
    * once they have settled, with a {@link TransferError} naming the files completed.
    */
-  get(remotePath: string, localPath: string, options: TransferOptions = {}): Promise<void> {
+  async get(remotePath: string, localPath: string, options: TransferOptions = {}): Promise<void> {
     const openStored = (path: string, io: IoOptions): Promise<ByteSource> => openSource(this.opening, path, { ...io, cache: "none" });
     return localDisk("get").getToLocal(this.backend, this.path(remotePath), localPath, { ...this.plan, openStored }, options);
   }

@@ -25,7 +25,7 @@ import type { Backend } from "./backend.js";
 import { BlockCacheBackend } from "./cache/block-layer.js";
 import { BlockStore } from "./cache/block-store.js";
 import type { FileCacheOptions } from "./cache/file-cache.js";
-import { FileCacheBackend } from "./cache/file-cache-layer.js";
+import { FileCacheBackend } from "./cache/local-copies-layer.js";
 import { DEFAULT_REQUEST_CONCURRENCY, LimitBackend } from "./limit.js";
 import { localDisk } from "./local-disk.js";
 import { RetryingBackend, type RetryOptions } from "./retry.js";

@@ -3,7 +3,7 @@
  * {@link Backend} interface (object_store's `head`, `get_range` and friends).
  * @module
  */
-import type { Backend, FileInfo, GetOptions } from "./backend.js";
+import type { Backend, ByteSink, FileInfo, GetOptions } from "./backend.js";
 import type { IoOptions } from "./byte-source.js";
 import { NotFoundError, TransientError } from "./errors.js";
 
@@ -35,14 +35,32 @@ export async function readRange(
   length: number,
   options: PinnedReadOptions = {},
 ): Promise<Uint8Array> {
-  const get: GetOptions = { signal: options.signal, range: { offset, length } };
-  if (options.ifMatch !== undefined) get.ifMatch = options.ifMatch;
-  if (options.version !== undefined) get.version = options.version;
-  if (options.lastModified !== undefined) get.lastModified = options.lastModified;
-  if (options.expectedSize !== undefined) get.expectedSize = options.expectedSize;
-  const { bytes } = await backend.get(path, get);
+  const { bytes } = await backend.get(path, { ...pinned(options), range: { offset, length } });
   if (bytes.length !== length) throw new TransientError(`body cut short: ${bytes.length} of ${length} bytes`, { url: backend.toUrl(path) });
   return bytes;
+}
+
+/**
+ * Streams `length` bytes at `offset` of an object the caller knows to hold them to `sink`, as
+ * they arrive from a backend that streams, or at once from one that returns its bytes. Fewer
+ * bytes are a body cut short ({@link TransientError}).
+ */
+export async function streamRange(
+  backend: Backend,
+  path: string,
+  offset: number,
+  length: number,
+  sink: ByteSink,
+  options: PinnedReadOptions = {},
+): Promise<void> {
+  let streamed = 0;
+  const counted: ByteSink = (chunk, position) => {
+    streamed += chunk.length;
+    return sink(chunk, position);
+  };
+  const { bytes } = await backend.get(path, { ...pinned(options), range: { offset, length }, sink: counted });
+  if (bytes.length > 0) await counted(bytes, offset);
+  if (streamed !== length) throw new TransientError(`body cut short: ${streamed} of ${length} bytes`, { url: backend.toUrl(path) });
 }
 
 /**
@@ -69,4 +87,14 @@ export async function readHead(
   }
   if (result.info.type === "file" && result.info.size < 0) return { info: await describe(backend, path, options), head: result.bytes };
   return { info: result.info, head: result.bytes };
+}
+
+/** The get options of a pinned read: its signal and the validators given. */
+function pinned(options: PinnedReadOptions): GetOptions {
+  const get: GetOptions = { signal: options.signal };
+  if (options.ifMatch !== undefined) get.ifMatch = options.ifMatch;
+  if (options.version !== undefined) get.version = options.version;
+  if (options.lastModified !== undefined) get.lastModified = options.lastModified;
+  if (options.expectedSize !== undefined) get.expectedSize = options.expectedSize;
+  return get;
 }

@@ -8,6 +8,7 @@ import {
   type Backend,
   BackendLayer,
   type BackendWriter,
+  type ByteSink,
   type FileInfo,
   type GetOptions,
   type GetResult,
@@ -255,7 +256,33 @@ export class RetryingBackend extends BackendLayer {
   }
 
   override get(path: string, options: GetOptions = {}): Promise<GetResult> {
-    return this.retry(options.head ? "info" : "get", options, (signal) => this.inner.get(path, { ...options, signal }));
+    const { sink, range } = options;
+    if (sink === undefined || range === undefined || options.head)
+      return this.retry(options.head ? "info" : "get", options, (signal) => this.inner.get(path, { ...options, signal }));
+    return this.resumingGet(path, options, sink, range.offset, range.offset + range.length);
+  }
+
+  /**
+   * A streamed read of `[start, end)`: each attempt after a failure asks only for the bytes the
+   * sink has not been handed yet, so that a part cut short resumes where it stopped. Bytes a
+   * backend returns instead of streaming go to the sink too, at their place.
+   */
+  private resumingGet(path: string, options: GetOptions, sink: ByteSink, start: number, end: number): Promise<GetResult> {
+    let next = start;
+    let attempts = 0;
+    const resumable: ByteSink = (chunk, position) => {
+      next = Math.max(next, position + chunk.length);
+      return sink(chunk, position);
+    };
+    return this.retry("get", options, async (signal) => {
+      const from = next;
+      if (attempts++ > 0 && from >= end)
+        return { info: { name: path, type: "file", size: options.expectedSize ?? -1 }, bytes: new Uint8Array(0) };
+      const result = await this.inner.get(path, { ...options, signal, range: { offset: from, length: end - from }, sink: resumable });
+      if (result.bytes.length === 0) return result;
+      await resumable(result.bytes, from);
+      return { ...result, bytes: new Uint8Array(0) };
+    });
   }
 
   override list(path: string, options: ListOptions = {}): Promise<FileInfo[]> {

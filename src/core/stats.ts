@@ -113,12 +113,23 @@ export class StatsBackend extends BackendLayer {
   override async get(path: string, options: GetOptions = {}): Promise<GetResult> {
     const kind: RequestKind = options.head ? "info" : "read";
     const settle = options.head ? undefined : this.stats.reserve(options.range?.length ?? 0, this.inner.toUrl(path));
+    let streamed = 0;
+    const { sink } = options;
+    const get: GetOptions = sink
+      ? {
+          ...options,
+          sink: (chunk, position) => {
+            streamed += chunk.length;
+            return sink(chunk, position);
+          },
+        }
+      : options;
     let result: GetResult | undefined;
     try {
-      result = await this.counted(kind, options, (counting) => this.inner.get(path, counting));
+      result = await this.counted(kind, get, (counting) => this.inner.get(path, counting));
       return result;
     } finally {
-      settle?.(result?.bytes.length ?? 0);
+      settle?.(streamed + (result?.bytes.length ?? 0));
     }
   }
 

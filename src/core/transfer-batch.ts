@@ -5,7 +5,7 @@
  * that completed.
  * @module
  */
-import { AbortError, SkyfsError } from "./errors.js";
+import { AbortError, nameErrorClasses, SkyfsError } from "./errors.js";
 import { allowManyListeners } from "./signal-listeners.js";
 
 /** One file of a failed batch and why it failed. */
@@ -96,3 +96,5 @@ export async function runTransferBatch<T>(
   if (jobs.length === 1) throw failed[0]?.error;
   throw new TransferError(completed, failed, jobs.length);
 }
+
+nameErrorClasses({ TransferError });

@@ -196,6 +196,40 @@ describe.skipIf(!haveChromium)("skyfs in headless Chromium", () => {
     );
   });
 
+  it("says plainly what a page cannot do: a server without CORS headers, local files, downloads to disk", async () => {
+    const closed = await startHttpServer(join(site, "data"));
+    try {
+      const folder = join(site, "limits");
+      await mkdir(folder);
+      await writeFile(
+        join(folder, "main.ts"),
+        `import { cat, filesystem } from "skyfs";\n` +
+          `const outcome = (work: () => Promise<unknown>) => work().then(() => "no error", (e: { name: string; code?: string; message: string }) => \`\${e.name} \${e.code}: \${e.message}\`);\n` +
+          `const report = (result: unknown) => { (window as unknown as { skyfsResult: unknown }).skyfsResult = result; document.title = "done"; };\n` +
+          `const closed = new URLSearchParams(location.search).get("closed") as string;\n` +
+          `Promise.all([\n` +
+          `  outcome(() => cat(closed, { retry: false, instance: "private" })),\n` +
+          `  outcome(() => cat("file:///etc/hostname")),\n` +
+          `  outcome(() => filesystem("memory").get("memory://x", "/tmp/x")),\n` +
+          `]).then(([noCors, local, download]) => report({ noCors, local, download }), (error: Error) => report({ error: error.message }));\n`,
+      );
+      await bundlePage(join(folder, "main.ts"), folder);
+      await writeFile(join(folder, "index.html"), `<!doctype html><script type="module" src="./main.js"></script>`);
+      const page = await browser.newPage();
+      await page.goto(`${http.baseUrl}/limits/index.html?closed=${encodeURIComponent(`${closed.baseUrl}/a_drz.fits`)}`);
+      await page.waitForFunction('document.title === "done"', { timeout: 0 });
+      const result = (await page.evaluate("window.skyfsResult")) as Record<string, string>;
+      expect(result.noCors).toMatch(
+        /^TransientError FETCH_FAILED: network error FETCH_FAILED: no reply from http:\/\/127\.0\.0\.1:\d+ .*does not allow this page's origin \(CORS/,
+      );
+      expect(closed.requests.map((request) => request.method)).toEqual(["GET"]);
+      expect(result.local).toMatch(/^NotSupportedError NoLocalFiles: local files need Node/);
+      expect(result.download).toMatch(/^NotSupportedError NoLocalFiles: get needs local files, which only Node has/);
+    } finally {
+      await closed.close();
+    }
+  });
+
   it("bundles a page that reads FITS over https alone without any cloud SDK in what it loads first", async () => {
     const entry = join(site, "fits-only.ts");
     await writeFile(

@@ -7,6 +7,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { downloadObject } from "../../src/core/download.js";
+import { HeldBytes } from "../../src/core/file-sink.js";
 import { ConsistencyError, type FileSystem, IsADirectoryError, NotFoundError } from "../../src/index.js";
 import { expectBytes } from "../bytes.js";
 
@@ -217,6 +219,19 @@ export function describeContract(name: string, setup: () => Promise<ContractTarg
       const leftovers = (await readdir(folder, { recursive: true })).filter((name) => String(name).includes("skyfs-partial"));
       expect(leftovers).toEqual([]);
       await expect(fs.get(p("missing.bin"), join(local, "m"))).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it("downloads an object in parts, each written at its place, one read per part", async () => {
+      const info = await fs.info(p("dir/b.bin"));
+      const target = join(local, "parts.bin");
+      fs.resetStats();
+      const held = new HeldBytes();
+      await downloadObject(fs.backend, info, true, target, { partSize: 65_536, partsInFlight: 3, held });
+      expect(sha(new Uint8Array(await readFile(target)))).toBe(sha(big));
+      expect(fs.stats().requests.read).toBe(Math.ceil(big.length / 65_536));
+      expect(fs.stats().bytesReceived).toBe(big.length);
+      expect(held.now).toBe(0);
+      expect(held.peak).toBeGreaterThan(0);
     });
 
     it("raises ConsistencyError when an open object is replaced between two reads", async (context) => {

@@ -47,10 +47,14 @@ export async function startAzurite(): Promise<Azurite> {
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
-  const kill = (): void => {
+  const onExit = (): void => {
     if (child.exitCode === null) child.kill("SIGKILL");
   };
-  process.once("exit", kill);
+  process.once("exit", onExit);
+  const kill = (): void => {
+    process.off("exit", onExit);
+    onExit();
+  };
   await new Promise<void>((resolve, reject) => {
     let text = "";
     const onData = (chunk: Buffer): void => {

@@ -31,7 +31,7 @@ import {
   TransientError,
 } from "../../core/errors.js";
 import { trimTrailingSlash } from "../../core/paths.js";
-import { getThroughReads } from "../ranged-get.js";
+import { getThroughReads, streamTo } from "../ranged-get.js";
 import { parseAzureAccountUrl, splitContainerBlob } from "./urls.js";
 
 /** Options of the Azure backend. */
@@ -180,18 +180,26 @@ export class AzureBackend implements Backend {
   async readRange(path: string, offset: number, length: number, options: GetOptions = {}): Promise<Uint8Array> {
     const { container, blob } = splitContainerBlob(path);
     const { client } = await this.client();
+    const url = this.toUrl(path);
+    let reply: Blob.BlobDownloadResponseParsed;
     try {
       options.onRequest?.();
-      const reply = await client
+      reply = await client
         .getContainerClient(container)
         .getBlobClient(blob)
         .download(offset, length, { abortSignal: options.signal, conditions: options.ifMatch ? { ifMatch: options.ifMatch } : undefined });
-      if (options.ifMatch && reply.etag && quoted(reply.etag) !== quoted(options.ifMatch))
-        throw new ConsistencyError("the blob changed since it was opened", { url: this.toUrl(path) });
-      return await bodyBytes(reply, length, this.toUrl(path));
     } catch (error) {
       throw this.error(error, path, "Get Blob");
     }
+    if (options.ifMatch && reply.etag && quoted(reply.etag) !== quoted(options.ifMatch)) {
+      reply.readableStreamBody?.resume();
+      throw new ConsistencyError("the blob changed since it was opened", { url });
+    }
+    const body = reply.readableStreamBody as AsyncIterable<Uint8Array> | undefined;
+    if (!options.sink || !body) return bodyBytes(reply, length, url);
+    const received = await streamTo(body, options.sink, offset, length, url, (error) => azureError(error, url, "Get Blob"));
+    if (received !== length) throw new TransientError(`body cut short: ${received} of ${length} bytes`, { url });
+    return new Uint8Array(0);
   }
 
   async write(path: string, data: Uint8Array, options: WriteOptions = {}): Promise<void> {

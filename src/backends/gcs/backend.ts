@@ -29,6 +29,7 @@ import {
   TransientError,
 } from "../../core/errors.js";
 import { trimTrailingSlash } from "../../core/paths.js";
+import { streamTo } from "../ranged-get.js";
 import { gcsError } from "./errors.js";
 
 /** Options of the GCS backend. */
@@ -171,21 +172,34 @@ export class GcsBackend implements Backend {
     const { bucket, name } = split(path);
     const handle = await this.bucket(bucket);
     const file = handle.file(name, options.version ? { generation: Number(options.version) } : {});
-    let bytes: Buffer;
-    try {
-      throwIfAborted(options, this.toUrl(path));
-      options.onRequest?.();
-      [bytes] = await file.download({
-        start: offset,
-        end: offset + length - 1,
-        validation: false,
-        userProject: this.options.requesterPays,
-      });
-    } catch (error) {
+    const request = { start: offset, end: offset + length - 1, validation: false as const, userProject: this.options.requesterPays };
+    const failed = (error: unknown): SkyfsError => {
       const mapped = this.error(error, path, "objects.get (media download)");
       if (mapped instanceof NotFoundError && options.version)
-        throw new ConsistencyError("the object changed since it was opened (its generation is gone)", { url: this.toUrl(path) });
-      throw mapped;
+        return new ConsistencyError("the object changed since it was opened (its generation is gone)", { url: this.toUrl(path) });
+      return mapped;
+    };
+    throwIfAborted(options, this.toUrl(path));
+    options.onRequest?.();
+    if (options.sink) {
+      const body = file.createReadStream(request);
+      const abort = (): void => void body.destroy(new AbortError("request aborted", { url: this.toUrl(path) }));
+      options.signal?.addEventListener("abort", abort, { once: true });
+      let received: number;
+      try {
+        received = await streamTo(body, options.sink, offset, length, this.toUrl(path), failed);
+      } finally {
+        options.signal?.removeEventListener("abort", abort);
+        body.destroy();
+      }
+      if (received !== length) throw new TransientError(`body cut short: ${received} of ${length} bytes`, { url: this.toUrl(path) });
+      return new Uint8Array(0);
+    }
+    let bytes: Buffer;
+    try {
+      [bytes] = await file.download(request);
+    } catch (error) {
+      throw failed(error);
     }
     if (bytes.length !== length) throw new TransientError(`body cut short: ${bytes.length} of ${length} bytes`, { url: this.toUrl(path) });
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);

@@ -4,7 +4,7 @@
  * pinned to a generation, with an OAuth bearer token or anonymously. Read-only.
  * @module
  */
-import type { Backend, FileInfo, GetOptions, GetResult, ListOptions } from "../../core/backend.js";
+import type { Backend, ByteSink, FileInfo, GetOptions, GetResult, ListOptions } from "../../core/backend.js";
 import { concatBytes } from "../../core/bytes.js";
 import { InvalidArgumentError, NotFoundError, ProtocolError, type SkyfsError, TransientError } from "../../core/errors.js";
 import { defaultHttpTransport, type HttpTransport, type TransportReply } from "../http/transport.js";
@@ -97,13 +97,20 @@ export class GcsJsonBackend implements Backend {
       throw gcsError({ code: 412, message: "the object changed since it was opened" }, this.toUrl(path), false);
     }
     const total = totalSize(reply);
-    const bytes = await readBody(reply, this.toUrl(path));
     const declared = reply.header("content-length");
-    if (declared && /^\d+$/.test(declared) && Number(declared) !== bytes.length)
-      throw new TransientError(`body cut short: ${bytes.length} of ${declared} bytes`, { url: this.toUrl(path) });
-    const info: FileInfo = { name: path, type: "file", size: total ?? bytes.length };
+    const info: FileInfo = { name: path, type: "file", size: total ?? -1 };
     if (etag) info.etag = etag;
     if (generation) info.version = generation;
+    if (options.sink && range && reply.status === 206) {
+      const received = await streamBody(reply, options.sink, range.offset, this.toUrl(path));
+      if (received !== range.length)
+        throw new TransientError(`the body brought ${received} of the ${range.length} bytes asked for`, { url: this.toUrl(path) });
+      return { info, bytes: new Uint8Array(0) };
+    }
+    const bytes = await readBody(reply, this.toUrl(path));
+    if (declared && /^\d+$/.test(declared) && Number(declared) !== bytes.length)
+      throw new TransientError(`body cut short: ${bytes.length} of ${declared} bytes`, { url: this.toUrl(path) });
+    if (total === undefined) info.size = bytes.length;
     if (reply.status === 200 && range) return { info, bytes: bytes.subarray(range.offset, range.offset + range.length) };
     return { info, bytes };
   }
@@ -221,6 +228,28 @@ function totalSize(reply: TransportReply): number | undefined {
   if (range) return Number(range[1]);
   const length = reply.header("content-length");
   return reply.status === 200 && length && /^\d+$/.test(length) ? Number(length) : undefined;
+}
+
+/** Hands a body's chunks to `sink` at object positions from `position` on; returns how many bytes came. */
+async function streamBody(reply: TransportReply, sink: ByteSink, position: number, url: string): Promise<number> {
+  let received = 0;
+  let sinkFailure: { error: unknown } | undefined;
+  const take = async (chunk: Uint8Array): Promise<"more"> => {
+    try {
+      await sink(chunk, position + received);
+    } catch (error) {
+      sinkFailure = { error };
+      throw error;
+    }
+    received += chunk.length;
+    return "more";
+  };
+  try {
+    await reply.consume(take);
+  } catch (error) {
+    throw sinkFailure ? sinkFailure.error : gcsError(error, url, false);
+  }
+  return received;
 }
 
 async function readBody(reply: TransportReply, url: string): Promise<Uint8Array> {

@@ -11,7 +11,7 @@
  */
 import type { Dispatcher } from "undici";
 import type { AuthPlugin, HttpRequestParts } from "../../core/auth.js";
-import type { Backend, FileInfo, GetOptions, GetResult, ListOptions, RequestOptions } from "../../core/backend.js";
+import type { Backend, ByteSink, FileInfo, GetOptions, GetResult, ListOptions, RequestOptions } from "../../core/backend.js";
 import { toBase64 } from "../../core/bytes.js";
 
 type IoOptions = RequestOptions;
@@ -158,7 +158,7 @@ export class HttpBackend implements Backend {
         await discard(response);
         throw new ProtocolError(`asked for bytes 0-${length - 1}, got ${response.header("content-range")}`, { url: path });
       }
-      const head = await readExactly(response, range.end + 1, path, this.watch);
+      const head = await takeBody(response, path, this.watch, { skip: 0, length: range.end + 1, exact: true });
       return { info: describe(path, range.total, response), head };
     }
     if (response.status === 416) {
@@ -173,7 +173,10 @@ export class HttpBackend implements Backend {
           await discard(response);
           return { info: describe(path, size, response), head: new Uint8Array(0) };
         }
-        return { info: describe(path, size, response), head: await sliceOfFullBody(response, 0, wanted, path, this.watch) };
+        return {
+          info: describe(path, size, response),
+          head: await takeBody(response, path, this.watch, { skip: 0, length: wanted, exact: false }),
+        };
       }
     }
     await discard(response);
@@ -230,6 +233,7 @@ export class HttpBackend implements Backend {
     if (options.ifMatch) headers["if-match"] = options.ifMatch;
     else if (options.lastModified) headers["if-unmodified-since"] = options.lastModified.toUTCString();
     const response = await this.send("GET", path, headers, options);
+    const sink = options.sink && { to: options.sink, position: offset };
     if (response.status < 300) {
       const changed = changedSinceOpen(response, options);
       if (changed) {
@@ -245,9 +249,9 @@ export class HttpBackend implements Backend {
           url: path,
         });
       }
-      return readExactly(response, length, path, this.watch);
+      return takeBody(response, path, this.watch, { skip: 0, length, exact: true }, sink);
     }
-    if (response.status === 200) return sliceOfFullBody(response, offset, length, path, this.watch);
+    if (response.status === 200) return takeBody(response, path, this.watch, { skip: offset, length, exact: false }, sink);
     await discard(response);
     throw this.errorFor(response.status, path);
   }
@@ -276,7 +280,7 @@ export class HttpBackend implements Backend {
       } catch (error) {
         throw networkError(error, url);
       }
-      if (this.transport.followsRedirects) return response;
+      if (this.transport.followsRedirects) return answeredAt(response, response.url === parts.url ? current : response.url);
       const location = response.header("location");
       if ([301, 302, 303, 307, 308].includes(response.status) && location) {
         await response.discard();
@@ -291,7 +295,7 @@ export class HttpBackend implements Backend {
         current = next.href;
         continue;
       }
-      return response;
+      return answeredAt(response, current);
     }
     throw new ProtocolError(`more than ${MAX_REDIRECTS} redirects`, { url });
   }
@@ -309,6 +313,21 @@ export class HttpBackend implements Backend {
       return new TransientError(`server answered HTTP ${status}`, { ...options, status });
     return new ProtocolError(`unexpected HTTP ${status}`, options);
   }
+}
+
+/**
+ * The reply as answered by `url`: the URL asked for, user info included, so that links on an
+ * index page resolve to URLs that carry the same credentials.
+ */
+function answeredAt(reply: TransportReply, url: string): TransportReply {
+  return {
+    status: reply.status,
+    url,
+    header: (name) => reply.header(name),
+    consume: (onChunk) => reply.consume(onChunk),
+    abort: (reason) => reply.abort(reason),
+    discard: () => reply.discard(),
+  };
 }
 
 function describe(path: string, size: number, response: TransportReply): FileInfo {
@@ -407,19 +426,23 @@ function discard(response: TransportReply): Promise<void> {
 }
 
 /**
- * Feeds a body's chunks to `onChunk` until it says `done` or the body ends. The body must bring
- * `watch.minBytes` in every `watch.windowMs`, or it is abandoned with a `ProtocolError`. Errors
- * of the transport become skyfs errors; errors thrown by `onChunk` pass as they are.
+ * Feeds a body's chunks to `onChunk` until it says `done` or the body ends; while a promise it
+ * returns is pending, the body waits. The body must bring `watch.minBytes` in every
+ * `watch.windowMs` (windows spent waiting for `onChunk` excepted), or it is abandoned with a
+ * `ProtocolError`. Errors of the transport become skyfs errors; errors thrown or rejected by
+ * `onChunk` pass as they are.
  */
 async function streamBody(
   response: TransportReply,
   url: string,
   watch: BodyWatch,
-  onChunk: (chunk: Uint8Array) => ChunkVerdict,
+  onChunk: (chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>,
 ): Promise<"ended" | "done"> {
   let inWindow = 0;
+  let waiting = false;
+  let waitedInWindow = false;
   const timer = setInterval(() => {
-    if (inWindow < watch.minBytes)
+    if (inWindow < watch.minBytes && !waitedInWindow)
       response.abort(
         new ProtocolError(
           `the server sent ${inWindow} bytes in ${watch.windowMs} ms, fewer than ${watch.minBytes} (options timeout, minBytesPerSecond)`,
@@ -427,55 +450,81 @@ async function streamBody(
         ),
       );
     inWindow = 0;
+    waitedInWindow = waiting;
   }, watch.windowMs);
+  const passed = (error: unknown): never => {
+    throw new PassedError(error);
+  };
   try {
     return await response.consume((chunk) => {
       inWindow += chunk.length;
-      return onChunk(chunk);
+      let verdict: ChunkVerdict | Promise<ChunkVerdict>;
+      try {
+        verdict = onChunk(chunk);
+      } catch (error) {
+        return passed(error);
+      }
+      if (!(verdict instanceof Promise)) return verdict;
+      waiting = waitedInWindow = true;
+      return verdict.then(
+        (next) => {
+          waiting = false;
+          return next;
+        },
+        (error: unknown) => {
+          waiting = false;
+          return passed(error);
+        },
+      );
     });
   } catch (error) {
+    if (error instanceof PassedError) throw error.passed;
     throw error instanceof SkyfsError ? error : networkError(error, url);
   } finally {
     clearInterval(timer);
   }
 }
 
-async function readExactly(response: TransportReply, length: number, url: string, watch: BodyWatch): Promise<Uint8Array> {
-  const result = new Uint8Array(length);
-  let filled = 0;
-  await streamBody(response, url, watch, (chunk) => {
-    if (filled + chunk.length > length) throw new ProtocolError(`the server sent more than the ${length} bytes asked for`, { url });
-    result.set(chunk, filled);
-    filled += chunk.length;
-    return "more";
-  });
-  if (filled !== length) throw new TransientError(`body cut short: ${filled} of ${length} bytes`, { url });
-  return result;
+/** An error of a body's consumer, kept apart from the transport's errors until it is rethrown as it is. */
+class PassedError {
+  constructor(readonly passed: unknown) {}
 }
 
-/** Takes `[offset, offset + length)` from a 200 reply to a Range request, then drops the connection's body. */
-async function sliceOfFullBody(
+/**
+ * Takes `length` bytes of a body from its byte `skip` on: into a new array, or chunk by chunk to
+ * `sink` (at object positions from `position` on), then no bytes are returned. With `exact`, the
+ * body must end there (more is a `ProtocolError`); otherwise the rest is dropped with the
+ * connection (a 200 reply to a Range request). Fewer bytes are a `TransientError`.
+ */
+async function takeBody(
   response: TransportReply,
-  offset: number,
-  length: number,
   url: string,
   watch: BodyWatch,
+  part: { skip: number; length: number; exact: boolean },
+  sink?: { to: ByteSink; position: number },
 ): Promise<Uint8Array> {
-  const result = new Uint8Array(length);
-  let position = 0;
+  const { skip, length, exact } = part;
+  const result = new Uint8Array(sink ? 0 : length);
+  let seen = 0;
   let filled = 0;
-  if (length > 0)
-    await streamBody(response, url, watch, (bytes) => {
-      const from = Math.max(0, offset - position);
-      const to = Math.min(bytes.length, offset + length - position);
-      if (to > from) {
-        result.set(bytes.subarray(from, to), filled);
-        filled += to - from;
+  if (length === 0 && !exact) await discard(response);
+  else
+    await streamBody(response, url, watch, (chunk) => {
+      const from = Math.max(0, skip - seen);
+      const to = Math.min(chunk.length, skip + length - seen);
+      seen += chunk.length;
+      if (exact && seen > skip + length) throw new ProtocolError(`the server sent more than the ${length} bytes asked for`, { url });
+      if (to <= from) return filled === length && !exact ? "done" : "more";
+      const piece = from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to);
+      filled += piece.length;
+      const next = filled === length && !exact ? "done" : "more";
+      if (!sink) {
+        result.set(piece, filled - piece.length);
+        return next;
       }
-      position += bytes.length;
-      return filled === length ? "done" : "more";
+      const accepted = sink.to(piece, sink.position + filled - piece.length);
+      return accepted instanceof Promise ? accepted.then(() => next) : next;
     });
-  else await discard(response);
   if (filled !== length) throw new TransientError(`body cut short: ${filled} of ${length} bytes`, { url });
   return result;
 }

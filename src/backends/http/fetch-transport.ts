@@ -32,7 +32,8 @@ export class FetchTransport implements HttpTransport {
       response = await fetch(request.url, init);
     } catch (error) {
       release();
-      throw controller.signal.reason instanceof HeadersTimeoutError ? controller.signal.reason : error;
+      if (controller.signal.reason instanceof HeadersTimeoutError) throw controller.signal.reason;
+      throw error instanceof TypeError ? new FetchFailedError(request.url, error) : error;
     } finally {
       clearTimeout(timer);
     }
@@ -60,7 +61,7 @@ class FetchReply implements TransportReply {
     return this.response.headers.get(name) ?? undefined;
   }
 
-  async consume(onChunk: (chunk: Uint8Array) => ChunkVerdict): Promise<"ended" | "done"> {
+  async consume(onChunk: (chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>): Promise<"ended" | "done"> {
     const body = this.response.body;
     if (!body) {
       this.release();
@@ -71,7 +72,7 @@ class FetchReply implements TransportReply {
       for (;;) {
         const step = await reader.read();
         if (step.done) return "ended";
-        if (onChunk(step.value) === "done") {
+        if ((await onChunk(step.value)) === "done") {
           this.controller.abort();
           return "done";
         }
@@ -93,6 +94,27 @@ class FetchReply implements TransportReply {
     this.release();
     this.controller.abort();
     await this.response.body?.cancel().catch(() => undefined);
+  }
+}
+
+/**
+ * `fetch` failed without a reply. A page is not told why: the host may be unreachable, or the
+ * server may not allow the page's origin (CORS), which is the usual cause of a failure that
+ * repeats; the message says so in a page. Elsewhere the platform's cause (e.g. `ECONNREFUSED`)
+ * gives the code.
+ */
+class FetchFailedError extends Error {
+  readonly code: string;
+  readonly hostname: string;
+
+  constructor(url: string, cause: TypeError) {
+    const target = new URL(url);
+    const inPage = typeof (globalThis as { document?: unknown }).document !== "undefined";
+    const hint = inPage ? ": the host is unreachable, or it does not allow this page's origin (CORS headers, see docs/browser.md)" : "";
+    super(`no reply from ${target.origin} (${cause.message})${hint}`, { cause });
+    this.name = "FetchFailedError";
+    this.code = (cause.cause as { code?: string } | undefined)?.code ?? "FETCH_FAILED";
+    this.hostname = target.hostname;
   }
 }
 

@@ -33,9 +33,10 @@ export interface TransportReply {
   /**
    * Pushes the body's chunks to `onChunk` until it answers `"done"` (resolves `"done"`, the rest
    * of the body is dropped), the body ends (resolves `"ended"`) or fails (rejects). A throw from
-   * `onChunk` stops the transfer and rejects with it.
+   * `onChunk` stops the transfer and rejects with it. When `onChunk` answers with a promise, the
+   * body waits for it (backpressure) and the call settles only after it has.
    */
-  consume(onChunk: (chunk: Uint8Array) => ChunkVerdict): Promise<"ended" | "done">;
+  consume(onChunk: (chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>): Promise<"ended" | "done">;
   /** Stops the body with `reason`: a pending {@link TransportReply.consume} rejects with it. */
   abort(reason: Error): void;
   /** Drops the body, releasing the connection; never rejects. */

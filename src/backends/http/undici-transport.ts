@@ -1,6 +1,7 @@
 /**
  * The HTTP transport on undici, for Node: one keep-alive pool per backend, redirects left to the
- * backend (which decides what each hop may carry), bodies read on `data` events.
+ * backend (which decides what each hop may carry), bodies read on `data` events and paused while
+ * their consumer waits.
  * @module
  */
 import { Agent, type Dispatcher, request } from "undici";
@@ -49,27 +50,48 @@ class UndiciReply implements TransportReply {
     return Array.isArray(value) ? value[0] : value;
   }
 
-  consume(onChunk: (chunk: Uint8Array) => ChunkVerdict): Promise<"ended" | "done"> {
+  consume(onChunk: (chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>): Promise<"ended" | "done"> {
     const body = this.response.body;
     return new Promise((resolve, reject) => {
       let settled = false;
+      let pending: Promise<void> | undefined;
+      let lateFailure: { error: unknown } | undefined;
       const finish = (error: unknown, outcome: "ended" | "done"): void => {
         if (settled) return;
         settled = true;
         body.off("data", onData);
-        if (error !== undefined) {
-          body.destroy();
-          reject(error);
-          return;
-        }
-        if (outcome === "done") body.destroy();
-        resolve(outcome);
+        if (error !== undefined || outcome === "done") body.destroy();
+        const settle = (): void => {
+          if (lateFailure) reject(lateFailure.error);
+          else if (error !== undefined) reject(error);
+          else resolve(outcome);
+        };
+        if (pending) void pending.then(settle);
+        else settle();
       };
       const onData = (chunk: Uint8Array): void => {
+        let verdict: ChunkVerdict | Promise<ChunkVerdict>;
         try {
-          if (onChunk(chunk) === "done") finish(undefined, "done");
+          verdict = onChunk(chunk);
         } catch (error) {
           finish(error, "done");
+          return;
+        }
+        if (verdict === "done") finish(undefined, "done");
+        else if (verdict !== "more") {
+          body.pause();
+          pending = verdict.then(
+            (next) => {
+              pending = undefined;
+              if (next === "done") finish(undefined, "done");
+              else if (!settled) body.resume();
+            },
+            (error: unknown) => {
+              pending = undefined;
+              if (settled) lateFailure = { error };
+              else finish(error, "done");
+            },
+          );
         }
       };
       body.on("data", onData);

@@ -28,7 +28,7 @@ import {
   TransientError,
 } from "../../core/errors.js";
 import { trimTrailingSlash } from "../../core/paths.js";
-import { getThroughReads } from "../ranged-get.js";
+import { getThroughReads, streamTo } from "../ranged-get.js";
 import { parseS3HttpsUrl, spacesEndpoint, splitBucketKey } from "./urls.js";
 
 /** Static credentials. */
@@ -205,13 +205,21 @@ export class S3Backend implements Backend {
       await reply.Body?.transformToByteArray().catch(() => undefined);
       throw new ConsistencyError("the object changed since it was opened", { url: this.toUrl(path), code: "ETagMismatch" });
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = (await reply.Body?.transformToByteArray()) ?? new Uint8Array(0);
-    } catch (error) {
-      throw sdkError(error, this.toUrl(path), this.options.requesterPays === true, "GetObject");
+    const url = this.toUrl(path);
+    const transportError = (error: unknown): SkyfsError => sdkError(error, url, this.options.requesterPays === true, "GetObject");
+    let bytes = new Uint8Array(0);
+    let received: number;
+    if (options.sink) {
+      received = await streamTo(reply.Body as AsyncIterable<Uint8Array> | undefined, options.sink, offset, length, url, transportError);
+    } else {
+      try {
+        bytes = (await reply.Body?.transformToByteArray()) ?? bytes;
+      } catch (error) {
+        throw transportError(error);
+      }
+      received = bytes.length;
     }
-    if (bytes.length !== length) throw new TransientError(`body cut short: ${bytes.length} of ${length} bytes`, { url: this.toUrl(path) });
+    if (received !== length) throw new TransientError(`body cut short: ${received} of ${length} bytes`, { url: this.toUrl(path) });
     return bytes;
   }
 

@@ -1,6 +1,6 @@
 /**
  * Whole objects kept on local disk, keyed by URL and version (fsspec's `filecache` /
- * `simplecache`; the `filecache::` layer of `file-cache-layer.ts` reads through it; Node only):
+ * `simplecache`; the `filecache::` layer of `local-copies-layer.ts` reads through it; Node only):
  * a later open of the same unchanged object reads the local copy, and a changed object is
  * fetched again, never served stale. The version is the first validator the store
  * gives: ETag, else version id, else size and modification time together; an object with

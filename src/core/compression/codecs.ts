@@ -1,16 +1,18 @@
 /**
  * The whole-file compressions skyfs decodes, how a file name tells which, and one streaming
- * decoder per compression: gzip and Unix compress by skyfs's own decoders, bzip2 by `seek-bzip`,
- * xz by `xz-decompress` (xz-embedded in WebAssembly), zstd by `fzstd` (pure JavaScript).
+ * decoder per compression: gzip, bzip2 and Unix compress by skyfs's own decoders,
+ * xz by `xz-decompress` (xz-embedded in WebAssembly), zstd by `fzstd` (pure JavaScript) with
+ * skyfs's own frame walk and content checksum check.
  * @module
  */
 
-import bzip from "seek-bzip";
 import { concatBytes } from "../bytes.js";
 import { type DecoderGenerator, NEED_INPUT } from "./bit-input.js";
+import { type Bunzip2Options, bunzip2 } from "./bunzip2.js";
 import { DecompressionError } from "./errors.js";
 import { type GunzipOptions, gunzip } from "./gzip.js";
 import { uncompressLzw } from "./lzw.js";
+import { unzstd } from "./zstd.js";
 
 /** A whole-file compression. `compress` is Unix compress (`.Z`, LZW). */
 export type Compression = "gzip" | "bz2" | "xz" | "zstd" | "compress";
@@ -87,11 +89,13 @@ export interface DecompressStreamOptions {
   url?: string;
   /** For gzip: where to start and which checkpoints to report. */
   gzip?: GunzipOptions;
+  /** For bzip2: what to report about each block. */
+  bzip2?: Omit<Bunzip2Options, "url">;
 }
 
 /**
  * Decodes a compressed byte stream. Output is given as it is decoded, so memory stays bounded
- * (bzip2 excepted: `seek-bzip` decodes a whole stream at once). A damaged stream ends with a
+ * (for bzip2, one block of at most 900 000 symbols). A damaged stream ends with a
  * {@link DecompressionError}.
  */
 export function decompressStream(
@@ -106,7 +110,7 @@ export function decompressStream(
     case "compress":
       return driveDecoder(uncompressLzw(url), input);
     case "bz2":
-      return bunzip2(input, url);
+      return driveDecoder(bunzip2({ ...options.bzip2, url }), input);
     case "xz":
       return unxz(input, url);
     case "zstd":
@@ -114,47 +118,8 @@ export function decompressStream(
   }
 }
 
-async function collect(input: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of input) chunks.push(chunk);
-  return concatBytes(chunks);
-}
-
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return bytes.length >= magic.length && magic.every((value, i) => bytes[i] === value);
-}
-
-/** An output of `seek-bzip` that hands its bytes over in chunks. */
-class ChunkedOutput {
-  readonly chunks: Uint8Array[] = [];
-  private current = new Uint8Array(1 << 20);
-  private at = 0;
-
-  writeByte(value: number): void {
-    if (this.at === this.current.length) {
-      this.chunks.push(this.current);
-      this.current = new Uint8Array(1 << 20);
-      this.at = 0;
-    }
-    this.current[this.at++] = value;
-  }
-
-  finish(): Uint8Array[] {
-    if (this.at > 0) this.chunks.push(this.current.subarray(0, this.at));
-    return this.chunks;
-  }
-}
-
-async function* bunzip2(input: AsyncIterable<Uint8Array>, url: string | undefined): AsyncGenerator<Uint8Array> {
-  const all = await collect(input);
-  if (!startsWith(all, [0x42, 0x5a, 0x68])) throw new DecompressionError("not-compressed", "not a bzip2 stream (no BZh magic)", { url });
-  const output = new ChunkedOutput();
-  try {
-    bzip.decode(Buffer.from(all.buffer, all.byteOffset, all.byteLength), output as unknown as Buffer, true);
-  } catch (error) {
-    throw decoderError("bzip2", error, url);
-  }
-  yield* output.finish();
 }
 
 /** The first `length` bytes of a stream (fewer if it is shorter), and the whole stream again. */
@@ -168,7 +133,7 @@ async function peek(input: AsyncIterable<Uint8Array>, length: number): Promise<{
     seen.push(next.value);
     held += next.value.length;
   }
-  const head = seen.length === 1 ? (seen[0] as Uint8Array) : Buffer.concat(seen);
+  const head = seen.length === 1 ? (seen[0] as Uint8Array) : concatBytes(seen);
   async function* stream(): AsyncGenerator<Uint8Array> {
     try {
       if (head.length > 0) yield head;
@@ -205,35 +170,6 @@ async function* unxz(input: AsyncIterable<Uint8Array>, url: string | undefined):
   } finally {
     await reader.cancel().catch(() => undefined);
   }
-}
-
-async function* unzstd(input: AsyncIterable<Uint8Array>, url: string | undefined): AsyncGenerator<Uint8Array> {
-  const { head, stream } = await peek(input, 4);
-  const frame = startsWith(head, [0x28, 0xb5, 0x2f, 0xfd]);
-  const skippable = head.length >= 4 && (head[0]! & 0xf0) === 0x50 && head[1] === 0x2a && head[2] === 0x4d && head[3] === 0x18;
-  if (!frame && !skippable) {
-    await stream.return(undefined);
-    throw new DecompressionError("not-compressed", "not a zstd stream (no 28 B5 2F FD magic)", { url });
-  }
-  const { Decompress } = await import("fzstd");
-  const pending: Uint8Array[] = [];
-  const decoder = new Decompress((chunk) => {
-    pending.push(chunk);
-  });
-  for await (const chunk of stream) {
-    try {
-      decoder.push(chunk);
-    } catch (error) {
-      throw decoderError("zstd", error, url);
-    }
-    yield* pending.splice(0);
-  }
-  try {
-    decoder.push(new Uint8Array(0), true);
-  } catch (error) {
-    throw decoderError("zstd", error, url);
-  }
-  yield* pending.splice(0);
 }
 
 function decoderError(format: string, error: unknown, url: string | undefined): DecompressionError {

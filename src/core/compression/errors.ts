@@ -2,7 +2,7 @@
  * The error a damaged or mislabelled compressed stream raises.
  * @module
  */
-import { FormatError, type FormatErrorOptions } from "../errors.js";
+import { FormatError, type FormatErrorOptions, nameErrorClasses } from "../errors.js";
 
 /** What is wrong with a compressed stream. */
 export type DecompressionProblem = "not-compressed" | "truncated" | "checksum" | "size" | "corrupt" | "unsupported";
@@ -21,3 +21,5 @@ export class DecompressionError extends FormatError {
     this.problem = problem;
   }
 }
+
+nameErrorClasses({ DecompressionError });

@@ -2,6 +2,7 @@
  * Whole-file decompression as a layer over any {@link ByteSource}.
  * @module
  */
+export type { Bunzip2Options, Bzip2Block } from "./bunzip2.js";
 export type { Compression, CompressionOption, DecompressStreamOptions } from "./codecs.js";
 export { COMPRESSIONS, compressionOfName, decompressStream, resolveCompression, stripCompressionSuffix } from "./codecs.js";
 export { DEFAULT_DECODED_CACHE_CAPACITY, DecodedCache, sharedDecodedCache } from "./decoded-cache.js";

@@ -1,20 +1,21 @@
 /**
  * Writing ASDF files: a tree of plain values, arrays, known tags and tagged values as YAML 1.1
- * (the subset every ASDF reader parses the same way), each array in its own block (raw, zlib or
- * ASDF-framed lz4) with its MD5 checksum, and the block index at the end.
+ * (the subset every ASDF reader parses the same way), each array in its own block (raw, zlib, bzp2
+ * or ASDF-framed lz4) with its MD5 checksum, and the block index at the end.
  * @module
  */
 import { zlibSync } from "fflate";
 import lz4 from "lz4js";
 import { concatBytes } from "../../core/bytes.js";
+import { bzip2Encode } from "../../core/compression/bzip2-encode.js";
 import { InvalidArgumentError } from "../../core/errors.js";
 import { md5 } from "../../core/hash.js";
 import type { NumericArray } from "../../core/typed-array.js";
 import { BLOCK_MAGIC } from "./blocks.js";
 import { KnownTag, TaggedValue } from "./tags.js";
 
-/** Block compressions the writer produces (`bzp2` is read, not written). */
-export type WriteCompression = "none" | "zlib" | "lz4";
+/** Block compressions the writer produces: none, zlib, bzip2 (`bzp2`, 900 kB blocks) or lz4 in ASDF's framing. */
+export type WriteCompression = "none" | "zlib" | "bzp2" | "lz4";
 
 /**
  * An array to write: typed values in native byte order and their shape (C order), as
@@ -213,9 +214,10 @@ function bytesOf(data: NumericArray): Uint8Array {
 
 function compress(data: Uint8Array, compression: WriteCompression): Uint8Array {
   if (compression === "zlib") return zlibSync(data);
+  if (compression === "bzp2") return bzip2Encode(data);
   if (compression === "lz4") return lz4Frames(data);
   if (compression === "none") return data;
-  throw new InvalidArgumentError(`writeAsdf compresses blocks with zlib or lz4, not ${JSON.stringify(compression)}`);
+  throw new InvalidArgumentError(`writeAsdf compresses blocks with zlib, bzp2 or lz4, not ${JSON.stringify(compression)}`);
 }
 
 /** ASDF's lz4 framing: 4 MiB chunks, each a 4-byte big-endian length then an lz4 block led by its size. */
