@@ -99,7 +99,10 @@ export class FileSink {
     const fd = this.handle.fd;
     return new Promise((resolve, reject) => {
       const from = (done: number): void => {
-        if (done === chunk.length) return resolve();
+        if (done === chunk.length) {
+          resolve();
+          return;
+        }
         write(fd, chunk, done, chunk.length - done, position + done, (error, written) => {
           if (error) reject(error);
           else if (written === 0) reject(new Error(`no bytes written at ${position + done}`));
