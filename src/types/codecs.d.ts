@@ -9,17 +9,3 @@ declare module "lz4js" {
   const lz4: { decompressBlock: typeof decompressBlock; compressBound: typeof compressBound; compressBlock: typeof compressBlock };
   export default lz4;
 }
-
-/** The parts of `seek-bzip` skyfs uses. */
-declare module "seek-bzip" {
-  /** A sink that receives the decompressed bytes one by one. */
-  export interface ByteSink {
-    writeByte(byte: number): void;
-  }
-  /** Decompresses a whole bzip2 stream into `output` (grown as needed when absent). */
-  export function decode(input: Buffer, output?: Buffer, multistream?: boolean): Buffer;
-  /** Decompresses a whole bzip2 stream into a byte sink. */
-  export function decode(input: Buffer, output: ByteSink, multistream?: boolean): undefined;
-  const bzip: { decode: typeof decode };
-  export default bzip;
-}

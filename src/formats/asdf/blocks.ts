@@ -4,8 +4,9 @@
  * @module
  */
 import lz4 from "lz4js";
-import bzip from "seek-bzip";
 import { latin1Decode } from "../../core/bytes.js";
+import { NEED_INPUT } from "../../core/compression/bit-input.js";
+import { bunzip2 } from "../../core/compression/bunzip2.js";
 import type { FormatError } from "../../core/errors.js";
 import { md5 } from "../../core/hash.js";
 import { inflate, TOO_LARGE } from "../../core/inflate.js";
@@ -130,21 +131,27 @@ function inflateInto(data: Uint8Array, out: Uint8Array): number {
   }
 }
 
-/** bzip2, byte by byte into `out`, stopping at its end. */
+/** bzip2 into `out` (the portable resumable decoder, fed the whole block at once), refusing more than fits. */
 function bunzipInto(data: Uint8Array, out: Uint8Array): number {
-  const sink = {
-    pos: 0,
-    writeByte(byte: number): void {
-      if (this.pos >= out.length) throw tooLarge(out.length);
-      out[this.pos++] = byte;
-    },
-  };
+  const decoder = bunzip2();
+  let written = 0;
+  let fed = false;
   try {
-    bzip.decode(Buffer.from(data.buffer, data.byteOffset, data.byteLength), sink);
+    for (let step = decoder.next(); !step.done; ) {
+      if (step.value === NEED_INPUT) {
+        step = decoder.next(fed ? undefined : data);
+        fed = true;
+        continue;
+      }
+      if (written + step.value.length > out.length) throw tooLarge(out.length);
+      out.set(step.value, written);
+      written += step.value.length;
+      step = decoder.next();
+    }
   } catch (error) {
     throw new Error(`bzp2: ${(error as Error).message}`);
   }
-  return sink.pos;
+  return written;
 }
 
 /**
