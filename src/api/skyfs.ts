@@ -41,6 +41,8 @@ export type {
 export { BackendLayer, baseBackend } from "../core/backend.js";
 export { BackendByteSource } from "../core/backend-source.js";
 export type { ByteRange, ByteSource, IoOptions } from "../core/byte-source.js";
+export { latin1Decode, latin1Encode } from "../core/bytes.js";
+export { BlockCacheBackend } from "../core/cache/block-layer.js";
 export type { BlockStoreStats, CacheOptions, CacheStrategy } from "../core/cache/index.js";
 export {
   BlockCachedSource,
@@ -53,6 +55,8 @@ export {
   ReadaheadSource,
   WholeObjectSource,
 } from "../core/cache/index.js";
+export type { FileCacheDownload } from "../core/cache/local-copies-layer.js";
+export { FileCacheBackend } from "../core/cache/local-copies-layer.js";
 export type { BlockCacheLayerOptions, ChainLayer, FileCacheLayerOptions } from "../core/chaining.js";
 export { registerChainLayer } from "../core/chaining.js";
 export * from "../core/compression/index.js";
@@ -69,6 +73,7 @@ export type {
   WalkEntry,
 } from "../core/filesystem.js";
 export { FileSystem, resolveSlice } from "../core/filesystem.js";
+export { hasMagic } from "../core/glob.js";
 export { cachedInstanceCount, clearInstanceCache, instanceKey } from "../core/instance-cache.js";
 export { DEFAULT_REQUEST_CONCURRENCY, LimitBackend } from "../core/limit.js";
 export type { LocalDisk } from "../core/local-disk.js";
@@ -77,8 +82,9 @@ export { localFileError } from "../core/local-errors.js";
 export type { ManifestEntry, ManifestGlobOptions } from "../core/manifest.js";
 export { globManifest, parseManifestLine } from "../core/manifest.js";
 export { BytesSource } from "../core/memory-source.js";
-export type { Stack, StackOptions } from "../core/pipeline.js";
-export { buildStack } from "../core/pipeline.js";
+export { relativePath } from "../core/paths.js";
+export type { BlockCacheOptions, Stack, StackOptions } from "../core/pipeline.js";
+export { buildStack, DEFAULT_PART_SIZE, DEFAULT_PARTS_IN_FLIGHT } from "../core/pipeline.js";
 export type { PlannedFetch, RangePlanOptions } from "../core/range-plan.js";
 export { DEFAULT_MAX_PART_SIZE, DEFAULT_MERGE_GAP, executePlan, planRanges } from "../core/range-plan.js";
 export type { PinnedReadOptions } from "../core/reads.js";

@@ -2,13 +2,14 @@
  * URL chaining, fsspec style: `blockcache::https://...`, `filecache::s3://...`,
  * `simplecache::gs://...`. The part before `::` names a layer that changes how the filesystem
  * of the inner URL is built; options keyed by the layer's name configure the layer, and every
- * other option goes to the inner filesystem.
+ * other option goes to the inner filesystem. The built-in names turn on the pipeline's cache
+ * layers (options `blockCache`, `fileCache`; see `pipeline.ts`), so a chained URL and those
+ * options build the same stack.
  * @module
  */
 import { BlockStore } from "./cache/block-store.js";
 import { InvalidUrlError } from "./errors.js";
 import type { FileSystemOptions } from "./filesystem.js";
-import { localDisk } from "./local-disk.js";
 
 /** Turns the options of the inner filesystem into those the layer needs. */
 export type ChainLayer = (inner: Record<string, unknown>, layerOptions: Record<string, unknown>) => Record<string, unknown>;
@@ -45,7 +46,7 @@ export interface BlockCacheLayerOptions {
 
 /** Options of the `filecache::` and `simplecache::` layers. */
 export interface FileCacheLayerOptions {
-  /** Folder of the local copies (default: a private per-user folder, see `defaultCacheDirectory`). */
+  /** Folder of the local copies (default `defaultCacheDirectory()`: a private per-user folder). */
   directory?: string;
 }
 
@@ -56,11 +57,11 @@ function blockCacheLayer(inner: Record<string, unknown>, options: BlockCacheLaye
     store = new BlockStore(capacity);
     sharedBlocks.set(capacity, store);
   }
-  return { ...inner, blockStore: store, cacheDefaults: { cache: "blocks", blockSize: options.blockSize } };
+  return { ...inner, blockCache: { store, blockSize: options.blockSize } };
 }
 
 function fileCacheLayer(inner: Record<string, unknown>, options: FileCacheLayerOptions): FileSystemOptions & Record<string, unknown> {
-  return { ...inner, fileCache: { directory: options.directory ?? localDisk("filecache::").defaultCacheDirectory() } };
+  return { ...inner, fileCache: options.directory === undefined ? true : { directory: options.directory } };
 }
 
 registerChainLayer("blockcache", blockCacheLayer);

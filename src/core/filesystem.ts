@@ -7,7 +7,6 @@
 import { type Backend, baseBackend, type FileInfo } from "./backend.js";
 import type { ByteRange, ByteSource, IoOptions } from "./byte-source.js";
 import { BlockStore } from "./cache/block-store.js";
-import type { FileCacheOptions } from "./cache/file-cache.js";
 import type { CacheOptions } from "./cache/strategy.js";
 import { resolveCompression } from "./compression/codecs.js";
 import { type CompressionOptions, withDecompression } from "./compression/layer.js";
@@ -17,7 +16,7 @@ import { forgetInstance } from "./instance-cache.js";
 import { localDisk } from "./local-disk.js";
 import { type OpenContext, openSource, readWhole } from "./open-source.js";
 import { baseName, joinPath, relativePath, trimTrailingSlash } from "./paths.js";
-import { buildStack, type StackOptions } from "./pipeline.js";
+import { buildStack, DEFAULT_PART_SIZE, DEFAULT_PARTS_IN_FLIGHT, type StackOptions, stackCaches } from "./pipeline.js";
 import type { RangePlanOptions } from "./range-plan.js";
 import { describe } from "./reads.js";
 import type { TransferSnapshot, TransferStats } from "./stats.js";
@@ -32,18 +31,15 @@ export interface FileSystemOptions extends RangePlanOptions, StackOptions {
    * whatever this is, and every request passes the per-host limit.
    */
   concurrency?: number;
-  /** Size of the parts a download is read in (default 8 MiB). */
-  partSize?: number;
-  /** Parts of one download in flight at once (default 4). */
-  partsInFlight?: number;
-  /** Default cache options of {@link FileSystem.open}. */
+  /**
+   * Default cache options of {@link FileSystem.open} (default `first-block`; `none` when the
+   * stack has a block or file cache layer, which keeps what is read already).
+   */
   cacheDefaults?: CacheOptions;
   /** The block store of the `blocks` cache (default: one per filesystem, of `blockCacheCapacity` bytes). */
   blockStore?: BlockStore;
   /** Capacity in bytes of the filesystem's own block store (default 128 MiB). */
   blockCacheCapacity?: number;
-  /** Keep whole objects on local disk, keyed by URL and ETag (`filecache::`); `true` for the default folder. */
-  fileCache?: FileCacheOptions | boolean;
 }
 
 /** Options of {@link FileSystem.find}. */
@@ -83,8 +79,6 @@ const DEFAULT_CONCURRENCY = 32;
  * 256 KiB of it: 128.
  */
 const DEFAULT_DOWNLOADS = 128;
-const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
-const DEFAULT_PARTS_IN_FLIGHT = 4;
 const DELETE_BATCH = 1000;
 
 /**
@@ -92,10 +86,11 @@ const DELETE_BATCH = 1000;
  * (`bucket/key`, `/tmp/x`) or a full URL of the same scheme.
  *
  * `new FileSystem(backend, options)` wraps `backend` in the pipeline's layers (stats and byte
- * budget, the per-host limit, retry; see `buildStack`), exactly as `filesystem()` does.
+ * budget, the per-host limit, retry, and the block and file caches when asked for; see
+ * `buildStack`), exactly as `filesystem()` does.
  */
 export class FileSystem {
-  /** The top of the stack this filesystem drives (the retry layer, unless `retry: false`). */
+  /** The top of the stack this filesystem drives (see `buildStack`). */
   readonly backend: Backend;
   /** The shared blocks of the `blocks` cache strategy. */
   readonly blockStore: BlockStore;
@@ -115,14 +110,11 @@ export class FileSystem {
       partSize: options.partSize ?? DEFAULT_PART_SIZE,
       partsInFlight: options.partsInFlight ?? DEFAULT_PARTS_IN_FLIGHT,
     };
-    const fileCache = options.fileCache;
     this.opening = {
       backend: this.backend,
       blockStore: this.blockStore,
-      fileCache: fileCache ? localDisk("filecache::").fileCache(fileCache === true ? {} : fileCache) : undefined,
-      cacheDefaults: options.cacheDefaults,
+      cacheDefaults: options.cacheDefaults ?? (stackCaches(options) ? { cache: "none" } : undefined),
       planning: { mergeGap: options.mergeGap, maxPartSize: options.maxPartSize, spansInFlight: options.spansInFlight },
-      download: { partSize: this.plan.partSize, partsInFlight: this.plan.partsInFlight },
     };
   }
 

@@ -12,6 +12,9 @@ export const DEFAULT_REQUEST_CONCURRENCY = 256;
 /** A layer that keeps at most `limit` requests in flight per host. */
 export class LimitBackend extends BackendLayer {
   private readonly limiters = new Map<string, Semaphore>();
+  /** The path asked for last and its limiter: reads of one object skip the host lookup. */
+  private lastPath: string | undefined;
+  private lastLimiter: Semaphore | undefined;
 
   constructor(
     inner: Backend,
@@ -30,12 +33,15 @@ export class LimitBackend extends BackendLayer {
   }
 
   private limiterFor(path: string): Semaphore {
+    if (path === this.lastPath && this.lastLimiter) return this.lastLimiter;
     const host = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(this.inner.toUrl(path))?.[1] ?? "";
     let limiter = this.limiters.get(host);
     if (!limiter) {
       limiter = new Semaphore(this.limit);
       this.limiters.set(host, limiter);
     }
+    this.lastPath = path;
+    this.lastLimiter = limiter;
     return limiter;
   }
 }

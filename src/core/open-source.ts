@@ -1,17 +1,15 @@
 /**
- * Opening an object: which reads describe it, and which cache sits on top of the stack (the
- * read caches of `open`'s strategies and the `blockcache::` block store, or the local file
- * cache of `filecache::`). Also the whole-object read of `cat`.
+ * Opening an object: which reads describe it, and which of `open`'s cache strategies sits on
+ * the source. Also the whole-object read of `cat`. (The `blockcache::` and `filecache::` caches
+ * are layers of the stack below; see `pipeline.ts`.)
  * @module
  */
 import type { Backend, FileInfo } from "./backend.js";
 import { BackendByteSource } from "./backend-source.js";
 import type { ByteSource, IoOptions } from "./byte-source.js";
 import type { BlockStore } from "./cache/block-store.js";
-import type { LocalFileCache } from "./cache/file-cache.js";
 import { type CacheOptions, cachedSource, DEFAULT_CACHE, DEFAULT_HEAD_SIZE } from "./cache/strategy.js";
 import { IsADirectoryError } from "./errors.js";
-import { localDisk } from "./local-disk.js";
 import type { RangePlanOptions } from "./range-plan.js";
 import { describe, readHead } from "./reads.js";
 
@@ -21,14 +19,10 @@ export interface OpenContext {
   backend: Backend;
   /** The blocks of the `blocks` strategy. */
   blockStore: BlockStore;
-  /** Whole objects on local disk (`filecache::`), when configured. */
-  fileCache: LocalFileCache | undefined;
   /** The filesystem's default cache options. */
   cacheDefaults: CacheOptions | undefined;
   /** How `readMany` plans. */
   planning: RangePlanOptions;
-  /** How a file cache's copy is downloaded. */
-  download: { partSize: number; partsInFlight: number };
 }
 
 /**
@@ -41,19 +35,13 @@ export async function openSource(context: OpenContext, path: string, options: Io
   const strategy = cache.cache ?? DEFAULT_CACHE;
   let info: FileInfo;
   let head: Uint8Array | undefined;
-  if (strategy === "first-block" && !context.fileCache) {
+  if (strategy === "first-block") {
     ({ info, head } = await readHead(context.backend, path, cache.headSize ?? DEFAULT_HEAD_SIZE, options));
   } else {
     info = await describe(context.backend, path, options);
   }
   if (info.type === "directory") throw new IsADirectoryError("cannot open a directory", { url: context.backend.toUrl(path) });
-  const described = info;
-  if (context.fileCache?.accepts(described)) {
-    return context.fileCache.source(context.backend.toUrl(path), described, (local) =>
-      localDisk("filecache::").downloadObject(context.backend, described, true, local, { ...context.download, signal: options.signal }),
-    );
-  }
-  return cachedSource(new BackendByteSource(context.backend, path, described, context.planning), cache, context.blockStore, head);
+  return cachedSource(new BackendByteSource(context.backend, path, info, context.planning), cache, context.blockStore, head);
 }
 
 /**
@@ -61,10 +49,6 @@ export async function openSource(context: OpenContext, path: string, options: Io
  * description), then the rest, if any, pinned to the ETag seen.
  */
 export async function readWhole(context: OpenContext, path: string, options: IoOptions): Promise<Uint8Array> {
-  if (context.fileCache) {
-    const source = await openSource(context, path, { ...options, cache: "none" });
-    return source.read(0, source.size, options);
-  }
   const { info, head } = await readHead(context.backend, path, DEFAULT_HEAD_SIZE, options);
   if (info.type === "directory") throw new IsADirectoryError("cannot read a directory", { url: context.backend.toUrl(path) });
   if (head.length >= info.size) return head;

@@ -47,6 +47,31 @@ export interface RetryEvent {
 
 const DEFAULTS = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5000, attemptTimeoutMs: 60_000 };
 
+/** A policy with every default filled in, and the clock that times its attempts. */
+interface Policy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  attemptTimeoutMs: number;
+  deadlineMs: number | undefined;
+  onRetry: ((event: RetryEvent) => void) | undefined;
+  /** Times attempts by shared windows under the default timeout (see {@link SharedAttemptClock}). */
+  shared: SharedAttemptClock | undefined;
+}
+
+function policyOf(options: RetryOptions): Policy {
+  const explicit = options.attemptTimeoutMs !== undefined || options.deadlineMs !== undefined;
+  return {
+    maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
+    baseDelayMs: options.baseDelayMs ?? DEFAULTS.baseDelayMs,
+    maxDelayMs: options.maxDelayMs ?? DEFAULTS.maxDelayMs,
+    attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULTS.attemptTimeoutMs,
+    deadlineMs: options.deadlineMs,
+    onRetry: options.onRetry,
+    shared: explicit ? undefined : defaultClock(),
+  };
+}
+
 /** Whether an error may pass if the operation is tried again. */
 export function isRetryable(error: unknown): boolean {
   return error instanceof TransientError;
@@ -56,42 +81,146 @@ export function isRetryable(error: unknown): boolean {
  * Runs `operation` until it succeeds, fails with an error that is not retryable, or runs out of
  * attempts or time. Each attempt gets a signal that aborts on the caller's signal and on the
  * attempt timeout; a timed-out attempt counts as a transient failure.
+ *
+ * An attempt timeout or deadline given in `options` is exact: each attempt has its own timer.
+ * The default guard (60 s) costs no timer per attempt: one timer watches the attempts started
+ * within the same second (without a caller's signal) and aborts those still running 60 s after
+ * that second ends.
  */
-export async function withRetry<T>(
+export function withRetry<T>(
   name: string,
   operation: (signal: AbortSignal) => Promise<T>,
   options: RetryOptions = {},
   signal?: AbortSignal,
 ): Promise<T> {
-  const policy = { ...DEFAULTS, ...options };
-  const deadline = options.deadlineMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.deadlineMs;
+  return retryUnder(policyOf(options), name, operation, signal);
+}
+
+async function retryUnder<T>(
+  policy: Policy,
+  name: string,
+  operation: (signal: AbortSignal) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const deadline = policy.deadlineMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + policy.deadlineMs;
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw new AbortError("operation aborted", { cause: signal.reason });
-    const attemptController = new AbortController();
-    let timedOutNow = false;
-    const timer = setTimeout(
-      () => {
-        timedOutNow = true;
-        attemptController.abort(new Error(`${name} timed out`));
-      },
-      Math.max(1, Math.min(policy.attemptTimeoutMs, deadline - Date.now())),
-    );
-    const forward = (): void => attemptController.abort(signal?.reason);
-    signal?.addEventListener("abort", forward, { once: true });
     let failure: unknown;
-    try {
-      return await operation(attemptController.signal);
-    } catch (error) {
-      failure = timedOutNow && !signal?.aborted ? timedOut(name, error) : error;
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", forward);
+    if (policy.shared && !signal) {
+      const window = policy.shared.window();
+      const timed = window.start();
+      try {
+        return await operation(timed.controller.signal);
+      } catch (error) {
+        failure = timed.expired ? timedOut(name, error) : error;
+      } finally {
+        window.end(timed);
+      }
+    } else {
+      const attemptController = new AbortController();
+      let timedOutNow = false;
+      const timer = setTimeout(
+        () => {
+          timedOutNow = true;
+          attemptController.abort(new Error(`${name} timed out`));
+        },
+        Math.max(1, Math.min(policy.attemptTimeoutMs, deadline - Date.now())),
+      );
+      const forward = (): void => attemptController.abort(signal?.reason);
+      signal?.addEventListener("abort", forward, { once: true });
+      try {
+        return await operation(attemptController.signal);
+      } catch (error) {
+        failure = timedOutNow && !signal?.aborted ? timedOut(name, error) : error;
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", forward);
+      }
     }
     const delayMs = Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
     const outOfTime = Date.now() + delayMs >= deadline;
     if (!isRetryable(failure) || attempt >= policy.maxAttempts || outOfTime || signal?.aborted) throw failure;
-    options.onRetry?.({ operation: name, attempt, delayMs, error: failure });
+    policy.onRetry?.({ operation: name, attempt, delayMs, error: failure });
     await sleep(delayMs, signal);
+  }
+}
+
+/** Length of the window of attempts whose default timeout one timer watches. */
+const SHARED_WINDOW_MS = 1000;
+
+let sharedClock: SharedAttemptClock | undefined;
+
+/** The clock every policy with the default timeout shares. */
+function defaultClock(): SharedAttemptClock {
+  sharedClock ??= new SharedAttemptClock(DEFAULTS.attemptTimeoutMs, SHARED_WINDOW_MS);
+  return sharedClock;
+}
+
+/** One attempt timed by a {@link SharedAttemptClock}. */
+interface TimedAttempt {
+  /** The attempt's own signal. */
+  controller: AbortController;
+  /** Whether the clock aborted it. */
+  expired: boolean;
+}
+
+/** One window of a {@link SharedAttemptClock}: the attempts started in it and its timer. */
+class AttemptWindow {
+  private readonly running = new Set<TimedAttempt>();
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor(
+    /** When the window stops taking attempts (ms since the epoch). */
+    readonly closesAt: number,
+    timeoutMs: number,
+  ) {
+    this.timer = setTimeout(() => this.expire(), closesAt - Date.now() + timeoutMs);
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  /** An attempt starts in this window. */
+  start(): TimedAttempt {
+    const attempt = { controller: new AbortController(), expired: false };
+    this.running.add(attempt);
+    return attempt;
+  }
+
+  /** An attempt of this window ends; the last one of a closed window stops the timer. */
+  end(attempt: TimedAttempt): void {
+    this.running.delete(attempt);
+    if (this.running.size === 0 && Date.now() >= this.closesAt) clearTimeout(this.timer);
+  }
+
+  private expire(): void {
+    for (const attempt of this.running) {
+      attempt.expired = true;
+      attempt.controller.abort(new Error("attempt timed out"));
+    }
+  }
+}
+
+/**
+ * Times attempts with one timer per window instead of one per attempt: the attempts started
+ * within one window of `windowMs` are aborted `timeoutMs` after the window closes if they are
+ * still running, so each gets between `timeoutMs` and `timeoutMs + windowMs`.
+ */
+class SharedAttemptClock {
+  private current: AttemptWindow | undefined;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** The window of an attempt starting now. */
+  window(): AttemptWindow {
+    const now = Date.now();
+    let window = this.current;
+    if (!window || now >= window.closesAt || now < window.closesAt - this.windowMs) {
+      window = new AttemptWindow(now + this.windowMs, this.timeoutMs);
+      this.current = window;
+    }
+    return window;
   }
 }
 
@@ -119,11 +248,11 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * Writes are retried too: each write sends a whole object, so sending it again is safe.
  */
 export class RetryingBackend extends BackendLayer {
-  constructor(
-    inner: Backend,
-    private readonly options: RetryOptions = {},
-  ) {
+  private readonly policy: Policy;
+
+  constructor(inner: Backend, options: RetryOptions = {}) {
     super(inner);
+    this.policy = policyOf(options);
   }
 
   override get(path: string, options: GetOptions = {}): Promise<GetResult> {
@@ -179,6 +308,6 @@ export class RetryingBackend extends BackendLayer {
   }
 
   private retry<T>(name: string, options: RequestOptions, operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return withRetry(name, operation, this.options, options.signal);
+    return retryUnder(this.policy, name, operation, options.signal);
   }
 }

@@ -4,10 +4,19 @@
  * cutout comes from.
  * @module
  */
-import { type AsdfFile, type AxisSlice, KnownTag, NdArray, Quantity, TaggedValue, type WriteCompression, writeAsdf } from "../api/asdf.js";
+import {
+  type AsdfFile,
+  type AxisSlice,
+  KnownTag,
+  NdArray,
+  Quantity,
+  resolveSlices,
+  TaggedValue,
+  tagValue,
+  type WriteCompression,
+  writeAsdf,
+} from "../api/asdf.js";
 import { InvalidArgumentError, type NumericArray } from "../api/skyfs.js";
-import { tagValue } from "../formats/asdf/tags.js";
-import { resolveSlices } from "../formats/asdf/view-plan.js";
 
 /** Options of {@link cutoutAsdf}. */
 export interface AsdfCutoutOptions {

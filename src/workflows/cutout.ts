@@ -7,8 +7,7 @@
  */
 
 import { type AxisRange, type Card, type Header, writeFits } from "../api/fits.js";
-import { InvalidArgumentError, type NumericArray } from "../api/skyfs.js";
-import { redactUrl } from "../core/redact.js";
+import { InvalidArgumentError, type NumericArray, redactUrl } from "../api/skyfs.js";
 
 /** What a cutout needs of an image HDU (plain or tile-compressed). */
 export interface CutoutSource {

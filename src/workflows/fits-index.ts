@@ -6,13 +6,20 @@
  */
 
 import { FITS_INDEX_FORMAT, type FitsIndex, type IndexedFile, indexHdu, openFitsSource } from "../api/fits.js";
-import { type FileSystem, NotFoundError, SkyfsError, type StorageOptions, urlToFs } from "../api/skyfs.js";
-import { compressionOfName } from "../core/compression/codecs.js";
-import { buildGzipIndex, openDecompressed } from "../core/compression/decompressed-source.js";
-import { gzipIndexToJson } from "../core/compression/gzip-index.js";
-import { mapLimit } from "../core/concurrency.js";
-import { hasMagic } from "../core/glob.js";
-import { relativePath } from "../core/paths.js";
+import {
+  buildGzipIndex,
+  compressionOfName,
+  type FileSystem,
+  gzipIndexToJson,
+  hasMagic,
+  mapLimit,
+  NotFoundError,
+  openDecompressed,
+  relativePath,
+  SkyfsError,
+  type StorageOptions,
+  urlToFs,
+} from "../api/skyfs.js";
 
 /** Options of {@link buildFitsIndex}. */
 export interface BuildIndexOptions {

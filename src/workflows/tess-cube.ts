@@ -20,8 +20,7 @@ import {
   openFits,
   toWcsFrame,
 } from "../api/fits.js";
-import { type ByteSource, FormatError, InvalidArgumentError } from "../api/skyfs.js";
-import { latin1Decode } from "../core/bytes.js";
+import { type ByteSource, FormatError, InvalidArgumentError, latin1Decode } from "../api/skyfs.js";
 import type { SkyPosition } from "./sky-cutout.js";
 import { parseSide, roundHalfEven, type SideInput } from "./sky-size.js";
 import { writeTargetPixelFile } from "./tess-tpf.js";

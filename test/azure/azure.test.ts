@@ -3,6 +3,7 @@ import { BlobSASPermissions, BlobServiceClient, generateBlobSASQueryParameters, 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AzureBackend, filesystem, NotFoundError, PermissionError, parseAzureAccountUrl, urlToFs } from "../../src/index.js";
 import { AZURITE_ACCOUNT, AZURITE_KEY, type Azurite, startAzurite } from "../servers/azurite.js";
+import { startFaultProxy } from "../servers/fault-proxy.js";
 
 const sha = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
 
@@ -68,6 +69,39 @@ describe("Azure Blob on azurite", () => {
     expect(blocks.committedBlocks?.length).toBe(5);
     expect(sha(await fs.cat("private/big/blob.bin"))).toBe(sha(body));
     await fs.close();
+  });
+
+  it("reports every request of a listing and a description: one per page, one per fallback", async () => {
+    const proxy = await startFaultProxy(server.endpoint.replace(/\/[^/]*$/, ""));
+    const fs = filesystem("az", {
+      endpoint: `${proxy.baseUrl}/${AZURITE_ACCOUNT}`,
+      account: AZURITE_ACCOUNT,
+      accountKey: AZURITE_KEY,
+      pageSize: 4,
+      instance: "private",
+    });
+    try {
+      await Promise.all(Array.from({ length: 10 }, (_, i) => fs.pipe(`private/paged/f${String(i).padStart(2, "0")}.bin`, `file ${i}`)));
+      const lists = (): number => proxy.seen.filter((request) => /[?&]comp=list/.test(request.url)).length;
+      proxy.seen.length = 0;
+      fs.resetStats();
+      expect(await fs.ls("private/paged")).toHaveLength(10);
+      expect(lists()).toBe(3);
+      expect(fs.stats().requests.list).toBe(3);
+      proxy.seen.length = 0;
+      fs.resetStats();
+      expect(await fs.find("private/paged")).toHaveLength(10);
+      expect(fs.stats().requests.list).toBe(3);
+      expect(fs.stats().totalRequests).toBe(proxy.seen.length);
+      proxy.seen.length = 0;
+      fs.resetStats();
+      expect((await fs.info("private/paged")).type).toBe("directory");
+      expect(proxy.seen).toHaveLength(2);
+      expect(fs.stats().totalRequests).toBe(2);
+    } finally {
+      await fs.close();
+      await proxy.close();
+    }
   });
 
   it("recognises abfs:// and account HTTPS URLs", () => {

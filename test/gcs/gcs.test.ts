@@ -32,6 +32,29 @@ describe("GCS against the JSON API test server", () => {
     await fs.close();
   });
 
+  it("reports every request of a listing and a description: one per page, one per fallback", async () => {
+    const fs = filesystem("gs", { apiEndpoint: server.endpoint, projectId: "test", pageSize: 3, instance: "private" });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => fs.pipe(`archive/paged/f${String(i).padStart(2, "0")}.bin`, `file ${i}`)));
+    const lists = (): number =>
+      server.requests.filter((request) => request.method === "GET" && /\/b\/archive\/o$/.test(request.path)).length;
+    server.requests.length = 0;
+    fs.resetStats();
+    expect(await fs.ls("archive/paged")).toHaveLength(10);
+    expect(lists()).toBe(4);
+    expect(fs.stats().requests.list).toBe(4);
+    server.requests.length = 0;
+    fs.resetStats();
+    expect(await fs.find("archive/paged")).toHaveLength(10);
+    expect(fs.stats().requests.list).toBe(4);
+    expect(fs.stats().totalRequests).toBe(server.requests.length);
+    server.requests.length = 0;
+    fs.resetStats();
+    expect((await fs.info("archive/paged")).type).toBe("directory");
+    expect(server.requests).toHaveLength(2);
+    expect(fs.stats().totalRequests).toBe(2);
+    await fs.close();
+  });
+
   it("reads anonymously without credentials", async () => {
     const writer = filesystem("gs", { apiEndpoint: server.endpoint, projectId: "test" });
     await writer.pipe("archive/public/open.txt", "open data");

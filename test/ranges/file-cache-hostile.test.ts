@@ -66,6 +66,8 @@ describe("the local file cache against careless servers and shared folders", () 
     const first = filesystem("http", { fileCache: { directory } });
     const second = filesystem("http", { fileCache: { directory } });
     const open = await first.open(`${server.baseUrl}/shared.bin`);
+    expect(await open.read(0, 10)).toEqual(bytes(10, 3));
+    expect(await readdir(directory)).toHaveLength(1);
     for (const name of await readdir(directory)) await rm(join(directory, name));
     expect(await open.read(100, 10)).toEqual(bytes(4000, 3).subarray(100, 110));
     server.object("/shared.bin", bytes(4000, 9), { etag: '"two"' });

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BudgetExceededError, filesystem, urlToFs } from "../../src/index.js";
+import { BlockCacheBackend, BudgetExceededError, FileCacheBackend, filesystem, RetryingBackend, urlToFs } from "../../src/index.js";
 import { expectBytes } from "../bytes.js";
 import { startHttpServer, type TestHttpServer } from "../servers/http-server.js";
 
@@ -134,6 +134,52 @@ describe("caches, planning and stats over a real HTTP server", () => {
     expect(server.requests).toHaveLength(0);
     await first.fs.close();
     await second.fs.close();
+  });
+
+  it("builds the cache layers of a chained URL in the pipeline's order, whatever the order of the names", async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), "skyfs-filecache-"));
+    try {
+      const options = { blockcache: { blockSize: 65_536, capacity: 3_333_333 }, filecache: { directory: cacheDir } };
+      const one = urlToFs(`blockcache::filecache::${url}`, options);
+      const other = urlToFs(`filecache::blockcache::${url}`, options);
+      for (const { fs } of [one, other]) {
+        expect(fs.backend).toBeInstanceOf(BlockCacheBackend);
+        expect((fs.backend as BlockCacheBackend).inner).toBeInstanceOf(FileCacheBackend);
+        expect(((fs.backend as BlockCacheBackend).inner as FileCacheBackend).inner).toBeInstanceOf(RetryingBackend);
+      }
+      expect(other.fs).toBe(one.fs);
+      const source = await one.fs.open(one.path);
+      expectBytes(await source.read(1_000_000, 100), data.slice(1_000_000, 1_000_100));
+      expect(await readdir(cacheDir)).toHaveLength(1);
+      server.requests.length = 0;
+      expectBytes(await source.read(2_000_000, 70_000), data.slice(2_000_000, 2_070_000));
+      expectBytes(await source.read(1_000_050, 10), data.slice(1_000_050, 1_000_060));
+      expect(server.requests).toHaveLength(0);
+      await one.fs.close();
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps blocks by version: a changed object is read anew, never from the old blocks", async () => {
+    const path = join(folder, "blocks-change.bin");
+    await writeFile(path, data.subarray(0, 200_000));
+    const fs = filesystem("http", { blockCache: { blockSize: 50_000 }, instance: "private" });
+    try {
+      const target = `${server.baseUrl}/blocks-change.bin`;
+      const first = await fs.open(target);
+      expectBytes(await first.read(120_000, 10), data.slice(120_000, 120_010));
+      server.requests.length = 0;
+      expectBytes(await (await fs.open(target)).read(110_000, 30_000), data.slice(110_000, 140_000));
+      expect(gets()).toHaveLength(0);
+      const changed = data.slice(1000, 201_000);
+      await writeFile(path, changed);
+      await utimes(path, new Date(), new Date(Date.now() + 10_000));
+      expectBytes(await (await fs.open(target)).read(120_000, 10), changed.slice(120_000, 120_010));
+      expect(gets()).toHaveLength(1);
+    } finally {
+      await fs.close();
+    }
   });
 
   it("keeps whole objects on disk with filecache:: and refetches a changed object", async () => {

@@ -74,6 +74,45 @@ describe("retry policy", () => {
     }
   });
 
+  it("abandons hung attempts under the default guard after 60 to 61 s, one timer for many attempts", async () => {
+    vi.useFakeTimers();
+    // Past the window of the real-timer attempts of earlier tests, whose timer the fake clock does not run.
+    vi.setSystemTime(Date.now() + 5_000);
+    vi.spyOn(Math, "random").mockReturnValue(0);
+    try {
+      const lifetimes: number[] = [];
+      const hang = (): Promise<never> =>
+        withRetry(
+          "hang",
+          (signal) =>
+            new Promise((_, reject) => {
+              const started = Date.now();
+              signal.addEventListener("abort", () => {
+                lifetimes.push(Date.now() - started);
+                reject(new Error("aborted"));
+              });
+            }),
+          { maxAttempts: 2 },
+        );
+      const first = hang().catch((caught: unknown) => caught);
+      await vi.advanceTimersByTimeAsync(400);
+      const second = hang().catch((caught: unknown) => caught);
+      const timersWhileHanging = vi.getTimerCount();
+      await vi.advanceTimersByTimeAsync(200_000);
+      expect(await first).toBeInstanceOf(TransientError);
+      expect(await second).toBeInstanceOf(TransientError);
+      expect(timersWhileHanging).toBe(1);
+      expect(lifetimes).toHaveLength(4);
+      for (const lifetime of lifetimes) {
+        expect(lifetime).toBeGreaterThanOrEqual(60_000);
+        expect(lifetime).toBeLessThanOrEqual(61_000);
+      }
+    } finally {
+      vi.restoreAllMocks();
+      vi.useRealTimers();
+    }
+  });
+
   it("gives a hung attempt exactly attemptTimeoutMs, maxAttempts times", async () => {
     vi.useFakeTimers();
     try {

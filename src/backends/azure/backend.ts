@@ -6,7 +6,16 @@
  * @module
  */
 import type * as Blob from "@azure/storage-blob";
-import type { Backend, BackendWriter, FileInfo, GetOptions, GetResult, ListOptions, WriteOptions } from "../../core/backend.js";
+import type {
+  Backend,
+  BackendWriter,
+  FileInfo,
+  GetOptions,
+  GetResult,
+  ListOptions,
+  RequestOptions,
+  WriteOptions,
+} from "../../core/backend.js";
 import type { IoOptions } from "../../core/byte-source.js";
 import { mapLimit } from "../../core/concurrency.js";
 import {
@@ -87,12 +96,14 @@ export class AzureBackend implements Backend {
     return getThroughReads(this, path, options);
   }
 
-  async info(path: string, options: IoOptions = {}): Promise<FileInfo> {
+  /** Describes a blob, or a prefix by listing one blob below it; each request is reported. */
+  async info(path: string, options: RequestOptions = {}): Promise<FileInfo> {
     const { container, blob } = splitContainerBlob(path);
     const { client } = await this.client();
     const containerClient = client.getContainerClient(container);
     if (blob !== "") {
       try {
+        options.onRequest?.();
         const properties = await containerClient.getBlobClient(blob).getProperties({ abortSignal: options.signal });
         return describe(path, properties.contentLength ?? 0, properties.etag, properties.lastModified);
       } catch (error) {
@@ -101,6 +112,7 @@ export class AzureBackend implements Backend {
       }
     }
     try {
+      options.onRequest?.();
       const page = await containerClient
         .listBlobsFlat({ prefix: blob === "" ? undefined : `${blob}/` })
         .byPage({ maxPageSize: 1 })
@@ -122,8 +134,10 @@ export class AzureBackend implements Backend {
       const pages = options.recursive
         ? containerClient.listBlobsFlat({ prefix }).byPage({ maxPageSize: this.options.pageSize })
         : containerClient.listBlobsByHierarchy("/", { prefix }).byPage({ maxPageSize: this.options.pageSize });
+      options.onRequest?.();
       for await (const page of pages) {
         if (options.signal?.aborted) throw new AbortError("listing aborted", { url: this.toUrl(path) });
+        if (page.continuationToken) options.onRequest?.();
         const segment = page.segment as { blobItems: Blob.BlobItem[]; blobPrefixes?: Array<{ name: string }> };
         for (const item of segment.blobPrefixes ?? []) {
           const name = `${container}/${item.name.replace(/\/$/, "")}`;
@@ -142,11 +156,12 @@ export class AzureBackend implements Backend {
     return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  async readHead(path: string, length: number, options: IoOptions = {}): Promise<{ info: FileInfo; head: Uint8Array }> {
+  async readHead(path: string, length: number, options: RequestOptions = {}): Promise<{ info: FileInfo; head: Uint8Array }> {
     const { container, blob } = splitContainerBlob(path);
     if (blob === "") return { info: await this.info(path, options), head: new Uint8Array(0) };
     const { client } = await this.client();
     try {
+      options.onRequest?.();
       const reply = await client
         .getContainerClient(container)
         .getBlobClient(blob)
@@ -168,6 +183,7 @@ export class AzureBackend implements Backend {
     const url = this.toUrl(path);
     let reply: Blob.BlobDownloadResponseParsed;
     try {
+      options.onRequest?.();
       reply = await client
         .getContainerClient(container)
         .getBlobClient(blob)
@@ -211,11 +227,12 @@ export class AzureBackend implements Backend {
     }
   }
 
-  async deleteFiles(paths: readonly string[], options: IoOptions = {}): Promise<void> {
+  async deleteFiles(paths: readonly string[], options: RequestOptions = {}): Promise<void> {
     const { client } = await this.client();
     await mapLimit(paths, 16, async (path) => {
       const { container, blob } = splitContainerBlob(path);
       try {
+        options.onRequest?.();
         await client.getContainerClient(container).getBlobClient(blob).delete({ abortSignal: options.signal });
       } catch (error) {
         throw this.error(error, path, "Delete Blob");

@@ -7,7 +7,16 @@
  * @module
  */
 import type * as Gcs from "@google-cloud/storage";
-import type { Backend, BackendWriter, FileInfo, GetOptions, GetResult, ListOptions, WriteOptions } from "../../core/backend.js";
+import type {
+  Backend,
+  BackendWriter,
+  FileInfo,
+  GetOptions,
+  GetResult,
+  ListOptions,
+  RequestOptions,
+  WriteOptions,
+} from "../../core/backend.js";
 import type { IoOptions } from "../../core/byte-source.js";
 import { mapLimit } from "../../core/concurrency.js";
 import {
@@ -50,8 +59,8 @@ export class GcsBackend implements Backend {
   readonly recursiveListing = true;
   readonly writer: BackendWriter = {
     put: (path, data, options) => this.write(path, data, options),
-    delete: (paths) => this.deleteFiles(paths),
-    copy: (source, target) => this.copyFile(source, target),
+    delete: (paths, options) => this.deleteFiles(paths, options),
+    copy: (source, target, options) => this.copyFile(source, target, options),
   };
   private storage: Promise<Gcs.Storage> | undefined;
 
@@ -83,7 +92,6 @@ export class GcsBackend implements Backend {
     if (options.head) return { info: await this.info(path, options), bytes: new Uint8Array(0) };
     if (!options.range || (options.range.offset === 0 && options.ifMatch === undefined && options.version === undefined)) {
       const info = await this.info(path, options);
-      options.onRequest?.();
       const offset = options.range?.offset ?? 0;
       const length = Math.max(0, Math.min(options.range?.length ?? info.size, info.size - offset));
       const bytes = length === 0 ? new Uint8Array(0) : await this.readRange(path, offset, length, { ...options, version: info.version });
@@ -96,11 +104,13 @@ export class GcsBackend implements Backend {
     return { info, bytes };
   }
 
-  async info(path: string, options: IoOptions = {}): Promise<FileInfo> {
+  /** Describes an object, or a prefix by listing one entry below it; each request is reported. */
+  async info(path: string, options: RequestOptions = {}): Promise<FileInfo> {
     const { bucket, name } = split(path);
     const handle = await this.bucket(bucket);
     if (name !== "") {
       try {
+        options.onRequest?.();
         const [metadata] = await handle.file(name).getMetadata();
         return describe(path, metadata);
       } catch (error) {
@@ -110,6 +120,7 @@ export class GcsBackend implements Backend {
     }
     throwIfAborted(options, this.toUrl(path));
     try {
+      options.onRequest?.();
       const [files, , response] = await handle.getFiles({
         prefix: name === "" ? undefined : `${name}/`,
         maxResults: 1,
@@ -137,6 +148,7 @@ export class GcsBackend implements Backend {
     try {
       while (query) {
         throwIfAborted(options, this.toUrl(path));
+        options.onRequest?.();
         const [files, next, response]: [Gcs.File[], unknown, unknown] = await handle.getFiles(query);
         for (const prefixName of (response as { prefixes?: string[] } | undefined)?.prefixes ?? []) {
           const full = `${bucket}/${prefixName.replace(/\/$/, "")}`;
@@ -168,6 +180,7 @@ export class GcsBackend implements Backend {
       return mapped;
     };
     throwIfAborted(options, this.toUrl(path));
+    options.onRequest?.();
     if (options.sink) {
       const body = file.createReadStream(request);
       const abort = (): void => void body.destroy(new AbortError("request aborted", { url: this.toUrl(path) }));
@@ -208,10 +221,11 @@ export class GcsBackend implements Backend {
     }
   }
 
-  async deleteFiles(paths: readonly string[]): Promise<void> {
+  async deleteFiles(paths: readonly string[], options: RequestOptions = {}): Promise<void> {
     await mapLimit(paths, 16, async (path) => {
       const { bucket, name } = split(path);
       try {
+        options.onRequest?.();
         await (await this.bucket(bucket)).file(name).delete();
       } catch (error) {
         throw this.error(error, path, "objects.delete");
@@ -219,11 +233,12 @@ export class GcsBackend implements Backend {
     });
   }
 
-  async copyFile(source: string, target: string): Promise<void> {
+  async copyFile(source: string, target: string, options: RequestOptions = {}): Promise<void> {
     const from = split(source);
     const to = split(target);
     const storage = await this.client();
     try {
+      options.onRequest?.();
       await (await this.bucket(from.bucket))
         .file(from.name)
         .copy(storage.bucket(to.bucket, this.bucketOptions()).file(to.name), { userProject: this.options.requesterPays });

@@ -7,7 +7,7 @@ import { writeFile } from "node:fs/promises";
 import { type AsdfFile, NdArray } from "../../asdf.js";
 import type { AxisRange, ImageHdu } from "../../fits.js";
 import { NotFoundError } from "../../index.js";
-import { cutoutAsdf } from "../../workflows/asdf-cutout.js";
+import { cutoutAsdf } from "../../workflows/index.js";
 import type { CliContext } from "../context.js";
 
 /** The array at `path`, or the first numeric array with two axes or more. */

@@ -7,8 +7,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { FITS_INDEX_FORMAT, type FitsIndex } from "../../fits.js";
 import { FormatError, localFileError } from "../../index.js";
-import { buildFitsIndex } from "../../workflows/fits-index.js";
-import { toKerchunk } from "../../workflows/kerchunk.js";
+import { buildFitsIndex, toKerchunk } from "../../workflows/index.js";
 import type { CliContext } from "../context.js";
 import { plural } from "../progress.js";
 

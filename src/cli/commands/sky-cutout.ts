@@ -7,9 +7,8 @@
 import { writeFile } from "node:fs/promises";
 import type { PositionFrame } from "../../fits.js";
 import { InvalidArgumentError } from "../../index.js";
-import { cutoutAt, type SkyCutoutSource } from "../../workflows/sky-cutout.js";
-import type { SideInput } from "../../workflows/sky-size.js";
-import { tessCutout } from "../../workflows/tess-cube.js";
+import type { SideInput } from "../../workflows/index.js";
+import { cutoutAt, type SkyCutoutSource, tessCutout } from "../../workflows/index.js";
 import type { CliContext } from "../context.js";
 
 /** The options of a sky cutout. */

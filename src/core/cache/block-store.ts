@@ -91,7 +91,8 @@ export class BlockStore {
     this.held = 0;
   }
 
-  private put(key: string, block: Uint8Array): void {
+  /** Keeps `block` under `key` (the most recently used), evicting the least recently used beyond the capacity. */
+  put(key: string, block: Uint8Array): void {
     const previous = this.blocks.get(key);
     if (previous) this.held -= previous.length;
     this.blocks.set(key, block);

@@ -1,7 +1,8 @@
 /**
  * Whole objects kept on local disk, keyed by URL and version (fsspec's `filecache` /
- * `simplecache`): a later open of the same unchanged object reads the local copy, and a changed
- * object is fetched again, never served stale. The version is the first validator the store
+ * `simplecache`; the `filecache::` layer of `local-copies-layer.ts` reads through it; Node only):
+ * a later open of the same unchanged object reads the local copy, and a changed object is
+ * fetched again, never served stale. The version is the first validator the store
  * gives: ETag, else version id, else size and modification time together; an object with
  * none of these cannot be validated and is not cached on disk (see {@link LocalFileCache.accepts}).
  * The default folder is private to the user (0700, copies 0600).
@@ -15,6 +16,7 @@ import type { FileInfo } from "../backend.js";
 import { clipRange } from "../backend-source.js";
 import type { ByteRange, ByteSource } from "../byte-source.js";
 import { ConsistencyError } from "../errors.js";
+import { versionKey } from "./validators.js";
 
 /** Where the local file cache keeps its copies. */
 export interface FileCacheOptions {
@@ -33,14 +35,6 @@ export function defaultCacheDirectory(): string {
   if (platform() === "darwin") return join(home, "Library", "Caches", "skyfs");
   const xdg = process.env.XDG_CACHE_HOME;
   return join(xdg?.startsWith("/") ? xdg : join(home, ".cache"), "skyfs");
-}
-
-/** The key of the version of an object, or `undefined` when the store gives nothing to validate it by. */
-function versionKey(info: FileInfo): string | undefined {
-  if (info.etag) return `etag:${info.etag}`;
-  if (info.version) return `version:${info.version}`;
-  if (info.mtime && !Number.isNaN(info.mtime.getTime())) return `modified:${info.size}:${info.mtime.getTime()}`;
-  return undefined;
 }
 
 /** A folder of whole-object copies named after their URL and version. */
