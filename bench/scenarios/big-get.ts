@@ -8,10 +8,10 @@
 import { rm } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
+import { startNginx } from "../../test/servers/nginx.js";
 import { type ChildUsage, measureChild } from "../child-usage.js";
 import { BIG_SIZE } from "../fixtures.js";
 import type { BenchContext } from "../measure.js";
-import { startNginx } from "../nginx.js";
 import { formatBytes, type Goal, type Measurement } from "../table.js";
 
 /** One run of one peer. */

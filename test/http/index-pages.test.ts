@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +6,7 @@ import { IndexPageParser } from "../../src/backends/http/index-page.js";
 import { type FileInfo, filesystem } from "../../src/index.js";
 import { available, NGINX as NGINX_REQUIREMENT } from "../requirements.js";
 import { type HostileServer, startHostileServer } from "../servers/hostile-server.js";
+import { type NginxServer, startNginx } from "../servers/nginx.js";
 
 const NGINX_PAGE = `<html>
 <head><title>Index of /data/</title></head>
@@ -124,22 +123,9 @@ describe("index pages of nginx and Apache", () => {
   });
 });
 
-const NGINX = "/usr/sbin/nginx";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
 describe("a real nginx autoindex", () => {
   let folder: string;
-  let child: ChildProcess | undefined;
+  let nginx: NginxServer | undefined;
   let baseUrl = "";
 
   beforeAll(async () => {
@@ -149,50 +135,17 @@ describe("a real nginx autoindex", () => {
     await writeFile(join(folder, "www", "a.fits"), new Uint8Array(1234));
     await writeFile(join(folder, "www", "sub", "b.fits"), new Uint8Array(99_999));
     await writeFile(join(folder, "www", "sub", "deeper", "c.fits"), new Uint8Array(7));
-    const port = await freePort();
-    await writeFile(
-      join(folder, "nginx.conf"),
-      `daemon off;
-master_process off;
-pid ${join(folder, "nginx.pid")};
-error_log ${join(folder, "error.log")};
-events { worker_connections 64; }
-http {
-  access_log ${join(folder, "access.log")};
-  client_body_temp_path ${folder};
-  proxy_temp_path ${folder};
-  fastcgi_temp_path ${folder};
-  uwsgi_temp_path ${folder};
-  scgi_temp_path ${folder};
-  server {
-    listen 127.0.0.1:${port};
-    root ${join(folder, "www")};
-    autoindex on;
-  }
-}
-`,
-    );
-    child = spawn(NGINX, ["-p", folder, "-c", join(folder, "nginx.conf")], { stdio: "ignore" });
-    baseUrl = `http://127.0.0.1:${port}`;
-    // Polls until it answers or exits, however long a busy machine takes to start it.
-    for (;;) {
-      const up = await fetch(`${baseUrl}/`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (up) return;
-      if (child.exitCode !== null) throw new Error("nginx did not start");
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    nginx = await startNginx(join(folder, "www"), { autoindex: true });
+    baseUrl = nginx.baseUrl;
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null) child.kill("SIGTERM");
+    await nginx?.close();
     if (folder) await rm(folder, { recursive: true, force: true });
   });
 
   it("lists exact sizes and minute-precise dates, and counts every listing of a find", async (context) => {
-    if (!child) return context.skip();
+    if (!nginx) return context.skip();
     const fs = filesystem("http", { instance: "private" });
     const found = (await fs.find(`${baseUrl}/`, { detail: true })) as FileInfo[];
     expect(found.map((entry) => [entry.name.slice(baseUrl.length), entry.size])).toEqual([

@@ -1,6 +1,7 @@
 /**
- * nginx serving a folder on 127.0.0.1, for scenarios that need a server whose own cost stays
- * out of the client's way (sendfile, no JavaScript). Stops with the benchmark.
+ * nginx serving a folder on 127.0.0.1: a real autoindex for the listing tests, and a server whose
+ * own cost stays out of the client's way (sendfile, no JavaScript) for the benchmarks. Stops with
+ * the process that started it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -19,10 +20,16 @@ export interface NginxServer {
   close: () => Promise<void>;
 }
 
+/** How nginx serves. */
+export interface NginxOptions {
+  /** Answer folders with nginx's index pages (`autoindex on`). */
+  autoindex?: boolean;
+}
+
 /** Starts nginx for `root`, or says why it cannot. */
-export async function startNginx(root: string): Promise<NginxServer> {
+export async function startNginx(root: string, options: NginxOptions = {}): Promise<NginxServer> {
   if (!existsSync(NGINX)) throw new Error(`${NGINX} not found`);
-  const folder = await mkdtemp(join(tmpdir(), "skyfs-bench-nginx-"));
+  const folder = await mkdtemp(join(tmpdir(), "skyfs-nginx-"));
   const port = await freePort();
   const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) => `  ${kind}_temp_path ${folder};`).join("\n");
   await writeFile(
@@ -38,7 +45,7 @@ http {
 ${temp}
   server {
     listen 127.0.0.1:${port};
-    root ${root};
+    root ${root};${options.autoindex ? "\n    autoindex on;" : ""}
   }
 }
 `,
@@ -48,6 +55,11 @@ ${temp}
     if (child.exitCode === null) child.kill("SIGTERM");
   };
   process.once("exit", kill);
+  const stop = async (): Promise<void> => {
+    process.off("exit", kill);
+    kill();
+    await rm(folder, { recursive: true, force: true });
+  };
   const baseUrl = `http://127.0.0.1:${port}`;
   // Polls until it answers or exits, however long a busy machine takes to start it.
   for (;;) {
@@ -56,15 +68,15 @@ ${temp}
       () => false,
     );
     if (up) break;
-    if (child.exitCode !== null) throw new Error("nginx did not start");
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error("nginx did not start");
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return {
     baseUrl,
-    close: async () => {
-      kill();
-      await rm(folder, { recursive: true, force: true });
-    },
+    close: stop,
   };
 }
 
