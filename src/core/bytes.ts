@@ -11,8 +11,19 @@ export const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0]
 /** Characters converted per `String.fromCharCode` call (well under engines' argument limits). */
 const CHUNK = 8192;
 
+/**
+ * The platforms' fast decoder for the `latin1` label, which the Encoding standard maps to
+ * windows-1252: the same characters as ISO-8859-1 except for bytes 0x80-0x9F.
+ */
+const WINDOWS_1252 = new TextDecoder("latin1");
+
+/** A character windows-1252 gives where ISO-8859-1 would give another (or an ambiguous one). */
+const NOT_ISO_8859_1 = /[^\x00-\x7f\xa0-\xff]/;
+
 /** Decodes bytes as ISO-8859-1: each byte is the code point of one character. */
 export function latin1Decode(bytes: Uint8Array): string {
+  const fast = WINDOWS_1252.decode(bytes);
+  if (!NOT_ISO_8859_1.test(fast)) return fast;
   let text = "";
   for (let at = 0; at < bytes.length; at += CHUNK) {
     text += String.fromCharCode.apply(null, bytes.subarray(at, at + CHUNK) as unknown as number[]);
