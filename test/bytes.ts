@@ -22,3 +22,14 @@ export function byteDifference(actual: ArrayBufferView | undefined, expected: Ar
 export function expectBytes(actual: ArrayBufferView | undefined, expected: ArrayBufferView, message?: string): void {
   expect(byteDifference(actual, expected), message).toBe("");
 }
+
+/** Seeded pseudo-random bytes (a linear congruential generator): incompressible, and the same every run. */
+export function lcgBytes(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}

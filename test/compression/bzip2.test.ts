@@ -7,17 +7,7 @@ import { describe, expect, it } from "vitest";
 import { concatBytes } from "../../src/core/bytes.js";
 import type { Bzip2Block } from "../../src/core/compression/bunzip2.js";
 import { DecompressionError, decompressStream, filesystem } from "../../src/index.js";
-
-/** Bytes of a linear congruential generator. */
-function lcgBytes(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
+import { lcgBytes } from "../bytes.js";
 
 /** A FITS primary header of `cards` followed by `data` (a 1-D BITPIX 8 image). */
 function fitsLike(data: Uint8Array): Uint8Array {

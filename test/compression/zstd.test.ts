@@ -4,17 +4,7 @@ import { describe, expect, it } from "vitest";
 import { concatBytes } from "../../src/core/bytes.js";
 import { Xxh64, xxh64 } from "../../src/core/compression/xxh64.js";
 import { createMemoryStore, DecompressionError, decompressStream, filesystem } from "../../src/index.js";
-
-/** Bytes of a linear congruential generator: incompressible enough that zstd stores them raw. */
-function lcgBytes(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
+import { lcgBytes } from "../bytes.js";
 
 function textBytes(lines: number): Uint8Array {
   let text = "";
