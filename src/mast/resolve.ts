@@ -4,8 +4,7 @@
  * images, and existence checks by listing each distinct parent prefix once.
  * @module
  */
-import { defaultHttpTransport, type TransportReply } from "../backends/http/transport.js";
-import { concatBytes } from "../core/bytes.js";
+import { defaultHttpTransport, readWholeBody, type TransportReply } from "../backends/http/transport.js";
 import { mapLimit } from "../core/concurrency.js";
 import { InvalidArgumentError, NotFoundError, NotSupportedError, ProtocolError, TransientError } from "../core/errors.js";
 import { localDisk } from "../core/local-disk.js";
@@ -149,18 +148,15 @@ async function lookup(
       await response.discard();
       throw new ProtocolError(`the path-lookup service answered HTTP ${response.status}`, { url: serviceUrl });
     }
-    const chunks: Uint8Array[] = [];
+    let bytes: Uint8Array;
     try {
-      await response.consume((chunk) => {
-        chunks.push(chunk);
-        return "more";
-      });
+      bytes = await readWholeBody(response);
     } catch (error) {
       throw new TransientError(`path lookup: ${(error as Error).message}`, { url: serviceUrl, cause: error });
     }
     let body: unknown;
     try {
-      body = JSON.parse(new TextDecoder().decode(concatBytes(chunks)));
+      body = JSON.parse(new TextDecoder().decode(bytes));
     } catch {
       body = undefined;
     }

@@ -5,9 +5,8 @@
  * @module
  */
 import type { Backend, ByteSink, FileInfo, GetOptions, GetResult, ListOptions } from "../../core/backend.js";
-import { concatBytes } from "../../core/bytes.js";
 import { InvalidArgumentError, NotFoundError, ProtocolError, type SkyfsError, TransientError } from "../../core/errors.js";
-import { defaultHttpTransport, type HttpTransport, type TransportReply } from "../http/transport.js";
+import { defaultHttpTransport, type HttpTransport, readWholeBody, type TransportReply } from "../http/transport.js";
 import { gcsError } from "./errors.js";
 
 /** Options of {@link GcsJsonBackend}. */
@@ -253,14 +252,9 @@ async function streamBody(reply: TransportReply, sink: ByteSink, position: numbe
 }
 
 async function readBody(reply: TransportReply, url: string): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
   try {
-    await reply.consume((chunk) => {
-      chunks.push(chunk);
-      return "more";
-    });
+    return await readWholeBody(reply);
   } catch (error) {
     throw gcsError(error, url, false);
   }
-  return concatBytes(chunks);
 }

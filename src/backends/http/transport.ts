@@ -5,6 +5,7 @@
  * @module
  */
 import type { Dispatcher } from "undici";
+import { concatBytes } from "../../core/bytes.js";
 import { FetchTransport } from "./fetch-transport.js";
 
 /** One request as a backend sends it. */
@@ -64,6 +65,16 @@ export interface TransportOptions {
   timeout: number;
   /** An undici dispatcher to send through (the Node transport only). */
   dispatcher?: Dispatcher | undefined;
+}
+
+/** The whole body of a reply (for small bodies: JSON answers, error documents). */
+export async function readWholeBody(reply: TransportReply): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  await reply.consume((chunk) => {
+    chunks.push(chunk);
+    return "more";
+  });
+  return concatBytes(chunks);
 }
 
 /** Builds the transport of a backend. */

@@ -3,7 +3,15 @@
  * @module
  */
 import type { Command } from "commander";
-import { type FileInfo, globManifest, InvalidArgumentError, IsADirectoryError, NotFoundError, schemeOf } from "../../index.js";
+import {
+  type FileInfo,
+  globManifest,
+  InvalidArgumentError,
+  IsADirectoryError,
+  NotFoundError,
+  schemeOf,
+  type TransferProgress,
+} from "../../index.js";
 import type { CliContext } from "../context.js";
 import { integerOption } from "../options.js";
 import { formatBytes, plural, progressReporter } from "../progress.js";
@@ -119,17 +127,9 @@ export function addFileCommands(program: Command, run: Run): void {
     .action((url: string, local: string, options: { recursive?: boolean; concurrency?: number }) =>
       run(async (context) => {
         const { fs, path } = context.resolve(url);
-        const reporter = progressReporter(context.err);
-        try {
-          await fs.get(path, local, {
-            recursive: options.recursive,
-            concurrency: options.concurrency,
-            compression: context.compression(null),
-            onProgress: (p) => reporter.update(p),
-          });
-        } finally {
-          reporter.stop();
-        }
+        await withProgress(context, (onProgress) =>
+          fs.get(path, local, { ...options, compression: context.compression(null), onProgress }),
+        );
       }),
     );
 
@@ -143,17 +143,9 @@ export function addFileCommands(program: Command, run: Run): void {
     .action((local: string, url: string, options: { recursive?: boolean; concurrency?: number }) =>
       run(async (context) => {
         const { fs, path } = context.resolve(url);
-        const reporter = progressReporter(context.err);
-        try {
-          await fs.put(local, path, {
-            recursive: options.recursive,
-            concurrency: options.concurrency,
-            compression: context.compression(null),
-            onProgress: (p) => reporter.update(p),
-          });
-        } finally {
-          reporter.stop();
-        }
+        await withProgress(context, (onProgress) =>
+          fs.put(local, path, { ...options, compression: context.compression(null), onProgress }),
+        );
       }),
     );
 
@@ -202,4 +194,17 @@ export function addFileCommands(program: Command, run: Run): void {
         }
       }),
     );
+}
+
+/** Runs a transfer with a progress bar (or progress lines) on the context's error stream. */
+async function withProgress(
+  context: CliContext,
+  transfer: (onProgress: (progress: TransferProgress) => void) => Promise<void>,
+): Promise<void> {
+  const reporter = progressReporter(context.err);
+  try {
+    await transfer((progress) => reporter.update(progress));
+  } finally {
+    reporter.stop();
+  }
 }
