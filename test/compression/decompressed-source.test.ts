@@ -18,21 +18,12 @@ import {
 } from "../../src/index.js";
 import { buildFitsIndex } from "../../src/workflows/index.js";
 import { startHttpServer, type TestHttpServer } from "../servers/http-server.js";
+import { problemOf } from "./problem.js";
 
 const SIDE = 512;
 const pixels = Float32Array.from({ length: SIDE * SIDE }, (_, i) => Math.sin(i * 0.001) * 1000 + ((i * 7919) % 101));
 const fits = writeFits([{ data: pixels, shape: [SIDE, SIDE], name: "SCI" }]);
 const gz = gzipSync(fits, { level: 1 });
-
-async function problemOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DecompressionError) return error.problem;
-    throw error;
-  }
-  return "none";
-}
 
 describe("the decompression layer over a real HTTP server", () => {
   let folder: string;

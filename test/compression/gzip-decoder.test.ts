@@ -2,6 +2,7 @@ import { constants, deflateRawSync, gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DecompressionError, decompressStream, type GzipCheckpoint } from "../../src/index.js";
+import { problemOf } from "./problem.js";
 
 /** Deterministic bytes that compress somewhat: runs, text-like repeats and noise. */
 function sample(length: number, seed: number): Uint8Array {
@@ -23,16 +24,6 @@ async function decode(gz: Uint8Array, chunkSize = 4093, checkpoints?: GzipCheckp
   const onCheckpoint = checkpoints ? (c: GzipCheckpoint) => checkpoints.push(c) : undefined;
   for await (const part of decompressStream("gzip", chunked(gz, chunkSize), { gzip: { onCheckpoint, spacing } })) parts.push(part);
   return Buffer.concat(parts);
-}
-
-async function problemOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DecompressionError) return error.problem;
-    throw error;
-  }
-  return "none";
 }
 
 describe("gzip decoding with skyfs's own inflate", () => {

@@ -3,8 +3,9 @@ import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { concatBytes } from "../../src/core/bytes.js";
 import { Xxh64, xxh64 } from "../../src/core/compression/xxh64.js";
-import { createMemoryStore, DecompressionError, decompressStream, filesystem } from "../../src/index.js";
+import { createMemoryStore, decompressStream, filesystem } from "../../src/index.js";
 import { lcgBytes } from "../bytes.js";
+import { problemOf } from "./problem.js";
 
 function textBytes(lines: number): Uint8Array {
   let text = "";
@@ -48,16 +49,6 @@ async function decode(data: Uint8Array, chunk = 1000): Promise<Buffer> {
   const parts: Uint8Array[] = [];
   for await (const part of decompressStream("zstd", chunked(data, chunk))) parts.push(part);
   return Buffer.concat(parts);
-}
-
-async function problemOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (error === undefined) return "none";
-  expect(error).toBeInstanceOf(DecompressionError);
-  return (error as DecompressionError).problem;
 }
 
 function flipped(data: Uint8Array, at: number): Uint8Array {
