@@ -5,10 +5,10 @@ import { BlobServiceClient } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AsdfFile, type AsdfTime, openAsdf, Quantity, type TaggedValue } from "../../src/asdf.js";
 import { type FileSystem, filesystem } from "../../src/index.js";
-import { AZURITE_ACCOUNT, AZURITE_KEY, type Azurite, startAzurite } from "../servers/azurite.js";
-import { type GcsFake, startGcsFake } from "../servers/gcs-fake.js";
+import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite } from "../servers/azurite.js";
+import { startGcsFake } from "../servers/gcs-fake.js";
 import { startHttpServer, type TestHttpServer } from "../servers/http-server.js";
-import { hasMoto, type S3TestServer, startMoto, startS3rver } from "../servers/s3-servers.js";
+import { hasMoto, startMoto, startS3rver } from "../servers/s3-servers.js";
 import { expectedSection, romanFixture } from "./roman-fixture.js";
 
 const size = 256;
@@ -53,28 +53,47 @@ async function checkRoman(fs: FileSystem, path: string, compressedPath: string):
   expect(Array.from(second.data as Float32Array)).toEqual(expectedSection(compressed.arrays.err, size, [size - 3, size], [size - 3, size]));
 }
 
-describe("Roman-like ASDF files on every store", () => {
-  describe("S3 (s3rver)", () => {
-    let server: S3TestServer;
-    let fs: FileSystem;
-    beforeAll(async () => {
-      server = await startS3rver(["roman"]);
-      fs = filesystem("s3", { endpoint: server.endpoint, credentials: server.credentials });
-      await fs.pipe("roman/wfi01_cal.asdf", plain.bytes);
-      await fs.pipe("roman/wfi01_cal_zlib.asdf", compressed.bytes);
-    }, 60_000);
-    afterAll(async () => {
-      await fs?.close();
-      await server?.close();
-    });
-    it("reads metadata and sections", () => checkRoman(fs, "roman/wfi01_cal.asdf", "roman/wfi01_cal_zlib.asdf"));
-  });
+/** An object store the fixtures are written to through skyfs, and how to stop its server. */
+interface ObjectStore {
+  fs: FileSystem;
+  stop: () => Promise<void>;
+}
 
-  describe.skipIf(!hasMoto())("S3 (moto_server)", () => {
-    let server: S3TestServer;
-    let fs: FileSystem;
+/** The Roman checks on an object store started by `start`, with the fixtures written by `pipe`. */
+function describeObjectStore(
+  name: string,
+  start: () => Promise<ObjectStore>,
+  options: { skip?: boolean; setupTimeout?: number } = {},
+): void {
+  describe.skipIf(options.skip ?? false)(name, () => {
+    let store: ObjectStore | undefined;
     beforeAll(async () => {
-      server = await startMoto();
+      store = await start();
+      await store.fs.pipe("roman/wfi01_cal.asdf", plain.bytes);
+      await store.fs.pipe("roman/wfi01_cal_zlib.asdf", compressed.bytes);
+    }, options.setupTimeout);
+    afterAll(async () => {
+      await store?.fs.close();
+      await store?.stop();
+    });
+    it("reads metadata and sections", () => checkRoman((store as ObjectStore).fs, "roman/wfi01_cal.asdf", "roman/wfi01_cal_zlib.asdf"));
+  });
+}
+
+describe("Roman-like ASDF files on every store", () => {
+  describeObjectStore(
+    "S3 (s3rver)",
+    async () => {
+      const server = await startS3rver(["roman"]);
+      return { fs: filesystem("s3", { endpoint: server.endpoint, credentials: server.credentials }), stop: server.close };
+    },
+    { setupTimeout: 60_000 },
+  );
+
+  describeObjectStore(
+    "S3 (moto_server)",
+    async () => {
+      const server = await startMoto();
       const { S3Client, CreateBucketCommand } = await import("@aws-sdk/client-s3");
       const client = new S3Client({
         endpoint: server.endpoint,
@@ -84,50 +103,26 @@ describe("Roman-like ASDF files on every store", () => {
       });
       await client.send(new CreateBucketCommand({ Bucket: "roman" }));
       client.destroy();
-      fs = filesystem("s3", { endpoint: server.endpoint, credentials: server.credentials });
-      await fs.pipe("roman/wfi01_cal.asdf", plain.bytes);
-      await fs.pipe("roman/wfi01_cal_zlib.asdf", compressed.bytes);
-    }, 60_000);
-    afterAll(async () => {
-      await fs?.close();
-      await server?.close();
-    });
-    it("reads metadata and sections", () => checkRoman(fs, "roman/wfi01_cal.asdf", "roman/wfi01_cal_zlib.asdf"));
+      return { fs: filesystem("s3", { endpoint: server.endpoint, credentials: server.credentials }), stop: server.close };
+    },
+    { skip: !hasMoto(), setupTimeout: 60_000 },
+  );
+
+  describeObjectStore("GCS (JSON API test server)", async () => {
+    const server = await startGcsFake();
+    server.createBucket("roman");
+    return { fs: filesystem("gs", { apiEndpoint: server.endpoint, projectId: "test" }), stop: server.close };
   });
 
-  describe("GCS (JSON API test server)", () => {
-    let server: GcsFake;
-    let fs: FileSystem;
-    beforeAll(async () => {
-      server = await startGcsFake();
-      server.createBucket("roman");
-      fs = filesystem("gs", { apiEndpoint: server.endpoint, projectId: "test" });
-      await fs.pipe("roman/wfi01_cal.asdf", plain.bytes);
-      await fs.pipe("roman/wfi01_cal_zlib.asdf", compressed.bytes);
-    });
-    afterAll(async () => {
-      await fs?.close();
-      await server?.close();
-    });
-    it("reads metadata and sections", () => checkRoman(fs, "roman/wfi01_cal.asdf", "roman/wfi01_cal_zlib.asdf"));
-  });
-
-  describe("Azure (azurite)", () => {
-    let server: Azurite;
-    let fs: FileSystem;
-    beforeAll(async () => {
-      server = await startAzurite();
+  describeObjectStore(
+    "Azure (azurite)",
+    async () => {
+      const server = await startAzurite();
       await BlobServiceClient.fromConnectionString(server.connectionString).getContainerClient("roman").create();
-      fs = filesystem("az", { endpoint: server.endpoint, account: AZURITE_ACCOUNT, accountKey: AZURITE_KEY });
-      await fs.pipe("roman/wfi01_cal.asdf", plain.bytes);
-      await fs.pipe("roman/wfi01_cal_zlib.asdf", compressed.bytes);
-    }, 60_000);
-    afterAll(async () => {
-      await fs?.close();
-      await server?.close();
-    });
-    it("reads metadata and sections", () => checkRoman(fs, "roman/wfi01_cal.asdf", "roman/wfi01_cal_zlib.asdf"));
-  });
+      return { fs: filesystem("az", { endpoint: server.endpoint, account: AZURITE_ACCOUNT, accountKey: AZURITE_KEY }), stop: server.close };
+    },
+    { setupTimeout: 60_000 },
+  );
 
   describe("HTTP", () => {
     let folder: string;
