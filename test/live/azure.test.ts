@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { filesystem, NotFoundError, PermissionError } from "../../src/index.js";
 import { describeContract } from "../contract/suite.js";
-import { liveTarget } from "./live-env.js";
+import { liveContractTarget, liveTarget } from "./live-env.js";
 
 const target = liveTarget("SKYFS_LIVE_AZURE_URL", /^az:\/\//i, "Azure");
 const account = process.env.AZURE_STORAGE_ACCOUNT;
@@ -22,18 +22,7 @@ const options = {
 describe.skipIf(!target)("live Azure", () => {
   const root = target?.runPath as string;
 
-  describeContract("azure (live)", async () => {
-    const fs = filesystem("az", options);
-    return {
-      fs,
-      root,
-      pathOf: (key: string) => `${root}/${key}`,
-      teardown: async () => {
-        await fs.rm(root, { recursive: true }).catch(() => undefined);
-        await fs.close();
-      },
-    };
-  });
+  describeContract("azure (live)", () => liveContractTarget("az", options, root));
 
   it("answers a missing blob with NotFoundError and a wrong key with PermissionError (AuthenticationFailed)", async () => {
     const fs = filesystem("az", options);

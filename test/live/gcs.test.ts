@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { filesystem, NotFoundError, PermissionError } from "../../src/index.js";
 import { describeContract } from "../contract/suite.js";
-import { liveTarget, optionalVariable } from "./live-env.js";
+import { liveContractTarget, liveTarget, optionalVariable } from "./live-env.js";
 
 const target = liveTarget("SKYFS_LIVE_GCS_URL", /^gc?s:\/\//i, "GCS");
 const requesterPaysUrl = optionalVariable("SKYFS_LIVE_GCS_REQUESTER_PAYS_URL", "GCS requester-pays tests");
@@ -15,18 +15,7 @@ const billingProject = process.env.SKYFS_LIVE_GCS_BILLING_PROJECT;
 describe.skipIf(!target)("live GCS", () => {
   const root = target?.runPath as string;
 
-  describeContract("gcs (live)", async () => {
-    const fs = filesystem("gs");
-    return {
-      fs,
-      root,
-      pathOf: (key: string) => `${root}/${key}`,
-      teardown: async () => {
-        await fs.rm(root, { recursive: true }).catch(() => undefined);
-        await fs.close();
-      },
-    };
-  });
+  describeContract("gcs (live)", () => liveContractTarget("gs", {}, root));
 
   it("answers a missing object with NotFoundError and an anonymous write with PermissionError", async () => {
     const fs = filesystem("gs");

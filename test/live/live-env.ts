@@ -4,6 +4,8 @@
  * saying what to set (see docs/live-providers.md).
  */
 import { randomBytes } from "node:crypto";
+import { filesystem, type StorageOptions } from "../../src/index.js";
+import type { ContractTarget } from "../contract/suite.js";
 
 /** A writable place on a live store: the URL given and a fresh run folder below it. */
 export interface LiveTarget {
@@ -30,4 +32,21 @@ export function optionalVariable(name: string, purpose: string): string | undefi
   const value = process.env[name];
   if (!value) console.log(`live ${purpose} skipped: set ${name} (see docs/live-providers.md)`);
   return value;
+}
+
+/**
+ * The contract's target on a live store: a filesystem of `protocol` with `options`, the run's own
+ * folder `root`, removed with everything in it at the end.
+ */
+export async function liveContractTarget(protocol: string, options: StorageOptions, root: string): Promise<ContractTarget> {
+  const fs = filesystem(protocol, options);
+  return {
+    fs,
+    root,
+    pathOf: (key: string) => `${root}/${key}`,
+    teardown: async () => {
+      await fs.rm(root, { recursive: true }).catch(() => undefined);
+      await fs.close();
+    },
+  };
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { filesystem, NotFoundError, PermissionError } from "../../src/index.js";
 import { describeContract } from "../contract/suite.js";
-import { liveTarget, optionalVariable } from "./live-env.js";
+import { liveContractTarget, liveTarget, optionalVariable } from "./live-env.js";
 
 const target = liveTarget("SKYFS_LIVE_S3_URL", /^s3:\/\//i, "S3");
 const requesterPaysUrl = optionalVariable("SKYFS_LIVE_S3_REQUESTER_PAYS_URL", "S3 requester-pays tests");
@@ -15,18 +15,7 @@ const options = { region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGI
 describe.skipIf(!target)("live S3", () => {
   const root = target?.runPath as string;
 
-  describeContract("s3 (live)", async () => {
-    const fs = filesystem("s3", options);
-    return {
-      fs,
-      root,
-      pathOf: (key: string) => `${root}/${key}`,
-      teardown: async () => {
-        await fs.rm(root, { recursive: true }).catch(() => undefined);
-        await fs.close();
-      },
-    };
-  });
+  describeContract("s3 (live)", () => liveContractTarget("s3", options, root));
 
   it("answers a missing key with NotFoundError and unknown credentials with PermissionError (InvalidAccessKeyId)", async () => {
     const fs = filesystem("s3", options);
