@@ -126,7 +126,7 @@ export class HttpBackend implements Backend {
 
   async info(path: string, options: IoOptions = {}): Promise<FileInfo> {
     const head = await this.send("HEAD", path, {}, options);
-    await discard(head);
+    await head.discard();
     if (head.status < 300) {
       const size = headerNumber(head.header("content-length"));
       if (head.url.endsWith("/") || new URL(head.url).pathname === "/") return { name: path, type: "directory", size: 0 };
@@ -135,7 +135,7 @@ export class HttpBackend implements Backend {
       throw this.errorFor(head.status, path);
     }
     const probe = await this.send("GET", path, { range: "bytes=0-0" }, options);
-    await discard(probe);
+    await probe.discard();
     if (probe.status === 206) {
       const total = parseContentRange(probe.header("content-range"))?.total;
       if (total === undefined) throw new ProtocolError("a ranged reply lacks the total size in Content-Range", { url: path });
@@ -155,14 +155,14 @@ export class HttpBackend implements Backend {
     if (response.status === 206) {
       const range = parseContentRange(response.header("content-range"));
       if (range?.total === undefined || range.start !== 0 || range.end >= range.total || range.end > length - 1) {
-        await discard(response);
+        await response.discard();
         throw new ProtocolError(`asked for bytes 0-${length - 1}, got ${response.header("content-range")}`, { url: path });
       }
       const head = await takeBody(response, path, this.watch, { skip: 0, length: range.end + 1, exact: true });
       return { info: describe(path, range.total, response), head };
     }
     if (response.status === 416) {
-      await discard(response);
+      await response.discard();
       return { info: describe(path, 0, response), head: new Uint8Array(0) };
     }
     if (response.status === 200 && !new URL(response.url).pathname.endsWith("/")) {
@@ -170,7 +170,7 @@ export class HttpBackend implements Backend {
       if (size !== undefined && response.header("content-encoding") === undefined) {
         const wanted = Math.min(size, length);
         if (wanted === 0) {
-          await discard(response);
+          await response.discard();
           return { info: describe(path, size, response), head: new Uint8Array(0) };
         }
         return {
@@ -179,7 +179,7 @@ export class HttpBackend implements Backend {
         };
       }
     }
-    await discard(response);
+    await response.discard();
     if (response.status < 300) return { info: await this.info(path, options), head: new Uint8Array(0) };
     throw this.errorFor(response.status, path);
   }
@@ -188,12 +188,12 @@ export class HttpBackend implements Backend {
     const base = path.endsWith("/") ? path : `${path}/`;
     const response = await this.send("GET", base, {}, options);
     if (response.status >= 300) {
-      await discard(response);
+      await response.discard();
       throw this.errorFor(response.status, base);
     }
     const contentType = response.header("content-type") ?? "";
     if (!contentType.includes("html")) {
-      await discard(response);
+      await response.discard();
       const size = headerNumber(response.header("content-length"));
       return [{ name: path, type: "file", size: size ?? -1 }];
     }
@@ -212,7 +212,7 @@ export class HttpBackend implements Backend {
     const limit = this.options.maxListingBytes ?? DEFAULT_MAX_LISTING_BYTES;
     const declared = headerNumber(response.header("content-length"));
     if (declared !== undefined && declared > limit) {
-      await discard(response);
+      await response.discard();
       throw tooLarge(url, limit);
     }
     const parser = new IndexPageParser(response.url);
@@ -237,14 +237,14 @@ export class HttpBackend implements Backend {
     if (response.status < 300) {
       const changed = changedSinceOpen(response, options);
       if (changed) {
-        await discard(response);
+        await response.discard();
         throw new ConsistencyError(`the object changed since it was opened (${changed.what})`, { url: path, code: changed.code });
       }
     }
     if (response.status === 206) {
       const range = parseContentRange(response.header("content-range"));
       if (!range || range.start !== offset || range.end !== offset + length - 1) {
-        await discard(response);
+        await response.discard();
         throw new ProtocolError(`asked for bytes ${offset}-${offset + length - 1}, got ${response.header("content-range")}`, {
           url: path,
         });
@@ -252,7 +252,7 @@ export class HttpBackend implements Backend {
       return takeBody(response, path, this.watch, { skip: 0, length, exact: true }, sink);
     }
     if (response.status === 200) return takeBody(response, path, this.watch, { skip: offset, length, exact: false }, sink);
-    await discard(response);
+    await response.discard();
     throw this.errorFor(response.status, path);
   }
 
@@ -420,11 +420,6 @@ function tooLarge(url: string, limit: number): ProtocolError {
   return new ProtocolError(`the index page is larger than ${limit} bytes (option maxListingBytes)`, { url, code: "ListingTooLarge" });
 }
 
-/** Reads and drops what is left of a body; errors while doing so do not matter. */
-function discard(response: TransportReply): Promise<void> {
-  return response.discard();
-}
-
 /**
  * Feeds a body's chunks to `onChunk` until it says `done` or the body ends; while a promise it
  * returns is pending, the body waits. The body must bring `watch.minBytes` in every
@@ -507,7 +502,7 @@ async function takeBody(
   const result = new Uint8Array(sink ? 0 : length);
   let seen = 0;
   let filled = 0;
-  if (length === 0 && !exact) await discard(response);
+  if (length === 0 && !exact) await response.discard();
   else
     await streamBody(response, url, watch, (chunk) => {
       const from = Math.max(0, skip - seen);
