@@ -29,7 +29,7 @@ export class SkyfsError extends Error {
   constructor(message: string, options: SkyfsErrorOptions = {}) {
     const url = options.url === undefined ? undefined : redactUrl(options.url);
     super(redactText(url ? `${message} (${url})` : message), { cause: reduceCause(options.cause, (error) => error instanceof SkyfsError) });
-    this.name = Object.hasOwn(new.target.prototype, "name") ? (new.target.prototype as Error).name : new.target.name;
+    if (!Object.hasOwn(new.target.prototype, "name")) this.name = new.target.name;
     this.url = url;
     this.code = options.code;
   }

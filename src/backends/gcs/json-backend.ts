@@ -123,7 +123,7 @@ export class GcsJsonBackend implements Backend {
       const query: Record<string, string> = { prefix, maxResults: String(PAGE_SIZE) };
       if (!options.recursive) query.delimiter = "/";
       if (pageToken) query.pageToken = pageToken;
-      const reply = await this.send(`${this.endpoint}/storage/v1/b/${encodeURIComponent(bucket)}/o${this.queryString(query)}`, {}, options);
+      const reply = await this.send(this.listUrl(bucket, query), {}, options);
       const page = (await this.json(reply, path)) as ObjectList;
       for (const item of page.items ?? []) {
         if (item.name.endsWith("/")) continue;
@@ -145,6 +145,10 @@ export class GcsJsonBackend implements Backend {
     return `${this.endpoint}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(name)}${this.queryString(query)}`;
   }
 
+  private listUrl(bucket: string, query: Record<string, string>): string {
+    return `${this.endpoint}/storage/v1/b/${encodeURIComponent(bucket)}/o${this.queryString(query)}`;
+  }
+
   private queryString(query: Record<string, string>): string {
     const all = { ...query };
     if (this.options.requesterPays) all.userProject = this.options.requesterPays;
@@ -153,11 +157,7 @@ export class GcsJsonBackend implements Backend {
   }
 
   private async hasPrefix(bucket: string, prefix: string, options: GetOptions): Promise<boolean> {
-    const reply = await this.send(
-      `${this.endpoint}/storage/v1/b/${encodeURIComponent(bucket)}/o${this.queryString({ prefix, maxResults: "1" })}`,
-      {},
-      options,
-    );
+    const reply = await this.send(this.listUrl(bucket, { prefix, maxResults: "1" }), {}, options);
     const page = (await this.json(reply, `${bucket}/${prefix}`)) as ObjectList;
     return (page.items?.length ?? 0) > 0 || (page.prefixes?.length ?? 0) > 0;
   }
