@@ -3,7 +3,9 @@
  * benchmark's own server, without the proxy), side by side with `curl -o file` and one streamed
  * undici GET piped to a file. Each run is a fresh process; the three take turns, in reversed
  * order every other round, and the medians are kept. For each: the transfer's time, the CPU
- * seconds it used, peak RSS and its growth over the process's RSS before the transfer.
+ * seconds it used, peak RSS and its growth over the process's RSS before the transfer. When
+ * `SKYFS_BENCH_BASELINE` names another checkout holding `bench/get-child.ts`, that one's `get`
+ * runs in the same rounds as "skyfs baseline": before and after side by side.
  */
 import { rm } from "node:fs/promises";
 import { loadavg } from "node:os";
@@ -53,6 +55,8 @@ export async function bigGet(context: BenchContext): Promise<{ rows: Measurement
     ["skyfs", node(join(here, "..", "get-child.ts"))],
     ["undici stream", node(join(here, "..", "peers", "undici-get.ts"))],
   ];
+  const baseline = process.env.SKYFS_BENCH_BASELINE;
+  if (baseline) peers.push(["skyfs baseline", node(join(baseline, "bench", "get-child.ts"))]);
   const runs = new Map<string, Run[]>(peers.map(([name]) => [name, []]));
   const failures = new Map<string, string>();
   const load: number[] = [];
