@@ -120,7 +120,7 @@ export class FileSink {
       if (written === bytes) return this.settle(region, bytes);
       if (written === 0) return this.settle(region, bytes, new Error(`no bytes written at ${position}`));
       this.settle(region, written, undefined, true);
-      this.writeOut(region, rest(chunks, written), position + written, bytes - written);
+      this.writeOut(region, skipBytes(chunks, written), position + written, bytes - written);
     });
   }
 
@@ -157,8 +157,11 @@ export class FileSink {
   }
 }
 
-/** `chunks` without their first `skip` bytes. */
-function rest(chunks: readonly Uint8Array[], skip: number): Uint8Array[] {
+/**
+ * `chunks` without their first `skip` bytes (fewer than they hold in all): what is left of a
+ * vectored write the system took only part of. The chunks are views, not copies.
+ */
+export function skipBytes(chunks: readonly Uint8Array[], skip: number): Uint8Array[] {
   let index = 0;
   let left = skip;
   while (left >= (chunks[index] as Uint8Array).length) left -= (chunks[index++] as Uint8Array).length;

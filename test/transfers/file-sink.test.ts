@@ -2,7 +2,7 @@ import { mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FileSink, HeldBytes } from "../../src/core/file-sink.js";
+import { FileSink, HeldBytes, skipBytes } from "../../src/core/file-sink.js";
 import { SkyfsError } from "../../src/index.js";
 
 const KiB = 1024;
@@ -125,5 +125,16 @@ describe("FileSink", () => {
     expect(() => sink.write(data.subarray(0, 10), data.length)).toThrow(SkyfsError);
     expect(held.now).toBe(0);
     await handle.close();
+  });
+
+  it("resumes a vectored write the system took only part of from the first byte not written", () => {
+    const chunks = [new Uint8Array([1, 2, 3]), new Uint8Array([4, 5]), new Uint8Array([6, 7, 8, 9])];
+    const flat = (list: Uint8Array[]): number[] => list.flatMap((chunk) => [...chunk]);
+    expect(flat(skipBytes(chunks, 1))).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(flat(skipBytes(chunks, 3))).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(flat(skipBytes(chunks, 6))).toEqual([7, 8, 9]);
+    expect(skipBytes(chunks, 3)).toHaveLength(2);
+    expect(skipBytes(chunks, 4)[0]?.buffer).toBe(chunks[1]?.buffer);
+    expect(flat(chunks)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 });
