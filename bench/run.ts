@@ -16,13 +16,12 @@ import { parseArgs } from "node:util";
 import { writeFixtures } from "./fixtures.js";
 import type { BenchContext } from "./measure.js";
 import { describePeers } from "./peer-check.js";
-import { asdfSection } from "./scenarios/asdf-section.js";
 import { bigGet } from "./scenarios/big-get.js";
 import { bzip2Encoding } from "./scenarios/bzip2-encode.js";
 import { compressedScenarios } from "./scenarios/compressed.js";
 import { cutoutRows } from "./scenarios/cutout-rows.js";
-import { fitsCutout } from "./scenarios/fits-cutout.js";
 import { headerScan } from "./scenarios/header-scan.js";
+import { imageSection } from "./scenarios/image-section.js";
 import { manyGet } from "./scenarios/many-get.js";
 import { oneStack } from "./scenarios/one-stack.js";
 import { randomReads } from "./scenarios/random-reads.js";
@@ -82,9 +81,9 @@ try {
     [2, () => cutoutRows(context, latencyMs)],
     [3, () => bigGet(context)],
     [4, () => manyGet(context)],
-    [5, () => fitsCutout(context, latencyMs)],
+    [5, () => imageSection(context, latencyMs, "fits")],
     [6, () => tessCube(context, latencyMs)],
-    [9, () => asdfSection(context, latencyMs)],
+    [9, () => imageSection(context, latencyMs, "asdf")],
     [10, () => oneStack(context)],
     [12, () => scaling(Number(values["scale-max"]))],
     [13, () => bzip2Encoding(context.repeats)],
