@@ -31,6 +31,8 @@ export interface Contender {
   run: () => Promise<RunReport>;
   /** Checks a run's result (e.g. files written); throws to fail the contender. Not timed. */
   check?: () => Promise<void>;
+  /** Runs in the first `maxRuns` rounds only (a peer taking minutes per run); every round when absent. */
+  maxRuns?: number;
 }
 
 const here = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -58,7 +60,7 @@ export async function interleaved(
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? contenders : [...contenders].reverse();
     for (const contender of order) {
-      if (failed.has(contender.peer)) continue;
+      if (failed.has(contender.peer) || (contender.maxRuns !== undefined && round >= contender.maxRuns)) continue;
       try {
         await contender.before?.();
         await context.server.reset();
@@ -128,9 +130,9 @@ export function noteSums(rows: readonly Measurement[], sums: ReadonlyMap<string,
   }
 }
 
-/** Runs a child that prints a {@link RunReport} as its last line of JSON. */
-export async function childReport(command: string, args: string[]): Promise<RunReport> {
-  const report = await runJson(command, args);
+/** Runs a child that prints a {@link RunReport} as its last line of JSON; it fails after `timeoutMs`. */
+export async function childReport(command: string, args: string[], timeoutMs = 300_000): Promise<RunReport> {
+  const report = await runJson(command, args, timeoutMs);
   if (typeof report.seconds !== "number" || typeof report.cpuSeconds !== "number")
     throw new Error(`${command} reported no seconds and cpuSeconds`);
   return {
@@ -176,5 +178,10 @@ export function nodeChild(script: string, ...args: string[]): Promise<RunReport>
 
 /** Runs one mode of a Python peer script under Debian's python3. */
 export function pythonChild(script: string, ...args: string[]): Promise<RunReport> {
-  return childReport("/usr/bin/python3", [new URL(`./peers/${script}`, import.meta.url).pathname, ...args]);
+  return pythonChildWithin(300_000, script, ...args);
+}
+
+/** {@link pythonChild} for a peer that may take longer than 5 minutes: it fails after `timeoutMs`. */
+export function pythonChildWithin(timeoutMs: number, script: string, ...args: string[]): Promise<RunReport> {
+  return childReport("/usr/bin/python3", [new URL(`./peers/${script}`, import.meta.url).pathname, ...args], timeoutMs);
 }

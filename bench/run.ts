@@ -3,11 +3,14 @@
  * (both in a child process), runs skyfs and its peers side by side, and prints one table.
  *
  * Usage: npm run bench -- [--latency <ms>] [--repeats <n>] [--only <scenario numbers, e.g. 1,5>]
- * (`--repeats` is the number of rounds of the interleaved scenarios, 4 and 14).
- * (scenarios 6 to 8, on compressed files, run together: `--only 6` runs 6 only, `--only 6,7,8` all three).
  *        [--scale-max <items of scenario 12, default 1000000>]
+ * Every scenario but 12 and 13 runs each contender as a fresh process per run, in `--repeats`
+ * interleaved rounds whose order reverses every round, and reports medians (bench/README.md).
+ * `--only 6` runs both scenarios numbered 6 (the TESS cube cutout and the `.fits.gz` cutout);
+ * scenarios 6 to 8, on compressed files, share their fixtures (`--only 6,7,8` runs all three).
  * Scenario 10 also runs scenario 11; `--only 12`, `--only 13` or `--only 12,13` run scenarios 12
- * (scaling) and 13 (bzip2 encoding) without fixtures or server.
+ * (scaling, in this process) and 13 (bzip2 encoding, the best of `--repeats` runs by CPU time)
+ * without fixtures or server.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -102,7 +105,7 @@ try {
     server.close();
   }
   console.log(
-    `\n${latencyMs} ms added per request through the proxy (scenario 3 without); best of ${context.repeats} runs, except scenarios 3, 4 and 14: median of ${context.repeats} interleaved rounds of fresh processes (bench/README.md).\n`,
+    `\n${latencyMs} ms added per request through the proxy (scenarios 3 and 11 without); medians of ${context.repeats} interleaved rounds of fresh processes, CPU seconds and the 1-minute load average beside them (bench/README.md); scenario 12 in this process, scenario 13 the best of ${context.repeats} runs.\n`,
   );
   console.log(printTable(rows, goals));
 } finally {

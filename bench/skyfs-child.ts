@@ -13,11 +13,16 @@
  *   section <fits|asdf> <url> <y0> <y1> <x0> <x1>    `openFits` + `section` of HDU 1, or `AsdfFile.open` + `section` of roman/data
  *   tess-cutout <url> <ra> <dec> <side>              `tessCutout` of a TESS cube
  *   cat-loop <urls.json>                             top-level `cat(url)` of each URL of a list, one after another
+ *   gz-section <url> <index.json | none> <y0> <y1> <x0> <x1>
+ *                                                    `section` of HDU 1 of a `.fits.gz`, with a stored seek index or decoding from the start
+ *   gz-info <url>                                    `info` of a `.fits.gz`
+ *   manifest-glob <pattern> <manifest url> <cache folder>
+ *                                                    `glob` over a gzipped `aws s3 ls` manifest kept in a cache folder
  * `[in flight]` sets `requestConcurrency` and `connections`; without it, the defaults.
  */
 import { AsdfFile } from "../src/asdf.js";
-import { type ImageHdu, openFitsSource } from "../src/fits.js";
-import { cat, clearInstanceCache, filesystem } from "../src/index.js";
+import { type FitsIndex, type ImageHdu, openFits, openFitsSource } from "../src/fits.js";
+import { cat, clearInstanceCache, DecodedCache, filesystem, glob } from "../src/index.js";
 import { buildFitsIndex, tessCutout } from "../src/workflows/index.js";
 import { type Outcome, readJson, readRanges, timed } from "./child-timing.js";
 
@@ -115,6 +120,38 @@ if (mode === "get") {
     let bytes = 0;
     for (const url of urls) bytes += (await cat(url)).length;
     return { note: `${bytes} bytes` };
+  });
+  await clearInstanceCache();
+} else if (mode === "gz-section") {
+  const [url, indexFile, ...bounds] = args as [string, string, ...string[]];
+  const [y0, y1, x0, x1] = bounds.map(Number) as [number, number, number, number];
+  const index = indexFile === "none" ? undefined : await readJson<FitsIndex>(indexFile);
+  const fs = filesystem("http");
+  await timed(async () => {
+    const decodedCache = new DecodedCache();
+    const file = index
+      ? await openFits(url, { index, decodedCache })
+      : openFitsSource(await fs.open(url, { compression: "gzip", decodedCache }));
+    const cut = await ((await file.hdu(1)) as ImageHdu).section([
+      [y0, y1],
+      [x0, x1],
+    ]);
+    return { sum: sum(cut.data as Float32Array) };
+  });
+  await fs.close();
+  await clearInstanceCache();
+} else if (mode === "gz-info") {
+  const [url] = args as [string];
+  await timed(async () => {
+    const info = await (await openFits(url, { decodedCache: new DecodedCache() })).info();
+    return { note: `${info.split("\n").length - 2} HDU` };
+  });
+  await clearInstanceCache();
+} else if (mode === "manifest-glob") {
+  const [pattern, manifest, cacheDirectory] = args as [string, string, string];
+  await timed(async () => {
+    const matches = await glob(pattern, { manifest, manifestOptions: { cacheDirectory } });
+    return { note: `${matches.length} matches, ${process.memoryUsage().rss >> 20} MiB RSS` };
   });
   await clearInstanceCache();
 } else {

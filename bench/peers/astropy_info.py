@@ -19,7 +19,7 @@ def main() -> None:
         hdul.info(output=io.StringIO())
         count = len(hdul)
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "cpuSeconds": time.process_time() - cpu, "hdus": count}))
+    print(json.dumps({"seconds": seconds, "cpuSeconds": time.process_time() - cpu, "note": f"{count} HDU"}))
 
 
 main()
