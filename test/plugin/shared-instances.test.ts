@@ -19,6 +19,7 @@ async function startCountingServer(): Promise<{
   let requests = 0;
   const server: Server = createServer((req, res) => {
     requests++;
+    if (req.url?.startsWith("/closing/")) res.setHeader("connection", "close");
     res.setHeader("content-length", body.length);
     res.setHeader("etag", '"small"');
     res.setHeader("accept-ranges", "bytes");
@@ -69,6 +70,23 @@ describe("shared filesystem instances", () => {
     }
     expect(server.requests()).toBeGreaterThanOrEqual(200);
     expect(server.connections()).toBeLessThanOrEqual(4);
+  });
+
+  it("keeps an origin's pool when the server closes one of its connections", async () => {
+    const fs = filesystem("http", { instance: "private", connections: 8 });
+    const connectionsBefore = server.connections();
+    try {
+      expect((await fs.cat(`${server.baseUrl}/closing/first.bin`)).length).toBe(1024);
+      for (let round = 0; round < 10; round++) {
+        const reads = Array.from({ length: 24 }, (_, i) => fs.cat(`${server.baseUrl}/kept/round-${round}-${i}.bin`));
+        for (const bytes of await Promise.all(reads)) expect(bytes.length).toBe(1024);
+      }
+    } finally {
+      await fs.close();
+    }
+    // The closed connection, the pool's 8, and 8 more should a stall outlast their keep-alive;
+    // a pool dropped and rebuilt whenever a closed socket is counted against it opens ~80.
+    expect(server.connections() - connectionsBefore).toBeLessThanOrEqual(1 + 8 + 8);
   });
 
   it("returns the same instance for the same protocol and equal options", () => {

@@ -4,10 +4,11 @@
  * their consumer waits.
  * @module
  */
-import { Agent, type Dispatcher, request } from "undici";
+import { type Dispatcher, request } from "undici";
+import { OriginPools } from "./origin-pools.js";
 import type { ChunkVerdict, HttpTransport, TransportOptions, TransportReply, TransportRequest } from "./transport.js";
 
-/** Transport on an undici dispatcher (its own `Agent` unless one is given). */
+/** Transport on an undici dispatcher (its own {@link OriginPools} unless one is given). */
 export class UndiciTransport implements HttpTransport {
   readonly followsRedirects = false;
   private readonly dispatcher: Dispatcher;
@@ -17,7 +18,7 @@ export class UndiciTransport implements HttpTransport {
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher =
       options.dispatcher ??
-      new Agent({ connections: options.connections, headersTimeout: options.timeout, bodyTimeout: 2 * options.timeout });
+      new OriginPools({ connections: options.connections, headersTimeout: options.timeout, bodyTimeout: 2 * options.timeout });
   }
 
   async send(outgoing: TransportRequest): Promise<TransportReply> {
