@@ -45,8 +45,8 @@ function median(values: readonly number[]): number {
 
 /**
  * Runs every contender once per round for `rounds` rounds (the order reversed each round), and
- * gives one row per contender: median wall time, median CPU time, and the requests and bytes
- * the server saw in the median run. A contender that fails becomes a skipped row saying why.
+ * gives one row per contender: median wall time, median CPU time, and the requests, bytes and
+ * connections the proxy saw in the median run. A contender that fails becomes a skipped row saying why.
  */
 export async function interleaved(
   context: BenchContext,
@@ -54,7 +54,7 @@ export async function interleaved(
   contenders: readonly Contender[],
   rounds = context.repeats,
 ): Promise<Measurement[]> {
-  const runs = new Map<string, Array<RunReport & { requests: number; bytes: number }>>();
+  const runs = new Map<string, Array<RunReport & { requests: number; bytes: number; connections: number }>>();
   const failed = new Map<string, string>();
   const loads: number[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -69,7 +69,7 @@ export async function interleaved(
         const counts = await context.server.counts();
         await contender.check?.();
         const list = runs.get(contender.peer) ?? [];
-        list.push({ ...report, requests: counts.requests, bytes: counts.bytes });
+        list.push({ ...report, requests: counts.requests, bytes: counts.bytes, connections: counts.connections });
         runs.set(contender.peer, list);
       } catch (error) {
         failed.set(contender.peer, `failed: ${(error as Error).message}`);
@@ -84,7 +84,8 @@ export async function interleaved(
     const seconds = median(list.map((run) => run.seconds));
     const middle = [...list].sort((a, b) => a.seconds - b.seconds)[Math.floor((list.length - 1) / 2)] as (typeof list)[number];
     const cpu = median(list.map((run) => run.cpuSeconds));
-    const notes = [`CPU ${cpu.toFixed(3)} s`, `median of ${list.length}`, load, middle.note].filter(Boolean);
+    const connections = middle.connections > 0 ? `${middle.connections} connections` : undefined;
+    const notes = [`CPU ${cpu.toFixed(3)} s`, `median of ${list.length}`, load, connections, middle.note].filter(Boolean);
     return {
       scenario,
       peer: contender.peer,
