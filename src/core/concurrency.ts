@@ -63,17 +63,30 @@ export class Semaphore {
   constructor(private readonly limit: number) {}
 
   /** Runs `task` when fewer than `limit` tasks are running. */
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
+  run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active < this.limit) {
+      this.active++;
+      return this.start(task);
     }
+    return new Promise<T>((resolve, reject) => this.waiting.push(() => this.start(task).then(resolve, reject)));
   }
+
+  /** Runs `task` in a slot already taken, and hands the slot on (or frees it) when it settles. */
+  private start<T>(task: () => Promise<T>): Promise<T> {
+    let running: Promise<T>;
+    try {
+      running = task();
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    return running.finally(this.handOn);
+  }
+
+  private readonly handOn = (): void => {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  };
 }
 
 /**

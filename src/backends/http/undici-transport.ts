@@ -1,12 +1,20 @@
 /**
- * The HTTP transport on undici, for Node: one keep-alive pool per backend, redirects left to the
- * backend (which decides what each hop may carry), bodies read on `data` events and paused while
- * their consumer waits.
+ * The HTTP transport on undici, for Node: one keep-alive pool per origin, redirects left to the
+ * backend (which decides what each hop may carry). Requests go straight to the dispatcher with a
+ * handler that hands each body chunk to its consumer as the parser delivers it, and pauses the
+ * socket while the consumer waits; no stream is built around a body.
  * @module
  */
-import { type Dispatcher, request } from "undici";
+import type { IncomingHttpHeaders } from "node:http";
+import type { Dispatcher } from "undici";
 import { OriginPools } from "./origin-pools.js";
 import type { ChunkVerdict, HttpTransport, TransportOptions, TransportReply, TransportRequest } from "./transport.js";
+
+/**
+ * Bytes of an unwanted body read to keep its connection; a longer body (or one declared longer)
+ * closes the connection instead.
+ */
+const DISCARD_LIMIT = 128 * 1024;
 
 /** Transport on an undici dispatcher (its own {@link OriginPools} unless one is given). */
 export class UndiciTransport implements HttpTransport {
@@ -21,14 +29,56 @@ export class UndiciTransport implements HttpTransport {
       new OriginPools({ connections: options.connections, headersTimeout: options.timeout, bodyTimeout: 2 * options.timeout });
   }
 
-  async send(outgoing: TransportRequest): Promise<TransportReply> {
-    const response = await request(outgoing.url, {
-      method: outgoing.method,
-      headers: outgoing.headers,
-      dispatcher: this.dispatcher,
-      signal: outgoing.signal,
+  send(outgoing: TransportRequest): Promise<TransportReply> {
+    const { signal } = outgoing;
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    return new Promise((resolve, reject) => {
+      const reply = new DispatchedReply(outgoing.url);
+      let answered = false;
+      let abortBeforeStart: unknown;
+      const onAbort = (): void => {
+        const reason = abortReason(signal as AbortSignal);
+        if (reply.controller) reply.controller.abort(reason as Error);
+        else abortBeforeStart = reason;
+      };
+      const release = (): void => signal?.removeEventListener("abort", onAbort);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart(controller) {
+          reply.controller = controller;
+          if (abortBeforeStart !== undefined) controller.abort(abortBeforeStart as Error);
+        },
+        onResponseStart(controller, status, headers) {
+          if (status < 200) return;
+          reply.answer(status, headers);
+          answered = true;
+          controller.pause();
+          resolve(reply);
+        },
+        onResponseData(_controller, chunk) {
+          reply.data(chunk);
+        },
+        onResponseEnd() {
+          release();
+          reply.end();
+        },
+        onResponseError(_controller, error) {
+          release();
+          if (answered) reply.fail(error);
+          else reject(error);
+        },
+      };
+      try {
+        const url = new URL(outgoing.url);
+        this.dispatcher.dispatch(
+          { origin: url.origin, path: `${url.pathname}${url.search}`, method: outgoing.method, headers: outgoing.headers },
+          handler,
+        );
+      } catch (error) {
+        release();
+        reject(error);
+      }
     });
-    return new UndiciReply(response, outgoing.url);
   }
 
   async close(): Promise<void> {
@@ -36,80 +86,146 @@ export class UndiciTransport implements HttpTransport {
   }
 }
 
-class UndiciReply implements TransportReply {
-  readonly status: number;
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
+}
 
-  constructor(
-    private readonly response: Dispatcher.ResponseData,
-    readonly url: string,
-  ) {
-    this.status = response.statusCode;
+/** The consumer of a body, and how its call settles. */
+interface Consumer {
+  onChunk: (chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>;
+  resolve: (outcome: "ended" | "done") => void;
+  reject: (error: unknown) => void;
+  /** Waiting for the promise `onChunk` answered with. */
+  busy: boolean;
+}
+
+/**
+ * A reply whose body arrives through the dispatch handler: chunks that come before the consumer
+ * (or while it is busy) wait here with the socket paused.
+ */
+class DispatchedReply implements TransportReply {
+  status = 0;
+  controller: Dispatcher.DispatchController | undefined;
+  private headers: IncomingHttpHeaders = {};
+  private waiting: Uint8Array[] = [];
+  private state: "open" | "ended" | "failed" = "open";
+  private failure: unknown;
+  private consumer: Consumer | undefined;
+  private settled = false;
+
+  constructor(readonly url: string) {}
+
+  answer(status: number, headers: IncomingHttpHeaders): void {
+    this.status = status;
+    this.headers = headers;
   }
 
   header(name: string): string | undefined {
-    const value = this.response.headers[name];
+    const value = this.headers[name];
     return Array.isArray(value) ? value[0] : value;
   }
 
+  data(chunk: Uint8Array): void {
+    if (this.settled) return;
+    const consumer = this.consumer;
+    if (!consumer || consumer.busy || this.waiting.length > 0) {
+      this.waiting.push(chunk);
+      this.controller?.pause();
+      return;
+    }
+    this.deliver(consumer, chunk);
+  }
+
+  end(): void {
+    if (this.state !== "open") return;
+    this.state = "ended";
+    this.flush();
+  }
+
+  fail(error: unknown): void {
+    if (this.state !== "open") return;
+    this.state = "failed";
+    this.failure = error;
+    this.flush();
+  }
+
   consume(onChunk: (chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>): Promise<"ended" | "done"> {
-    const body = this.response.body;
     return new Promise((resolve, reject) => {
-      let settled = false;
-      let pending: Promise<void> | undefined;
-      let lateFailure: { error: unknown } | undefined;
-      const finish = (error: unknown, outcome: "ended" | "done"): void => {
-        if (settled) return;
-        settled = true;
-        body.off("data", onData);
-        if (error !== undefined || outcome === "done") body.destroy();
-        const settle = (): void => {
-          if (lateFailure) reject(lateFailure.error);
-          else if (error !== undefined) reject(error);
-          else resolve(outcome);
-        };
-        if (pending) void pending.then(settle);
-        else settle();
-      };
-      const onData = (chunk: Uint8Array): void => {
-        let verdict: ChunkVerdict | Promise<ChunkVerdict>;
-        try {
-          verdict = onChunk(chunk);
-        } catch (error) {
-          finish(error, "done");
-          return;
-        }
-        if (verdict === "done") finish(undefined, "done");
-        else if (verdict !== "more") {
-          body.pause();
-          pending = verdict.then(
-            (next) => {
-              pending = undefined;
-              if (next === "done") finish(undefined, "done");
-              else if (!settled) body.resume();
-            },
-            (error: unknown) => {
-              pending = undefined;
-              if (settled) lateFailure = { error };
-              else finish(error, "done");
-            },
-          );
-        }
-      };
-      body.on("data", onData);
-      body.once("error", (error) => finish(error, "done"));
-      body.once("end", () => finish(undefined, "ended"));
+      this.consumer = { onChunk, resolve, reject, busy: false };
+      this.flush();
     });
   }
 
   abort(reason: Error): void {
-    this.response.body.destroy(reason);
+    this.controller?.abort(reason);
   }
 
-  async discard(): Promise<void> {
-    try {
-      await this.response.body.dump();
-    } catch {
-      this.response.body.destroy();
+  discard(): Promise<void> {
+    const declared = Number(this.header("content-length"));
+    if (this.state === "open" && declared > DISCARD_LIMIT) {
+      this.stop();
+      return Promise.resolve();
     }
+    let read = 0;
+    return this.consume((chunk) => {
+      read += chunk.length;
+      return read > DISCARD_LIMIT ? "done" : "more";
+    }).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Hands one chunk to the consumer and acts on its verdict. */
+  private deliver(consumer: Consumer, chunk: Uint8Array): void {
+    let verdict: ChunkVerdict | Promise<ChunkVerdict>;
+    try {
+      verdict = consumer.onChunk(chunk);
+    } catch (error) {
+      this.finish(consumer, { error });
+      return;
+    }
+    if (verdict === "done") this.finish(consumer, "done");
+    else if (verdict !== "more") {
+      consumer.busy = true;
+      this.controller?.pause();
+      verdict.then(
+        (next) => {
+          consumer.busy = false;
+          if (next === "done") this.finish(consumer, "done");
+          else this.flush();
+        },
+        (error: unknown) => this.finish(consumer, { error }),
+      );
+    }
+  }
+
+  /** Delivers what waits, then settles on the body's end or failure, or lets the socket go on. */
+  private flush(): void {
+    const consumer = this.consumer;
+    if (!consumer || this.settled) return;
+    let next = 0;
+    while (!consumer.busy && !this.settled && next < this.waiting.length) this.deliver(consumer, this.waiting[next++] as Uint8Array);
+    this.waiting = next === this.waiting.length ? [] : this.waiting.slice(next);
+    if (consumer.busy || this.settled) return;
+    if (this.state === "ended") this.finish(consumer, "ended");
+    else if (this.state === "failed") this.finish(consumer, { error: this.failure });
+    else this.controller?.resume();
+  }
+
+  /** Settles the consumer's call; a body not read to its end is dropped with its connection. */
+  private finish(consumer: Consumer, outcome: "ended" | "done" | { error: unknown }): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.waiting = [];
+    if (outcome !== "ended") this.stop();
+    if (typeof outcome === "string") consumer.resolve(outcome);
+    else consumer.reject(outcome.error);
+  }
+
+  private stop(): void {
+    if (this.state !== "open") return;
+    this.state = "failed";
+    this.controller?.abort(new DOMException("the body was not wanted", "AbortError") as Error);
   }
 }

@@ -11,7 +11,7 @@ import { CardError } from "./card.js";
 import { CompImageHdu } from "./compression/comp-image-hdu.js";
 import { type FitsIndex, type IndexedFile, indexEntryFor, indexedHeader } from "./fits-index.js";
 import { DEFAULT_LIMITS, type FitsLimits, Hdu } from "./hdu.js";
-import { BLOCK, CARD, findEnd, type Header, parseHeaderCards } from "./header.js";
+import { BLOCK, CARD, findEndCard, type Header, parseHeaderCards } from "./header.js";
 import { GroupsHdu, ImageHdu } from "./image-hdu.js";
 import { axes, dataSize, type HduLayout, type HduType, hduType, padToBlock } from "./layout.js";
 import { AsciiTableHdu, BinTableHdu } from "./table-hdu.js";
@@ -187,15 +187,22 @@ export class FitsFile {
     let text = "";
     let cards = -1;
     while (cards < 0) {
-      const want = this.headerReadLength(offset + text.length, Math.min(size, this.limits.maxHeaderBytes) - text.length, text.length);
+      const length = this.headerReadLength(offset + text.length, Math.min(size, this.limits.maxHeaderBytes) - text.length, text.length);
+      // Whole cards only: every read starts on a card boundary, so END is found in the bytes and
+      // only the header itself is decoded to text.
+      const want = Math.max(CARD, length - (length % CARD));
       const bytes = await this.readHeaderBytes(offset + text.length, want);
       if (index === 0 && text.length === 0 && bytes.length < BLOCK)
         throw fail(bytes.length === 0 ? "empty file" : "the file is shorter than one FITS block");
       if (index > 0 && text.length === 0 && !startsWith(bytes, "XTENSION")) return undefined;
-      text += latin1Decode(bytes);
+      const end = findEndCard(bytes);
+      const cardsBefore = text.length / CARD;
+      text += latin1Decode(end >= 0 ? bytes.subarray(0, (end + 1) * CARD) : bytes);
       if (index === 0 && !text.startsWith("SIMPLE  =")) throw fail("no SIMPLE card: this is not a FITS file");
-      cards = findEnd(text);
-      if (cards >= 0) break;
+      if (end >= 0) {
+        cards = cardsBefore + end;
+        break;
+      }
       if (bytes.length < want) throw fail("the header has no END card before the end of the file", offset + text.length);
       if (text.length >= this.limits.maxHeaderBytes)
         throw fail(`no END card within ${this.limits.maxHeaderBytes} header bytes (option maxHeaderBytes)`);

@@ -93,14 +93,23 @@ export class Header {
 }
 
 /**
- * Finds the END card in header text. Returns the number of cards before END, or -1 when the
- * text holds no END card.
+ * Finds the END card in header bytes that start on a card boundary: the index of the first card
+ * that reads `END` followed by blanks (the characters `String.prototype.trim` removes), or -1
+ * when no whole card of `bytes` is one.
  */
-export function findEnd(text: string): number {
-  for (let i = 0; i + CARD <= text.length; i += CARD) {
-    if (text.startsWith("END", i) && text.slice(i + 3, i + CARD).trim() === "") return i / CARD;
+export function findEndCard(bytes: Uint8Array): number {
+  for (let at = 0; at + CARD <= bytes.length; at += CARD) {
+    if (bytes[at] !== 0x45 || bytes[at + 1] !== 0x4e || bytes[at + 2] !== 0x44) continue;
+    let blank = true;
+    for (let i = at + 3; i < at + CARD && blank; i++) blank = isBlank(bytes[i] as number);
+    if (blank) return at / CARD;
   }
   return -1;
+}
+
+/** Whether a Latin-1 byte is white space to `String.prototype.trim`. */
+function isBlank(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d) || byte === 0xa0;
 }
 
 /**

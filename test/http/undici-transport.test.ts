@@ -1,0 +1,165 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UndiciTransport } from "../../src/backends/http/undici-transport.js";
+import { lcgBytes } from "../bytes.js";
+
+const BIG = lcgBytes(4 * 1024 * 1024, 7);
+
+/**
+ * Serves `/small` (1 KiB, 404), `/big` (4 MiB) and `/hang` (headers, then nothing), counting
+ * connections and the `/big` replies left unfinished when their connection closed.
+ */
+async function startServer(): Promise<{
+  url: string;
+  connections: () => number;
+  abandoned: () => number;
+  whenAbandoned: (count: number) => Promise<void>;
+  close: () => Promise<void>;
+}> {
+  let connections = 0;
+  let abandoned = 0;
+  const waiters: Array<() => void> = [];
+  const server: Server = createServer((req, res) => {
+    if (req.url === "/small") {
+      res.writeHead(404, { "content-length": 1024 });
+      res.end(new Uint8Array(1024));
+    } else if (req.url === "/big") {
+      res.writeHead(200, { "content-length": BIG.length });
+      res.end(BIG);
+    } else if (req.url === "/huge") {
+      const chunk = new Uint8Array(64 * 1024);
+      const total = 1024 * chunk.length;
+      let sent = 0;
+      res.on("close", () => {
+        if (sent >= total) return;
+        abandoned++;
+        for (const wake of waiters.splice(0)) wake();
+      });
+      res.writeHead(200, { "content-length": total });
+      const pump = (): void => {
+        while (sent < total && !res.destroyed) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", pump);
+        }
+        res.end();
+      };
+      pump();
+    } else {
+      res.writeHead(200, { "content-length": 1000 });
+      res.write(new Uint8Array(10));
+    }
+  });
+  server.on("connection", () => {
+    connections++;
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  server.unref();
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections: () => connections,
+    abandoned: () => abandoned,
+    whenAbandoned: (count: number) => (abandoned >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe("the undici transport", () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  const transport = (): UndiciTransport => new UndiciTransport({ connections: 4, timeout: 30_000 });
+
+  it("keeps the connection of a small body it discards, for the next request", async () => {
+    const client = transport();
+    const before = server.connections();
+    for (let i = 0; i < 6; i++) {
+      const reply = await client.send({ method: "GET", url: `${server.url}/small`, headers: {} });
+      expect(reply.status).toBe(404);
+      expect(reply.header("content-length")).toBe("1024");
+      await reply.discard();
+    }
+    // undici waits one turn of the event loop before reusing a connection, so requests sent
+    // back to back alternate between two; a connection closed after each discard would make six.
+    expect(server.connections() - before).toBeLessThanOrEqual(2);
+    await client.close();
+  });
+
+  it("drops a large unwanted body with its connection, and reads the next one whole", async () => {
+    const client = transport();
+    const before = server.abandoned();
+    const unwanted = await client.send({ method: "GET", url: `${server.url}/huge`, headers: {} });
+    await unwanted.discard();
+    const reply = await client.send({ method: "GET", url: `${server.url}/big`, headers: {} });
+    const chunks: Uint8Array[] = [];
+    const outcome = await reply.consume((chunk) => {
+      chunks.push(chunk);
+      return "more";
+    });
+    expect(outcome).toBe("ended");
+    expect(Buffer.concat(chunks).equals(BIG)).toBe(true);
+    await server.whenAbandoned(before + 1);
+    expect(server.abandoned()).toBe(before + 1);
+    await client.close();
+  });
+
+  it("waits for a consumer that answers with a promise, and keeps the bytes in order", async () => {
+    const client = transport();
+    const reply = await client.send({ method: "GET", url: `${server.url}/big`, headers: {} });
+    const chunks: Uint8Array[] = [];
+    let waits = 0;
+    const outcome = await reply.consume((chunk) => {
+      chunks.push(new Uint8Array(chunk));
+      waits++;
+      return new Promise((resolve) => setImmediate(() => resolve("more")));
+    });
+    expect(outcome).toBe("ended");
+    expect(waits).toBe(chunks.length);
+    expect(Buffer.concat(chunks).equals(BIG)).toBe(true);
+    await client.close();
+  });
+
+  it("stops at the consumer's `done`, and passes on what the consumer throws", async () => {
+    const client = transport();
+    const first = await client.send({ method: "GET", url: `${server.url}/big`, headers: {} });
+    let seen = 0;
+    const outcome = await first.consume((chunk) => {
+      seen += chunk.length;
+      return "done";
+    });
+    expect(outcome).toBe("done");
+    expect(seen).toBeGreaterThan(0);
+    expect(seen).toBeLessThan(BIG.length);
+    const second = await client.send({ method: "GET", url: `${server.url}/big`, headers: {} });
+    await expect(
+      second.consume(() => {
+        throw new Error("the consumer gave up");
+      }),
+    ).rejects.toThrow("the consumer gave up");
+    await client.close();
+  });
+
+  it("rejects with the signal's reason, before the request and during its body", async () => {
+    const client = transport();
+    const early = new AbortController();
+    early.abort(new Error("not wanted any more"));
+    await expect(client.send({ method: "GET", url: `${server.url}/big`, headers: {}, signal: early.signal })).rejects.toThrow(
+      "not wanted any more",
+    );
+    const late = new AbortController();
+    const reply = await client.send({ method: "GET", url: `${server.url}/hang`, headers: {}, signal: late.signal });
+    const reading = reply.consume(() => {
+      late.abort(new Error("stopped halfway"));
+      return "more";
+    });
+    await expect(reading).rejects.toThrow("stopped halfway");
+    await client.close();
+  });
+});
