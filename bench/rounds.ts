@@ -84,7 +84,7 @@ export async function interleaved(
     const seconds = median(list.map((run) => run.seconds));
     const middle = [...list].sort((a, b) => a.seconds - b.seconds)[Math.floor((list.length - 1) / 2)] as (typeof list)[number];
     const cpu = median(list.map((run) => run.cpuSeconds));
-    const connections = middle.connections > 0 ? `${middle.connections} connections` : undefined;
+    const connections = middle.connections > 0 ? `${middle.connections} connection${middle.connections === 1 ? "" : "s"}` : undefined;
     const notes = [`CPU ${cpu.toFixed(3)} s`, `median of ${list.length}`, load, connections, middle.note].filter(Boolean);
     return {
       scenario,
