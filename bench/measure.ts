@@ -3,7 +3,6 @@
  */
 import { execFile } from "node:child_process";
 import type { BenchServer } from "./server.js";
-import type { Measurement } from "./table.js";
 
 /** What every scenario gets. */
 export interface BenchContext {
@@ -13,47 +12,15 @@ export interface BenchContext {
   root: string;
   /** A scratch folder for downloads. */
   scratch: string;
-  /** Times each measurement is repeated (the best is kept). */
+  /** Rounds of the interleaved scenarios (`--repeats`; the medians are kept). */
   repeats: number;
 }
 
-/**
- * Runs `run` `repeats` times and keeps the fastest, with the requests and bytes the server saw
- * during that run. `run` may return its own timing (peers timed inside their process). A run
- * that fails makes the peer a skipped row saying why.
- */
-export async function best(
-  context: BenchContext,
-  scenario: string,
-  peer: string,
-  run: () => Promise<number | undefined | { seconds?: number; note?: string }>,
-  repeats = context.repeats,
-): Promise<Measurement> {
-  let kept: Measurement | undefined;
-  for (let i = 0; i < repeats; i++) {
-    await context.server.reset();
-    const started = performance.now();
-    let result: Awaited<ReturnType<typeof run>>;
-    try {
-      result = await run();
-    } catch (error) {
-      return { scenario, peer, skipped: `failed: ${(error as Error).message}` };
-    }
-    const wall = (performance.now() - started) / 1000;
-    const own = typeof result === "number" ? result : result?.seconds;
-    const note = typeof result === "object" ? result?.note : undefined;
-    const counts = await context.server.counts();
-    const seconds = own ?? wall;
-    if (!kept || seconds < (kept.seconds as number))
-      kept = { scenario, peer, seconds, requests: counts.requests, bytes: counts.bytes, note };
-  }
-  return kept as Measurement;
-}
-
-/** Runs a command and parses the last line of its output as JSON. */
+/** Runs a command and parses the last line of its output as JSON; it is stopped after `timeoutMs`. */
 export function runJson(command: string, args: string[], timeoutMs = 300_000): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error?.killed) return reject(new Error(`${command} did not finish within ${timeoutMs / 1000} s`));
       if (error) return reject(new Error(`${command} failed: ${stderr.trim().split("\n").pop() ?? error.message}`));
       const last = stdout.trim().split("\n").pop() ?? "";
       try {

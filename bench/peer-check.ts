@@ -3,7 +3,7 @@
  * without a peer's rows says why.
  */
 import { runJson } from "./measure.js";
-import { loadOpendal } from "./scenarios/random-reads.js";
+import { loadOpendal } from "./peers/load-opendal.js";
 
 const PYTHON_MODULES = ["fsspec", "aiohttp", "astropy", "asdf", "opendal"];
 

@@ -3,11 +3,14 @@
  * (both in a child process), runs skyfs and its peers side by side, and prints one table.
  *
  * Usage: npm run bench -- [--latency <ms>] [--repeats <n>] [--only <scenario numbers, e.g. 1,5>]
- * (`--repeats` is the number of rounds of the interleaved scenarios, 4 and 14).
- * (scenarios 6 to 8, on compressed files, run together: `--only 6` runs 6 only, `--only 6,7,8` all three).
  *        [--scale-max <items of scenario 12, default 1000000>]
+ * Every scenario but 12 and 13 runs each contender as a fresh process per run, in `--repeats`
+ * interleaved rounds whose order reverses every round, and reports medians (bench/README.md).
+ * `--only 6` runs both scenarios numbered 6 (the TESS cube cutout and the `.fits.gz` cutout);
+ * scenarios 6 to 8, on compressed files, share their fixtures (`--only 6,7,8` runs all three).
  * Scenario 10 also runs scenario 11; `--only 12`, `--only 13` or `--only 12,13` run scenarios 12
- * (scaling) and 13 (bzip2 encoding) without fixtures or server.
+ * (scaling, in this process) and 13 (bzip2 encoding, the best of `--repeats` runs by CPU time)
+ * without fixtures or server.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,13 +19,12 @@ import { parseArgs } from "node:util";
 import { writeFixtures } from "./fixtures.js";
 import type { BenchContext } from "./measure.js";
 import { describePeers } from "./peer-check.js";
-import { asdfSection } from "./scenarios/asdf-section.js";
 import { bigGet } from "./scenarios/big-get.js";
 import { bzip2Encoding } from "./scenarios/bzip2-encode.js";
 import { compressedScenarios } from "./scenarios/compressed.js";
 import { cutoutRows } from "./scenarios/cutout-rows.js";
-import { fitsCutout } from "./scenarios/fits-cutout.js";
 import { headerScan } from "./scenarios/header-scan.js";
+import { imageSection } from "./scenarios/image-section.js";
 import { manyGet } from "./scenarios/many-get.js";
 import { oneStack } from "./scenarios/one-stack.js";
 import { randomReads } from "./scenarios/random-reads.js";
@@ -82,9 +84,9 @@ try {
     [2, () => cutoutRows(context, latencyMs)],
     [3, () => bigGet(context)],
     [4, () => manyGet(context)],
-    [5, () => fitsCutout(context, latencyMs)],
+    [5, () => imageSection(context, latencyMs, "fits")],
     [6, () => tessCube(context, latencyMs)],
-    [9, () => asdfSection(context, latencyMs)],
+    [9, () => imageSection(context, latencyMs, "asdf")],
     [10, () => oneStack(context)],
     [12, () => scaling(Number(values["scale-max"]))],
     [13, () => bzip2Encoding(context.repeats)],
@@ -103,7 +105,7 @@ try {
     server.close();
   }
   console.log(
-    `\n${latencyMs} ms added per request through the proxy (scenario 3 without); best of ${context.repeats} runs, except scenarios 3, 4 and 14: median of ${context.repeats} interleaved rounds of fresh processes (bench/README.md).\n`,
+    `\n${latencyMs} ms added per request through the proxy (scenarios 3 and 11 without); medians of ${context.repeats} interleaved rounds of fresh processes, CPU seconds and the 1-minute load average beside them (bench/README.md); scenario 12 in this process, scenario 13 the best of ${context.repeats} runs.\n`,
   );
   console.log(printTable(rows, goals));
 } finally {

@@ -8,8 +8,10 @@ export interface Measurement {
   scenario: string;
   /** Which peer (`skyfs` is the reference). */
   peer: string;
-  /** Best wall time in seconds, when measured. */
+  /** Wall time in seconds (the median of the rounds), when measured. */
   seconds?: number;
+  /** CPU seconds (user + system) of the measured process, when measured (also in `note`). */
+  cpuSeconds?: number;
   /** Requests the server saw. */
   requests?: number;
   /** Bytes the server sent. */

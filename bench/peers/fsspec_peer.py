@@ -1,4 +1,4 @@
-"""fsspec as a peer of the skyfs benchmark: prints one JSON line with the seconds an operation took.
+"""fsspec as a peer of the skyfs benchmark: prints one JSON line with the wall and CPU seconds an operation took.
 
 Usage:
   fsspec_peer.py ranges <url> <ranges.json> [batch_size]   cat_ranges of [[offset, length], ...]

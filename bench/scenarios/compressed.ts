@@ -6,17 +6,20 @@
  * 8. a glob for one camera-chip of one sector in a gzipped 2-million-line `aws s3 ls` manifest,
  *    skyfs (first glob, then a second one with the manifest cached) against pandas `read_fwf`
  *    + `str.match` as the TESS notebooks do it.
+ * Each contender is a fresh process per run, in interleaved rounds; the peers taking minutes (and
+ * skyfs decoding the gzip stream from the start) run in the first round only.
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { type FitsIndex, type ImageHdu, openFits, writeFits } from "../../src/fits.js";
-import { DecodedCache, filesystem, glob } from "../../src/index.js";
+import { writeFits } from "../../src/fits.js";
+import { glob } from "../../src/index.js";
 import { buildFitsIndex } from "../../src/workflows/index.js";
 import { IMAGE_SIDE } from "../fixtures.js";
-import { type BenchContext, best, pythonMissing, runJson, seeded } from "../measure.js";
+import { type BenchContext, pythonMissing, seeded } from "../measure.js";
+import { type Contender, interleaved, keepingSums, noteSums, pythonChildWithin, skyfsContenders, sumsAgree } from "../rounds.js";
 import type { Goal, Measurement } from "../table.js";
 
 const gzipAsync = promisify(gzip);
@@ -27,6 +30,9 @@ const NOISE_SIDE = 5000;
 const MANIFEST_LINES = 2_000_000;
 const PEER_TIMEOUT_MS = 600_000;
 const CUTOUT_PEER_TIMEOUT_MS = 300_000;
+const TOLERANCE = 1e-9;
+const ASTROPY = "astropy 5.2 + fsspec";
+const PANDAS = "pandas read_fwf + str.match";
 
 /** Writes the compressed fixtures next to the others (once per run). */
 async function writeCompressedFixtures(root: string): Promise<void> {
@@ -74,148 +80,105 @@ export async function compressedScenarios(
   return { rows, goals };
 }
 
+/** The measured row of `peer`, if any. */
+function measured(rows: readonly Measurement[], peer: string): Measurement | undefined {
+  return rows.find((row) => row.peer === peer && row.seconds !== undefined);
+}
+
 async function gzCutout(context: BenchContext, python: string | undefined, rows: Measurement[], goals: Goal[]): Promise<void> {
   const scenario = "6 .fits.gz cutout 100 x 100";
   const url = `${context.server.proxied}/image.fits.gz`;
   const { index } = await buildFitsIndex(url);
+  const indexFile = join(context.scratch, "image.fits.gz.index.json");
   const stored = JSON.stringify(index);
-  const section: Array<[number, number]> = [
-    [Y0, Y0 + SIDE],
-    [X0, X0 + SIDE],
+  await writeFile(indexFile, stored);
+  const box = [Y0, Y0 + SIDE, X0, X0 + SIDE].map(String);
+  const sums = new Map<string, number>();
+  const contenders: Contender[] = [
+    ...skyfsContenders({}, "gz-section", url, indexFile, ...box),
+    ...skyfsContenders({ name: "skyfs, no index" }, "gz-section", url, "none", ...box).map((contender) => ({ ...contender, maxRuns: 1 })),
   ];
-  let oursSum = 0;
-  const ours = await best(context, scenario, "skyfs", async () => {
-    const file = await openFits(url, { index: JSON.parse(stored) as FitsIndex, decodedCache: new DecodedCache() });
-    const cut = await ((await file.hdu(1)) as ImageHdu).section(section);
-    oursSum = Array.from(cut.data as Float32Array).reduce((sum, value) => sum + value, 0);
-    return undefined;
-  });
+  if (!python)
+    contenders.push({
+      peer: ASTROPY,
+      maxRuns: 1,
+      run: () => pythonChildWithin(CUTOUT_PEER_TIMEOUT_MS, "astropy_cutout.py", url, "1", ...box),
+    });
+  const measuredRows = await interleaved(context, scenario, keepingSums(contenders, sums));
+  if (python) measuredRows.push({ scenario, peer: ASTROPY, skipped: python });
+  noteSums(measuredRows, sums, TOLERANCE);
+  const ours = measured(measuredRows, "skyfs");
   const checkpoints = index.files[0]?.gzipIndex?.checkpoints.length ?? 0;
-  ours.note = `with a stored index: ${(stored.length / 1024 / 1024).toFixed(1)} MiB JSON, ${checkpoints} checkpoints; sum ${oursSum.toFixed(3)}`;
-  rows.push(ours);
-  const fromStart = await best(
-    context,
+  if (ours)
+    ours.note = `${ours.note}; with a stored index: ${(stored.length / 1024 / 1024).toFixed(1)} MiB JSON, ${checkpoints} checkpoints`;
+  rows.push(...measuredRows);
+  const theirs = measured(measuredRows, ASTROPY);
+  goals.push({
     scenario,
-    "skyfs, no index",
-    async () => {
-      const fs = filesystem("http");
-      const file = await openFits(await fs.open(url, { compression: "gzip", decodedCache: new DecodedCache() }));
-      await ((await file.hdu(1)) as ImageHdu).section(section);
-      await fs.close();
-      return undefined;
-    },
-    1,
-  );
-  rows.push(fromStart);
-  let theirs: Measurement | undefined;
-  if (python) rows.push({ scenario, peer: "astropy 5.2 + fsspec", skipped: python });
-  else {
-    const script = join(import.meta.dirname, "..", "peers", "astropy_cutout.py");
-    let theirSum = 0;
-    theirs = await best(
-      context,
-      scenario,
-      "astropy 5.2 + fsspec",
-      async () => {
-        const args = [script, url, "1", String(Y0), String(Y0 + SIDE), String(X0), String(X0 + SIDE)];
-        const result = await runJson("/usr/bin/python3", args, CUTOUT_PEER_TIMEOUT_MS).catch(() => {
-          throw new Error(`did not finish within ${CUTOUT_PEER_TIMEOUT_MS / 1000} s`);
-        });
-        theirSum = result.sum as number;
-        return result.seconds as number;
-      },
-      1,
-    );
-    theirs.note = `sum ${theirSum.toFixed(3)}${Math.abs(theirSum - oursSum) > 1e-3 * Math.abs(oursSum) ? " (DIFFERS from skyfs)" : " (same cutout)"}`;
-    rows.push(theirs);
-  }
-  const met =
-    theirs?.seconds === undefined
-      ? undefined
-      : (ours.seconds as number) < (theirs.seconds as number) && (ours.bytes as number) < (theirs.bytes as number);
-  goals.push({ scenario, goal: "with a stored index: fewer bytes and less time than astropy + fsspec", met });
+    goal: "with a stored index: fewer bytes and less time than astropy + fsspec, the same cutout",
+    met:
+      ours === undefined || theirs === undefined
+        ? undefined
+        : (ours.seconds as number) < (theirs.seconds as number) &&
+          (ours.bytes as number) < (theirs.bytes as number) &&
+          sumsAgree(sums, ASTROPY, TOLERANCE),
+  });
 }
 
 async function gzInfo(context: BenchContext, python: string | undefined, rows: Measurement[], goals: Goal[]): Promise<void> {
   const scenario = "7 info of a 100 MB .fits.gz";
   const url = `${context.server.proxied}/noise.fits.gz`;
-  const ours = await best(context, scenario, "skyfs", async () => {
-    const file = await openFits(url, { decodedCache: new DecodedCache() });
-    const info = await file.info();
-    return { note: `${info.split("\n").length - 2} HDU` };
+  const contenders = skyfsContenders({}, "gz-info", url);
+  if (!python) contenders.push({ peer: ASTROPY, run: () => pythonChildWithin(PEER_TIMEOUT_MS, "astropy_info.py", url) });
+  const measuredRows = await interleaved(context, scenario, contenders);
+  if (python) measuredRows.push({ scenario, peer: ASTROPY, skipped: python });
+  rows.push(...measuredRows);
+  const ours = measured(measuredRows, "skyfs");
+  const theirs = measured(measuredRows, ASTROPY);
+  goals.push({
+    scenario,
+    goal: "skyfs reads the header blocks only (<= 128 KiB), under 1% of astropy's bytes",
+    met:
+      ours === undefined || theirs === undefined
+        ? undefined
+        : (ours.bytes as number) <= 128 * 1024 && (ours.bytes as number) * 100 < (theirs.bytes as number),
   });
-  rows.push(ours);
-  let theirs: Measurement | undefined;
-  if (python) rows.push({ scenario, peer: "astropy 5.2 + fsspec", skipped: python });
-  else {
-    const script = join(import.meta.dirname, "..", "peers", "astropy_info.py");
-    theirs = await best(
-      context,
-      scenario,
-      "astropy 5.2 + fsspec",
-      async () => {
-        const result = await runJson("/usr/bin/python3", [script, url], PEER_TIMEOUT_MS);
-        return { seconds: result.seconds as number, note: `${result.hdus} HDU` };
-      },
-      1,
-    );
-    rows.push(theirs);
-  }
-  const met =
-    theirs?.bytes === undefined
-      ? undefined
-      : (ours.bytes as number) <= 128 * 1024 && (ours.bytes as number) * 100 < (theirs.bytes as number);
-  goals.push({ scenario, goal: "skyfs reads the header blocks only (<= 128 KiB), under 1% of astropy's bytes", met });
 }
 
 async function manifestGlob(context: BenchContext, rows: Measurement[], goals: Goal[]): Promise<void> {
   const scenario = "8 manifest glob, 2M lines";
   const manifest = `${context.server.proxied}/manifest.txt.gz`;
   const pattern = "s3://stpubdata/tess/public/ffi/s0012/3-4/*_ffic.fits";
-  const cacheDirectory = await mkdtemp(join(context.scratch, "manifest-cache-"));
-  let found = 0;
-  const cold = await best(
-    context,
-    scenario,
-    "skyfs",
-    async () => {
-      await rm(cacheDirectory, { recursive: true, force: true });
-      found = (await glob(pattern, { manifest, manifestOptions: { cacheDirectory } })).length;
-      return { note: `${found} matches` };
-    },
-    1,
-  );
-  rows.push(cold);
-  const warm = await best(context, scenario, "skyfs, manifest cached", async () => {
-    const matches = await glob(pattern, { manifest, manifestOptions: { cacheDirectory } });
-    return { note: `${matches.length} matches, ${process.memoryUsage().rss >> 20} MiB RSS` };
-  });
-  rows.push(warm);
+  const coldCache = await mkdtemp(join(context.scratch, "manifest-cold-"));
+  const warmCache = await mkdtemp(join(context.scratch, "manifest-warm-"));
+  const found = (await glob(pattern, { manifest, manifestOptions: { cacheDirectory: warmCache } })).length;
+  const contenders: Contender[] = [
+    ...skyfsContenders({ before: () => rm(coldCache, { recursive: true, force: true }) }, "manifest-glob", pattern, manifest, coldCache),
+    ...skyfsContenders({ name: "skyfs, manifest cached" }, "manifest-glob", pattern, manifest, warmCache),
+  ];
   const python = await pythonMissing(["pandas"]);
-  let theirs: Measurement | undefined;
-  if (python) rows.push({ scenario, peer: "pandas read_fwf + str.match", skipped: python });
-  else {
-    const script = join(import.meta.dirname, "..", "peers", "pandas_manifest.py");
-    theirs = await best(
-      context,
-      scenario,
-      "pandas read_fwf + str.match",
-      async () => {
-        const result = await runJson(
-          "/usr/bin/python3",
-          [script, manifest, "tess/public/ffi/s0012/3-4/[^/]*_ffic\\.fits$"],
-          PEER_TIMEOUT_MS,
-        );
-        return {
-          seconds: result.seconds as number,
-          note: `${result.matches} matches${result.matches === found ? "" : " (DIFFERS from skyfs)"}`,
-        };
-      },
-      1,
-    );
-    rows.push(theirs);
-  }
-  await rm(cacheDirectory, { recursive: true, force: true });
-  const met = theirs?.seconds === undefined ? undefined : (cold.seconds as number) < (theirs.seconds as number) && warm.requests === 1;
-  goals.push({ scenario, goal: "faster than pandas; a second glob is one request", met });
+  if (!python)
+    contenders.push({
+      peer: PANDAS,
+      maxRuns: 1,
+      run: () => pythonChildWithin(PEER_TIMEOUT_MS, "pandas_manifest.py", manifest, "tess/public/ffi/s0012/3-4/[^/]*_ffic\\.fits$"),
+    });
+  const measuredRows = await interleaved(context, scenario, contenders);
+  if (python) measuredRows.push({ scenario, peer: PANDAS, skipped: python });
+  rows.push(...measuredRows);
+  await rm(coldCache, { recursive: true, force: true });
+  await rm(warmCache, { recursive: true, force: true });
+  const cold = measured(measuredRows, "skyfs");
+  const warm = measured(measuredRows, "skyfs, manifest cached");
+  const theirs = measured(measuredRows, PANDAS);
+  goals.push({
+    scenario,
+    goal: `faster than pandas; a second glob is one request; ${found} matches on every side`,
+    met:
+      cold === undefined || warm === undefined || theirs === undefined
+        ? undefined
+        : (cold.seconds as number) < (theirs.seconds as number) &&
+          warm.requests === 1 &&
+          measuredRows.every((row) => row.skipped || row.note?.includes(`${found} matches`)),
+  });
 }

@@ -1,48 +1,22 @@
 /**
  * Scenario 1: 200 random 64 KiB reads from a 1 GiB object through the latency proxy, by skyfs,
  * plain undici, opendal and fsspec, first all at 16 requests in flight, then each with its
- * defaults.
+ * defaults; each contender a fresh process per run, interleaved rounds. skyfs is timed as
+ * `catRanges` (the call matching fsspec's `cat_ranges` and the peers' bare reads), and with its
+ * defaults also as `open` + `readMany`, so that the cost of `open`'s request shows.
  */
 import { writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { Agent, request } from "undici";
-import { filesystem, mapLimit } from "../../src/index.js";
 import { BIG_SIZE } from "../fixtures.js";
-import { type BenchContext, best, pythonMissing, runJson, seeded } from "../measure.js";
+import { type BenchContext, pythonMissing, seeded } from "../measure.js";
+import { loadOpendal } from "../peers/load-opendal.js";
+import { type Contender, interleaved, nodeChild, pythonChild, skyfsContenders } from "../rounds.js";
 import type { Goal, Measurement } from "../table.js";
 
 const READS = 200;
 const LENGTH = 64 * 1024;
-
-interface OpendalOperator {
-  read(path: string, options?: { offset?: bigint; size?: bigint }): Promise<Buffer>;
-}
-
-/** Loads opendal from `SKYFS_BENCH_OPENDAL` (a folder holding node_modules/opendal) or the project. */
-export function loadOpendal(): { Operator: new (scheme: string, options: Record<string, string>) => OpendalOperator } | string {
-  const places = [process.env.SKYFS_BENCH_OPENDAL, "/tmp/bench-peers", process.cwd()].filter(Boolean) as string[];
-  for (const place of places) {
-    try {
-      return createRequire(join(place, "package.json"))("opendal");
-    } catch {
-      // try the next place
-    }
-  }
-  return "opendal not installed (npm install opendal@0.49.1 in a folder named by SKYFS_BENCH_OPENDAL)";
-}
-
-async function undiciReads(url: string, ranges: Array<[number, number]>, inFlight: number | undefined): Promise<void> {
-  const agent = inFlight === undefined ? undefined : new Agent({ connections: inFlight });
-  const one = async ([offset, length]: [number, number]): Promise<void> => {
-    const response = await request(url, { headers: { range: `bytes=${offset}-${offset + length - 1}` }, dispatcher: agent });
-    const body = new Uint8Array(await response.body.arrayBuffer());
-    if (body.length !== length) throw new Error("undici: short read");
-  };
-  if (inFlight === undefined) await Promise.all(ranges.map(one));
-  else await mapLimit(ranges, inFlight, one);
-  await agent?.close();
-}
+const OPENDAL = "opendal 0.49.1";
+const FSSPEC = "fsspec cat_ranges";
 
 /** Runs scenario 1. */
 export async function randomReads(context: BenchContext): Promise<{ rows: Measurement[]; goals: Goal[] }> {
@@ -56,46 +30,21 @@ export async function randomReads(context: BenchContext): Promise<{ rows: Measur
   const rows: Measurement[] = [];
   for (const mode of ["16 in flight", "defaults"] as const) {
     const scenario = `1 random reads (${mode})`;
-    const limit = mode === "defaults" ? undefined : 16;
-    const fs = filesystem("http", limit === undefined ? {} : { requestConcurrency: limit, connections: limit });
-    const source = await fs.open(url, { cache: "none" });
-    rows.push(
-      await best(context, scenario, "skyfs", async () => {
-        const out = await source.readMany(ranges.map(([offset, length]) => ({ offset, length })));
-        if (out.some((bytes) => bytes.length !== LENGTH)) throw new Error("skyfs: short read");
-        return undefined;
-      }),
-    );
-    await fs.close();
-    rows.push(await best(context, scenario, "undici", () => undiciReads(url, ranges, limit).then(() => undefined)));
-    if (typeof opendal === "string") rows.push({ scenario, peer: "opendal 0.49.1", skipped: opendal });
-    else {
-      const operator = new opendal.Operator("http", { endpoint: context.server.proxied });
-      const one = async ([offset, length]: [number, number]): Promise<void> => {
-        const bytes = await operator.read("big.bin", { offset: BigInt(offset), size: BigInt(length) });
-        if (bytes.length !== length) throw new Error("opendal: short read");
-      };
-      rows.push(
-        await best(context, scenario, "opendal 0.49.1", async () => {
-          if (limit === undefined) await Promise.all(ranges.map(one));
-          else await mapLimit(ranges, limit, one);
-          return undefined;
-        }),
-      );
-    }
-    if (python) rows.push({ scenario, peer: "fsspec cat_ranges", skipped: python });
-    else {
-      const args = [
-        join(import.meta.dirname, "..", "peers", "fsspec_peer.py"),
-        "ranges",
-        url,
-        rangesFile,
-        ...(limit ? [String(limit)] : []),
-      ];
-      rows.push(
-        await best(context, scenario, "fsspec cat_ranges", async () => (await runJson("/usr/bin/python3", args)).seconds as number),
-      );
-    }
+    const limit = mode === "defaults" ? [] : ["16"];
+    const contenders: Contender[] = [
+      ...skyfsContenders({}, "cat-ranges", url, rangesFile, ...limit),
+      ...(mode === "defaults" ? skyfsContenders({ name: "skyfs open + readMany" }, "read-many", url, rangesFile) : []),
+      { peer: "undici", run: () => nodeChild("undici-child.ts", "ranges", url, rangesFile, ...limit) },
+    ];
+    if (typeof opendal !== "string")
+      contenders.push({
+        peer: OPENDAL,
+        run: () => nodeChild("opendal-child.ts", "ranges", context.server.proxied, "big.bin", rangesFile, ...limit),
+      });
+    if (!python) contenders.push({ peer: FSSPEC, run: () => pythonChild("fsspec_peer.py", "ranges", url, rangesFile, ...limit) });
+    rows.push(...(await interleaved(context, scenario, contenders)));
+    if (typeof opendal === "string") rows.push({ scenario, peer: OPENDAL, skipped: opendal });
+    if (python) rows.push({ scenario, peer: FSSPEC, skipped: python });
   }
   const time = (scenario: string, peer: string): number | undefined =>
     rows.find((row) => row.scenario === scenario && row.peer === peer)?.seconds;
@@ -103,19 +52,19 @@ export async function randomReads(context: BenchContext): Promise<{ rows: Measur
   const defaults = "1 random reads (defaults)";
   const ours16 = time(inFlight, "skyfs");
   const undici16 = time(inFlight, "undici");
-  const peersDefault = rows.filter((row) => row.scenario === defaults && row.peer !== "skyfs");
+  const peersDefault = rows.filter((row) => row.scenario === defaults && !row.peer.startsWith("skyfs"));
   const oursDefault = time(defaults, "skyfs") ?? Number.POSITIVE_INFINITY;
   return {
     rows,
     goals: [
       {
         scenario: inFlight,
-        goal: "skyfs within 5% of plain undici",
+        goal: "skyfs catRanges within 5% of plain undici",
         met: ours16 !== undefined && undici16 !== undefined ? ours16 <= undici16 * 1.05 : undefined,
       },
       {
         scenario: defaults,
-        goal: "skyfs ahead of every peer",
+        goal: "skyfs catRanges ahead of every peer",
         met: peersDefault.some((row) => row.skipped) ? undefined : peersDefault.every((row) => (row.seconds as number) > oursDefault),
       },
     ],

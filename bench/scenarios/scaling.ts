@@ -10,6 +10,8 @@ import type { Goal, Measurement } from "../table.js";
 
 interface Case {
   name: string;
+  /** A row to read others against, with no goal of its own. */
+  reference?: boolean;
   /** Prepares a run of `count` items; the run returns one result per item (held until the heap is measured). */
   prepare: (count: number) => Promise<() => Promise<unknown>>;
 }
@@ -54,6 +56,11 @@ const cases: Case[] = [
     },
   },
   {
+    name: "Promise.all of as many tasks (reference: the semaphore row's harness alone)",
+    reference: true,
+    prepare: async (count) => () => Promise.all(Array.from({ length: count }, async (_, i) => i)),
+  },
+  {
     name: "planRanges",
     prepare: async (count) => {
       const ranges = Array.from({ length: count }, (_, i) => ({ offset: ((i * 7919) % count) * 10, length: 4 }));
@@ -90,6 +97,7 @@ export async function scaling(maxCount: number): Promise<{ rows: Measurement[]; 
       if (!Array.isArray(kept) || kept.length !== count)
         throw new Error(`${item.name}: ${count} items asked, a different number came back`);
     }
+    if (item.reference) continue;
     const first = perItem[0] as number;
     const last = perItem.at(-1) as number;
     goals.push({
