@@ -126,7 +126,8 @@ class DispatchedReply implements TransportReply {
   }
 
   data(chunk: Uint8Array): void {
-    if (this.settled) return;
+    // undici can hand over empty chunks after a pause; pausing again for one would never end.
+    if (this.settled || chunk.length === 0) return;
     const consumer = this.consumer;
     if (!consumer || consumer.busy || this.waiting.length > 0) {
       this.waiting.push(chunk);
