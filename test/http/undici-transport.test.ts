@@ -126,6 +126,19 @@ describe("the undici transport", () => {
     await client.close();
   });
 
+  it("reads a body whole for a consumer that always answers with a settled promise", async () => {
+    const client = transport();
+    const reply = await client.send({ method: "GET", url: `${server.url}/big`, headers: {} });
+    const chunks: Uint8Array[] = [];
+    const outcome = await reply.consume(async (chunk) => {
+      chunks.push(new Uint8Array(chunk));
+      return "more";
+    });
+    expect(outcome).toBe("ended");
+    expect(Buffer.concat(chunks).equals(BIG)).toBe(true);
+    await client.close();
+  });
+
   it("stops at the consumer's `done`, and passes on what the consumer throws", async () => {
     const client = transport();
     const first = await client.send({ method: "GET", url: `${server.url}/big`, headers: {} });
