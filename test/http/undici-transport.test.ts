@@ -132,7 +132,7 @@ describe("the undici transport", () => {
     const chunks: Uint8Array[] = [];
     const outcome = await reply.consume(async (chunk) => {
       chunks.push(new Uint8Array(chunk));
-      return "more";
+      return "more" as const;
     });
     expect(outcome).toBe("ended");
     expect(Buffer.concat(chunks).equals(BIG)).toBe(true);
