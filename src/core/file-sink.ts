@@ -49,10 +49,8 @@ export interface FileSinkOptions {
 interface Region {
   /** File position just past the last byte handed over for the region. */
   end: number;
-  /** Chunks waiting for the write in progress to finish. */
+  /** Chunks waiting for the write in progress to finish: the region's last bytes, up to `end`. */
   waiting: Uint8Array[];
-  /** File position of the first waiting chunk. */
-  waitingAt: number;
   /** Bytes of the waiting chunks. */
   waitingBytes: number;
 }
@@ -88,12 +86,11 @@ export class FileSink {
     this.options.held?.add(length);
     const region = this.regionEndingAt(position);
     if (region) {
-      if (region.waiting.length === 0) region.waitingAt = position;
       region.waiting.push(chunk);
       region.waitingBytes += length;
       region.end += length;
     } else {
-      const started: Region = { end: position + length, waiting: [], waitingAt: 0, waitingBytes: 0 };
+      const started: Region = { end: position + length, waiting: [], waitingBytes: 0 };
       this.regions.push(started);
       this.writeOut(started, [chunk], position, length);
     }
@@ -134,10 +131,10 @@ export class FileSink {
     else this.options.onWritten?.(bytes);
     if (partial) return;
     if (region.waitingBytes > 0 && this.failure === undefined) {
-      const { waiting, waitingAt, waitingBytes } = region;
+      const { waiting, waitingBytes } = region;
       region.waiting = [];
       region.waitingBytes = 0;
-      this.writeOut(region, waiting, waitingAt, waitingBytes);
+      this.writeOut(region, waiting, region.end - waitingBytes, waitingBytes);
     } else {
       this.release(region.waitingBytes);
       this.regions.splice(this.regions.indexOf(region), 1);
