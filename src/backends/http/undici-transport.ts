@@ -34,7 +34,6 @@ export class UndiciTransport implements HttpTransport {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise((resolve, reject) => {
       const reply = new DispatchedReply(outgoing.url);
-      let answered = false;
       let abortBeforeStart: unknown;
       const onAbort = (): void => {
         const reason = abortReason(signal as AbortSignal);
@@ -51,7 +50,6 @@ export class UndiciTransport implements HttpTransport {
         onResponseStart(controller, status, headers) {
           if (status < 200) return;
           reply.answer(status, headers);
-          answered = true;
           controller.pause();
           resolve(reply);
         },
@@ -64,7 +62,7 @@ export class UndiciTransport implements HttpTransport {
         },
         onResponseError(_controller, error) {
           release();
-          if (answered) reply.fail(error);
+          if (reply.status !== 0) reply.fail(error);
           else reject(error);
         },
       };
@@ -104,6 +102,7 @@ interface Consumer {
  * (or while it is busy) wait here with the socket paused.
  */
 class DispatchedReply implements TransportReply {
+  /** 0 until the reply's status and headers have arrived. */
   status = 0;
   controller: Dispatcher.DispatchController | undefined;
   private headers: IncomingHttpHeaders = {};
