@@ -21,6 +21,7 @@ export type {
   TransportRequest,
 } from "../backends/http/transport.js";
 export { defaultHttpTransport, setDefaultHttpTransport } from "../backends/http/transport.js";
+export type { UndiciDispatchController, UndiciDispatcher, UndiciDispatchHandler } from "../backends/http/undici-dispatcher.js";
 export type { MemoryOptions, MemoryStore, StoredObject } from "../backends/memory.js";
 export { createMemoryStore, MemoryBackend } from "../backends/memory.js";
 export type { S3Credentials, S3HttpsUrl, S3Options } from "../backends/s3/index.js";

@@ -9,7 +9,6 @@
  * Read-only.
  * @module
  */
-import type { Dispatcher } from "undici";
 import type { AuthPlugin, HttpRequestParts } from "../../core/auth.js";
 import type { Backend, ByteSink, FileInfo, GetOptions, GetResult, ListOptions, RequestOptions } from "../../core/backend.js";
 import { toBase64 } from "../../core/bytes.js";
@@ -31,6 +30,7 @@ import {
 } from "../../core/errors.js";
 import { IndexPageParser } from "./index-page.js";
 import { type ChunkVerdict, defaultHttpTransport, type HttpTransport, type TransportReply } from "./transport.js";
+import type { UndiciDispatcher } from "./undici-dispatcher.js";
 
 /** Options of the HTTP backend. */
 export interface HttpOptions {
@@ -59,9 +59,13 @@ export interface HttpOptions {
   trustedHosts?: readonly string[];
   /** Largest index page read for a listing, in bytes (default 32 MiB); a larger one is a `ProtocolError`. */
   maxListingBytes?: number;
-  /** An undici dispatcher to use instead of the backend's own agent (Node's transport only). */
-  dispatcher?: Dispatcher;
-  /** The transport to send through (default: the platform's, undici in Node and `fetch` elsewhere). */
+  /**
+   * An undici dispatcher (a `ProxyAgent`, an `Agent` with its own TLS or DNS options ...) to send
+   * through instead of Node's own HTTP client (Node only). Its timeouts and connection limits
+   * apply; closing the filesystem leaves it open.
+   */
+  dispatcher?: UndiciDispatcher;
+  /** The transport to send through (default: the platform's, `node:http` in Node and `fetch` elsewhere). */
   transport?: HttpTransport;
 }
 

@@ -4,9 +4,9 @@
  * runs on undici in Node and on `fetch` in a browser.
  * @module
  */
-import type { Dispatcher } from "undici";
 import { concatBytes } from "../../core/bytes.js";
 import { FetchTransport } from "./fetch-transport.js";
+import type { UndiciDispatcher } from "./undici-dispatcher.js";
 
 /** One request as a backend sends it. */
 export interface TransportRequest {
@@ -63,8 +63,8 @@ export interface TransportOptions {
   connections: number;
   /** Milliseconds to wait for a reply's headers. */
   timeout: number;
-  /** An undici dispatcher to send through (the Node transport only). */
-  dispatcher?: Dispatcher | undefined;
+  /** An undici dispatcher to send through (Node only). */
+  dispatcher?: UndiciDispatcher | undefined;
 }
 
 /** The whole body of a reply (for small bodies: JSON answers, error documents). */
@@ -83,8 +83,8 @@ export type TransportFactory = (options: TransportOptions) => HttpTransport;
 let platformFactory: TransportFactory | undefined;
 
 /**
- * Sets the transport backends use when none is given. The Node entry points install undici;
- * elsewhere the platform's `fetch` is used.
+ * Sets the transport backends use when none is given. The Node entry points install `node:http`
+ * (undici when a dispatcher is given); elsewhere the platform's `fetch` is used.
  */
 export function setDefaultHttpTransport(factory: TransportFactory): void {
   platformFactory = factory;

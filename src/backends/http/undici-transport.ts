@@ -1,14 +1,14 @@
 /**
- * The HTTP transport on undici, for Node: one keep-alive pool per origin, redirects left to the
- * backend (which decides what each hop may carry). Requests go straight to the dispatcher with a
- * handler that hands each body chunk to its consumer as the parser delivers it, and pauses the
- * socket while the consumer waits; no stream is built around a body.
+ * The HTTP transport on an undici dispatcher the caller gives (a `ProxyAgent`, an `Agent` with its
+ * own TLS or DNS options ...), for Node; redirects are left to the backend (which decides what
+ * each hop may carry). Requests go straight to the dispatcher with a handler that hands each body
+ * chunk to its consumer as the parser delivers it, and pauses the socket while the consumer waits;
+ * no stream is built around a body.
  * @module
  */
 import type { IncomingHttpHeaders } from "node:http";
-import type { Dispatcher } from "undici";
-import { OriginPools } from "./origin-pools.js";
-import type { ChunkVerdict, HttpTransport, TransportOptions, TransportReply, TransportRequest } from "./transport.js";
+import type { ChunkVerdict, HttpTransport, TransportReply, TransportRequest } from "./transport.js";
+import type { UndiciDispatchController, UndiciDispatcher, UndiciDispatchHandler } from "./undici-dispatcher.js";
 
 /**
  * Bytes of an unwanted body read to keep its connection; a longer body (or one declared longer)
@@ -16,18 +16,14 @@ import type { ChunkVerdict, HttpTransport, TransportOptions, TransportReply, Tra
  */
 const DISCARD_LIMIT = 128 * 1024;
 
-/** Transport on an undici dispatcher (its own {@link OriginPools} unless one is given). */
+/**
+ * Transport on an undici dispatcher. The dispatcher stays the caller's: its timeouts and
+ * connection limits apply, and closing the transport leaves it open.
+ */
 export class UndiciTransport implements HttpTransport {
   readonly followsRedirects = false;
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
 
-  constructor(options: TransportOptions) {
-    this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher =
-      options.dispatcher ??
-      new OriginPools({ connections: options.connections, headersTimeout: options.timeout, bodyTimeout: 2 * options.timeout });
-  }
+  constructor(private readonly dispatcher: UndiciDispatcher) {}
 
   send(outgoing: TransportRequest): Promise<TransportReply> {
     const { signal } = outgoing;
@@ -42,7 +38,7 @@ export class UndiciTransport implements HttpTransport {
       };
       const release = (): void => signal?.removeEventListener("abort", onAbort);
       signal?.addEventListener("abort", onAbort, { once: true });
-      const handler: Dispatcher.DispatchHandler = {
+      const handler: UndiciDispatchHandler = {
         onRequestStart(controller) {
           reply.controller = controller;
           if (abortBeforeStart !== undefined) controller.abort(abortBeforeStart as Error);
@@ -79,9 +75,7 @@ export class UndiciTransport implements HttpTransport {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
-  }
+  async close(): Promise<void> {}
 }
 
 function abortReason(signal: AbortSignal): unknown {
@@ -104,7 +98,7 @@ interface Consumer {
 class DispatchedReply implements TransportReply {
   /** 0 until the reply's status and headers have arrived. */
   status = 0;
-  controller: Dispatcher.DispatchController | undefined;
+  controller: UndiciDispatchController | undefined;
   private headers: IncomingHttpHeaders = {};
   private waiting: Uint8Array[] = [];
   private state: "open" | "ended" | "failed" = "open";

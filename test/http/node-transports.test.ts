@@ -1,14 +1,19 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NodeHttpTransport } from "../../src/backends/http/node-http-transport.js";
+import type { HttpTransport } from "../../src/backends/http/transport.js";
 import { UndiciTransport } from "../../src/backends/http/undici-transport.js";
 import { lcgBytes } from "../bytes.js";
 
 const BIG = lcgBytes(4 * 1024 * 1024, 7);
 
 /**
- * Serves `/small` (1 KiB, 404), `/big` (4 MiB) and `/hang` (headers, then nothing), counting
- * connections and the `/big` replies left unfinished when their connection closed.
+ * Serves `/small` (1 KiB, 404), `/big` (4 MiB), `/huge` (64 MiB, written as it is read), `/cut`
+ * (half of a declared 1 MiB, then the connection closes), `/silent` (never answers) and `/hang`
+ * (headers, then nothing), counting connections and the `/huge` replies left unfinished when
+ * their connection closed.
  */
 async function startServer(): Promise<{
   url: string;
@@ -45,6 +50,11 @@ async function startServer(): Promise<{
         res.end();
       };
       pump();
+    } else if (req.url === "/cut") {
+      res.writeHead(200, { "content-length": 1024 * 1024 });
+      res.write(new Uint8Array(512 * 1024), () => res.destroy());
+    } else if (req.url === "/silent") {
+      req.socket.setTimeout(0);
     } else {
       res.writeHead(200, { "content-length": 1000 });
       res.write(new Uint8Array(10));
@@ -68,14 +78,30 @@ async function startServer(): Promise<{
   };
 }
 
-describe("the undici transport", () => {
+/** A transport and how to release its connections. */
+type Client = Pick<HttpTransport, "send" | "close">;
+
+/** The Node transports, each made with at most 4 connections per origin. */
+const transports: Array<[string, () => Client]> = [
+  ["node:http", () => new NodeHttpTransport({ connections: 4, timeout: 30_000 })],
+  [
+    "undici",
+    () => {
+      const agent = new Agent({ connections: 4 });
+      const transport = new UndiciTransport(agent);
+      return { send: (request) => transport.send(request), close: () => agent.close() };
+    },
+  ],
+];
+
+describe.each(transports)("the %s transport", (_name, make) => {
   let server: Awaited<ReturnType<typeof startServer>>;
   beforeAll(async () => {
     server = await startServer();
   });
   afterAll(() => server.close());
 
-  const transport = (): UndiciTransport => new UndiciTransport({ connections: 4, timeout: 30_000 });
+  const transport = make;
 
   it("keeps the connection of a small body it discards, for the next request", async () => {
     const client = transport();
@@ -88,6 +114,7 @@ describe("the undici transport", () => {
     }
     // undici waits one turn of the event loop before reusing a connection, so requests sent
     // back to back alternate between two; a connection closed after each discard would make six.
+    // (Node's agent takes a freed connection back at once, but the bound covers both.)
     expect(server.connections() - before).toBeLessThanOrEqual(2);
     await client.close();
   });
@@ -173,6 +200,75 @@ describe("the undici transport", () => {
       return "more";
     });
     await expect(reading).rejects.toThrow("stopped halfway");
+    await client.close();
+  });
+
+  it("rejects a body cut short by the server, and reads the next reply whole", async () => {
+    const client = transport();
+    const cut = await client.send({ method: "GET", url: `${server.url}/cut`, headers: {} });
+    let seen = 0;
+    await expect(
+      cut.consume((chunk) => {
+        seen += chunk.length;
+        return "more";
+      }),
+    ).rejects.toThrow();
+    expect(seen).toBeLessThan(1024 * 1024);
+    const reply = await client.send({ method: "GET", url: `${server.url}/big`, headers: {} });
+    let length = 0;
+    await reply.consume((chunk) => {
+      length += chunk.length;
+      return "more";
+    });
+    expect(length).toBe(BIG.length);
+    await client.close();
+  });
+});
+
+describe("the node:http transport", () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  it("keeps the connection of a body stopped after it had all arrived", async () => {
+    const client = new NodeHttpTransport({ connections: 4, timeout: 30_000 });
+    const warm = await client.send({ method: "GET", url: `${server.url}/small`, headers: {} });
+    await warm.discard();
+    const before = server.connections();
+    for (let i = 0; i < 4; i++) {
+      const reply = await client.send({ method: "GET", url: `${server.url}/small`, headers: {} });
+      expect(await reply.consume(() => "done")).toBe("done");
+    }
+    expect(server.connections() - before).toBeLessThanOrEqual(1);
+    await client.close();
+  });
+
+  it("gives up on a server that sends no reply headers within the timeout", async () => {
+    const client = new NodeHttpTransport({ connections: 4, timeout: 200 });
+    const error = await client.send({ method: "GET", url: `${server.url}/silent`, headers: {} }).catch((caught: unknown) => caught);
+    expect((error as { code?: string }).code).toBe("HeadersTimeout");
+    expect((error as Error).message).toBe("no reply headers within 200 ms");
+    await client.close();
+  });
+
+  it("bounds the connections of one origin", async () => {
+    const client = new NodeHttpTransport({ connections: 4, timeout: 30_000 });
+    const before = server.connections();
+    const replies = await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        const reply = await client.send({ method: "GET", url: `${server.url}/big`, headers: {} });
+        let length = 0;
+        await reply.consume((chunk) => {
+          length += chunk.length;
+          return "more";
+        });
+        return length;
+      }),
+    );
+    expect(replies).toEqual(Array(16).fill(BIG.length));
+    expect(server.connections() - before).toBeLessThanOrEqual(4);
     await client.close();
   });
 });
