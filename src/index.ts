@@ -7,8 +7,8 @@
  * console.log(await fs.ls(path));
  * ```
  *
- * This is the Node entry point: it installs the Node platform (`node:http`, local files, the
- * local file cache) and exports the portable surface plus what only Node has.
+ * This is the Node entry point: it installs the Node platform (`node:http` and undici, local
+ * files, the local file cache) and exports the portable surface plus what only Node has.
  * @module skyfs
  */
 import "./platform/node.js";
@@ -18,6 +18,7 @@ export { LocalBackend } from "./backends/file.js";
 export type { GcsOptions } from "./backends/gcs/index.js";
 export { GcsBackend } from "./backends/gcs/index.js";
 export { NodeHttpTransport } from "./backends/http/node-http-transport.js";
+export { BULK_BYTES, NodeTransport } from "./backends/http/node-transport.js";
 export { UndiciTransport } from "./backends/http/undici-transport.js";
 export type { FileCacheOptions } from "./core/cache/file-cache.js";
 export { defaultCacheDirectory, LocalFileCache } from "./core/cache/file-cache.js";

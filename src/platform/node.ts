@@ -1,15 +1,15 @@
 /**
- * The Node platform, installed for its effect by the Node entry points: HTTP over `node:http`
- * (over undici when the options give a dispatcher), local files (`file://` and plain paths), GCS
- * on `@google-cloud/storage`, and the local-disk operations (`get`, `put`, `filecache::`, the MAST
- * path cache).
+ * The Node platform, installed for its effect by the Node entry points: HTTP over `node:http` and
+ * undici (see `NodeTransport`; undici alone when the options give a dispatcher), local files
+ * (`file://` and plain paths), GCS on `@google-cloud/storage`, and the local-disk operations
+ * (`get`, `put`, `filecache::`, the MAST path cache).
  * @module
  */
 
 import { setMaxListeners } from "node:events";
 import { LocalBackend } from "../backends/file.js";
 import { registerGcs } from "../backends/gcs/index.js";
-import { NodeHttpTransport } from "../backends/http/node-http-transport.js";
+import { NodeTransport } from "../backends/http/node-transport.js";
 import { setDefaultHttpTransport } from "../backends/http/transport.js";
 import { UndiciTransport } from "../backends/http/undici-transport.js";
 import { registerPortableBackends } from "../backends/portable.js";
@@ -21,7 +21,7 @@ import { setListenerCapLift } from "../core/signal-listeners.js";
 import { getToLocal, putFromLocal } from "../core/transfers.js";
 import { readTextFile, writeTextFile } from "./text-files.js";
 
-setDefaultHttpTransport((options) => (options.dispatcher ? new UndiciTransport(options.dispatcher) : new NodeHttpTransport(options)));
+setDefaultHttpTransport((options) => (options.dispatcher ? new UndiciTransport(options.dispatcher) : new NodeTransport(options)));
 setListenerCapLift((signal) => setMaxListeners(0, signal));
 installLocalDisk({
   getToLocal,

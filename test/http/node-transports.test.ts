@@ -3,14 +3,15 @@ import type { AddressInfo } from "node:net";
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodeHttpTransport } from "../../src/backends/http/node-http-transport.js";
-import type { HttpTransport } from "../../src/backends/http/transport.js";
+import { BULK_BYTES, NodeTransport } from "../../src/backends/http/node-transport.js";
+import { type HttpTransport, readWholeBody } from "../../src/backends/http/transport.js";
 import { UndiciTransport } from "../../src/backends/http/undici-transport.js";
 import { lcgBytes } from "../bytes.js";
 
 const BIG = lcgBytes(4 * 1024 * 1024, 7);
 
 /**
- * Serves `/small` (1 KiB, 404), `/big` (4 MiB), `/huge` (64 MiB, written as it is read), `/cut`
+ * Serves `/who` (the Host header's name as the client spelled it), `/small` (1 KiB, 404), `/big` (4 MiB), `/huge` (64 MiB, written as it is read), `/cut`
  * (half of a declared 1 MiB, then the connection closes), `/silent` (never answers) and `/hang`
  * (headers, then nothing), counting connections and the `/huge` replies left unfinished when
  * their connection closed.
@@ -26,7 +27,9 @@ async function startServer(): Promise<{
   let abandoned = 0;
   const waiters: Array<() => void> = [];
   const server: Server = createServer((req, res) => {
-    if (req.url === "/small") {
+    if (req.url === "/who") {
+      res.end(req.rawHeaders.find((name) => name.toLowerCase() === "host"));
+    } else if (req.url === "/small") {
       res.writeHead(404, { "content-length": 1024 });
       res.end(new Uint8Array(1024));
     } else if (req.url === "/big") {
@@ -269,6 +272,28 @@ describe("the node:http transport", () => {
     );
     expect(replies).toEqual(Array(16).fill(BIG.length));
     expect(server.connections() - before).toBeLessThanOrEqual(4);
+    await client.close();
+  });
+});
+
+describe("the Node default transport", () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  it("sends a request for a large body over undici and the others over node:http", async () => {
+    const client = new NodeTransport({ connections: 4, timeout: 30_000 });
+    const clientOf = async (expectedBytes: number | undefined): Promise<string> => {
+      const reply = await client.send({ method: "GET", url: `${server.url}/who`, headers: {}, expectedBytes });
+      return new TextDecoder().decode(await readWholeBody(reply));
+    };
+    // Node's client writes "Host", undici "host".
+    expect(await clientOf(undefined)).toBe("Host");
+    expect(await clientOf(BULK_BYTES - 1)).toBe("Host");
+    expect(await clientOf(BULK_BYTES)).toBe("host");
+    expect(await clientOf(64 * BULK_BYTES)).toBe("host");
     await client.close();
   });
 });

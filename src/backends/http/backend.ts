@@ -155,7 +155,7 @@ export class HttpBackend implements Backend {
   }
 
   async readHead(path: string, length: number, options: IoOptions = {}): Promise<HeadRead> {
-    const response = await this.send("GET", path, { range: `bytes=0-${Math.max(0, length - 1)}` }, options);
+    const response = await this.send("GET", path, { range: `bytes=0-${Math.max(0, length - 1)}` }, options, length);
     if (response.status === 206) {
       const range = parseContentRange(response.header("content-range"));
       if (range?.total === undefined || range.start !== 0 || range.end >= range.total || range.end > length - 1) {
@@ -236,7 +236,7 @@ export class HttpBackend implements Backend {
     const headers: Record<string, string> = { range: `bytes=${offset}-${offset + length - 1}` };
     if (options.ifMatch) headers["if-match"] = options.ifMatch;
     else if (options.lastModified) headers["if-unmodified-since"] = options.lastModified.toUTCString();
-    const response = await this.send("GET", path, headers, options);
+    const response = await this.send("GET", path, headers, options, length);
     const sink = options.sink && { to: options.sink, position: offset };
     if (response.status < 300) {
       const changed = changedSinceOpen(response, options);
@@ -264,7 +264,13 @@ export class HttpBackend implements Backend {
     if (!this.options.transport) await this.transport.close();
   }
 
-  private async send(method: "GET" | "HEAD", url: string, headers: Record<string, string>, options: IoOptions): Promise<TransportReply> {
+  private async send(
+    method: "GET" | "HEAD",
+    url: string,
+    headers: Record<string, string>,
+    options: IoOptions,
+    expectedBytes?: number,
+  ): Promise<TransportReply> {
     const asked = parseUrl(url);
     const urlCredentials = basicFromUserInfo(asked);
     let current = url;
@@ -280,7 +286,7 @@ export class HttpBackend implements Backend {
       let response: TransportReply;
       options.onRequest?.();
       try {
-        response = await this.transport.send({ method, url: parts.url, headers: parts.headers, signal: options.signal });
+        response = await this.transport.send({ method, url: parts.url, headers: parts.headers, signal: options.signal, expectedBytes });
       } catch (error) {
         throw networkError(error, url);
       }

@@ -18,6 +18,11 @@ export interface TransportRequest {
   headers: Record<string, string>;
   /** Cancels the request and its body. */
   signal?: AbortSignal | undefined;
+  /**
+   * The body's length when the request says it (a range's length): a transport may send a
+   * request for a large body another way than one for a small body.
+   */
+  expectedBytes?: number | undefined;
 }
 
 /** What a body consumer says after each chunk: read on, or stop and release the connection. */
