@@ -4,6 +4,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { OriginPools } from "../../src/backends/http/origin-pools.js";
+import { readWholeBody } from "../../src/backends/http/transport.js";
+import { UndiciTransport } from "../../src/backends/http/undici-transport.js";
 import { openFits, writeFits } from "../../src/fits.js";
 import { bearerAuth, cachedInstanceCount, cat, clearInstanceCache, filesystem, glob, instanceKey, open, urlToFs } from "../../src/index.js";
 
@@ -86,6 +89,27 @@ describe("shared filesystem instances", () => {
     }
     // The closed connection, the pool's 8, and 8 more should a stall outlast their keep-alive;
     // a pool dropped and rebuilt whenever a closed socket is counted against it opens ~80.
+    expect(server.connections() - connectionsBefore).toBeLessThanOrEqual(1 + 8 + 8);
+  });
+
+  it("keeps an origin's undici pool (large bodies) when the server closes one of its connections", async () => {
+    const pools = new OriginPools({ connections: 8 });
+    const transport = new UndiciTransport(pools);
+    const read = async (path: string): Promise<number> => {
+      const reply = await transport.send({ method: "GET", url: `${server.baseUrl}${path}`, headers: {} });
+      return (await readWholeBody(reply)).length;
+    };
+    const connectionsBefore = server.connections();
+    try {
+      expect(await read("/closing/first.bin")).toBe(1024);
+      for (let round = 0; round < 10; round++) {
+        const reads = Array.from({ length: 24 }, (_, i) => read(`/kept/round-${round}-${i}.bin`));
+        expect(await Promise.all(reads)).toEqual(Array(24).fill(1024));
+      }
+    } finally {
+      await pools.close();
+    }
+    // undici's Agent, whose pools are closed and rebuilt in a chain, opened ~80 here.
     expect(server.connections() - connectionsBefore).toBeLessThanOrEqual(1 + 8 + 8);
   });
 
