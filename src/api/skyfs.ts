@@ -9,7 +9,7 @@ export { AzureBackend, azureError, parseAzureAccountUrl } from "../backends/azur
 export { gcsError } from "../backends/gcs/errors.js";
 export type { GcsJsonOptions } from "../backends/gcs/json-backend.js";
 export { GcsJsonBackend } from "../backends/gcs/json-backend.js";
-export type { HeadRead, HttpOptions } from "../backends/http/backend.js";
+export type { DescribedRead, HttpOptions } from "../backends/http/backend.js";
 export { HttpBackend } from "../backends/http/backend.js";
 export { FetchTransport } from "../backends/http/fetch-transport.js";
 export type {

@@ -16,6 +16,7 @@ import { trimTrailingSlash } from "../core/paths.js";
 /** The local-disk backend. Paths are absolute, with `/` separators. */
 export class LocalBackend implements Backend {
   readonly protocol = "file";
+  readonly describesRanges = true;
   readonly writer: BackendWriter = {
     put: (path, data) => this.put(path, data),
     delete: async (paths) => {

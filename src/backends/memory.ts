@@ -102,6 +102,7 @@ export interface MemoryOptions {
 export class MemoryBackend implements Backend {
   readonly protocol = "memory";
   readonly recursiveListing = true;
+  readonly describesRanges = true;
   readonly writer: BackendWriter;
   private readonly store: MemoryStore;
 

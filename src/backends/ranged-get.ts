@@ -1,34 +1,35 @@
 /**
  * `Backend.get` for stores whose SDK offers three reads: a description, a ranged GET that also
- * describes the object (a head read), and a ranged GET pinned to an ETag or version; and the
+ * describes the object (a described read), and a ranged GET pinned to an ETag or version; and the
  * streaming of an SDK's reply body to a {@link ByteSink}.
  * @module
  */
 import type { ByteSink, FileInfo, GetOptions, GetResult } from "../core/backend.js";
 import type { IoOptions } from "../core/byte-source.js";
-import { TransientError } from "../core/errors.js";
+import { AbortError, NotFoundError, PermissionError, ProtocolError, TransientError } from "../core/errors.js";
 
 /** The three reads {@link getThroughReads} combines. */
 export interface ObjectReads {
   /** Describes an object or a prefix. */
   info(path: string, options: IoOptions): Promise<FileInfo>;
-  /** Reads the first `length` bytes and describes the object in one request. */
-  readHead(path: string, length: number, options: IoOptions): Promise<{ info: FileInfo; head: Uint8Array }>;
+  /**
+   * Reads `length` bytes at `offset` (fewer at the object's end, none past it) and describes the
+   * object, in one request.
+   */
+  readDescribed(path: string, offset: number, length: number, options: IoOptions): Promise<{ info: FileInfo; bytes: Uint8Array }>;
   /** Reads a range pinned to `options.ifMatch` / `options.version`. */
   readRange(path: string, offset: number, length: number, options: GetOptions): Promise<Uint8Array>;
 }
 
 /**
- * Answers a `get`: a description for `head`; a head read for an unpinned read from the start (it
- * brings the size and ETag); otherwise a pinned ranged read, described by what pinned it.
+ * Answers a `get`: a description for `head`; a described read for an unpinned read (it brings
+ * the size and ETag whatever its offset); otherwise a pinned ranged read, described by what
+ * pinned it.
  */
 export async function getThroughReads(reads: ObjectReads, path: string, options: GetOptions = {}): Promise<GetResult> {
   if (options.head) return { info: await reads.info(path, options), bytes: new Uint8Array(0) };
   const range = options.range ?? { offset: 0, length: Number.MAX_SAFE_INTEGER };
-  if (range.offset === 0 && options.ifMatch === undefined && options.version === undefined) {
-    const { info, head } = await reads.readHead(path, range.length, options);
-    return { info, bytes: head };
-  }
+  if (options.ifMatch === undefined && options.version === undefined) return reads.readDescribed(path, range.offset, range.length, options);
   const bytes = await reads.readRange(path, range.offset, range.length, options);
   const info: FileInfo = { name: path, type: "file", size: -1 };
   if (options.ifMatch !== undefined) info.etag = options.ifMatch;
@@ -71,4 +72,14 @@ export async function streamTo(
     }
     received += chunk.length;
   }
+}
+
+/**
+ * Whether the failure of a described read is one a description answers: a range that starts past
+ * the end (a shorter object), or, for a read from the start, any refusal but a missing object, a
+ * denial or an abort (some stores refuse every range of an empty object).
+ */
+export function describableFailure(error: unknown, offset: number): boolean {
+  if (error instanceof NotFoundError || error instanceof PermissionError || error instanceof AbortError) return false;
+  return offset === 0 || (error instanceof ProtocolError && error.code === "InvalidRange");
 }

@@ -147,6 +147,13 @@ export interface Backend {
   list(path: string, options?: ListOptions): Promise<FileInfo[]>;
   /** Whether `list` can list a whole prefix in one call (object stores); the core walks the tree otherwise. */
   readonly recursiveListing?: boolean;
+  /**
+   * Whether a ranged `get` with no pin (no `ifMatch`, `version`, `lastModified` or
+   * `expectedSize`) describes the object whatever the range's offset: `info` holds its size and
+   * validators, and the bytes stop at its end (none when the range starts at or past it). The
+   * core then reads ranges given in absolute offsets without describing the object first.
+   */
+  readonly describesRanges?: boolean;
   /** Writing, for stores that can be written. */
   readonly writer?: BackendWriter;
   /** Releases connections and other resources. */
@@ -160,6 +167,7 @@ export interface Backend {
 export class BackendLayer implements Backend {
   readonly protocol: string;
   readonly recursiveListing: boolean | undefined;
+  readonly describesRanges: boolean | undefined;
   private wrapped: BackendWriter | undefined;
 
   constructor(
@@ -168,6 +176,7 @@ export class BackendLayer implements Backend {
   ) {
     this.protocol = inner.protocol;
     this.recursiveListing = inner.recursiveListing;
+    this.describesRanges = inner.describesRanges;
   }
 
   /** The inner backend's writer as this layer offers it; absent when the inner one is read-only. */

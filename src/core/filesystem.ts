@@ -11,6 +11,7 @@ import type { CacheOptions } from "./cache/strategy.js";
 import { resolveCompression } from "./compression/codecs.js";
 import { type CompressionOptions, withDecompression } from "./compression/layer.js";
 import { mapLimit } from "./concurrency.js";
+import { absoluteRange, readRangesUndescribed } from "./described-ranges.js";
 import { IsADirectoryError, NotFoundError, NotSupportedError } from "./errors.js";
 import { forgetInstance } from "./instance-cache.js";
 import { localDisk } from "./local-disk.js";
@@ -230,19 +231,28 @@ export class FileSystem {
   /**
    * Bytes `[start, end)` of a file. A negative `start` or `end` counts from the end, as in
    * fsspec; a range past the end is clipped. A whole file is one request when it fits in the
-   * first read (64 KiB).
+   * first read (64 KiB); so is a range given in absolute offsets (`end` given, neither negative)
+   * on a store whose ranged reads describe the object (HTTP, S3, Azure, memory, local files).
    */
   async catFile(path: string, start?: number, end?: number, options: IoOptions & CompressionOptions = {}): Promise<Uint8Array> {
     const compressed = resolveCompression(options.compression, this.url(path)) !== undefined;
     if (!compressed && start === undefined && end === undefined) return readWhole(this.opening, this.path(path), options);
+    const range = compressed ? undefined : absoluteRange(start, end);
+    if (range) {
+      const [bytes] = (await readRangesUndescribed(this.backend, this.path(path), [range], this.opening.planning, options)) ?? [];
+      if (bytes) return bytes;
+    }
     const source = await this.open(path, { ...options, cache: compressed ? "first-block" : "none" });
     const [from, to] = resolveSlice(source.size, start, end);
     return source.read(from, to - from, options);
   }
 
   /**
-   * Byte ranges of several files (or several ranges of one). Each file is opened once and its
-   * ranges are read as one planned batch (neighbours merged, all sent in parallel).
+   * Byte ranges of several files (or several ranges of one). The ranges of each file are read as
+   * one planned batch (neighbours merged, all sent in parallel). A file whose ranges are all in
+   * absolute offsets, on a store whose ranged reads describe the object, is read without being
+   * described first, and the descriptions the replies bring must agree (a file replaced during
+   * the batch is read again, opened and pinned); otherwise the file is opened first.
    */
   async catRanges(
     paths: readonly string[],
@@ -262,6 +272,16 @@ export class FileSystem {
     });
     const results = new Array<Uint8Array>(paths.length);
     await mapLimit([...byPath], this.plan.concurrency * 4, async ([path, indexes]) => {
+      const absolute = indexes.map((i) => absoluteRange(starts[i], ends[i]));
+      if (absolute.every((range) => range !== undefined)) {
+        const bytes = await readRangesUndescribed(this.backend, path, absolute, this.opening.planning, options);
+        if (bytes) {
+          indexes.forEach((index, k) => {
+            results[index] = bytes[k] as Uint8Array;
+          });
+          return;
+        }
+      }
       const source = await this.open(path, { ...options, cache: "none" });
       const ranges = indexes.map((i): ByteRange => {
         const [from, to] = resolveSlice(source.size, starts[i], ends[i]);

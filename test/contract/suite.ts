@@ -167,6 +167,29 @@ export function describeContract(name: string, setup: () => Promise<ContractTarg
       expectBytes(parts[2], big.slice(-10));
     });
 
+    it("reads ranges in absolute offsets with no request to describe the object, where its reads describe it", async () => {
+      fs.resetStats();
+      const parts = await fs.catRanges(
+        [p("dir/b.bin"), p("dir/b.bin"), p("dir/b.bin")],
+        [0, 150_000, big.length - 5],
+        [10, 150_010, big.length + 50],
+      );
+      expectBytes(parts[0], big.slice(0, 10));
+      expectBytes(parts[1], big.slice(150_000, 150_010));
+      expectBytes(parts[2], big.slice(-5));
+      expectBytes(await fs.catFile(p("dir/b.bin"), 299_990, 300_010), big.slice(299_990));
+      if (fs.baseBackend.describesRanges) {
+        expect(fs.stats().requests.info).toBe(0);
+        expect(fs.stats().requests.read).toBe(4);
+      }
+      expect(await fs.catRanges([p("dir/b.bin"), p("a.txt")], [big.length + 10, 7], [big.length + 20, 10])).toEqual([
+        new Uint8Array(0),
+        text("sky"),
+      ]);
+      await expect(fs.catFile(p("missing.bin"), 0, 10)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(fs.catFile(p("dir"), 0, 10)).rejects.toBeInstanceOf(IsADirectoryError);
+    });
+
     it("opens a random-access source that reads exactly the bytes asked for", async () => {
       const source = await fs.open(p("dir/b.bin"));
       expect(source.size).toBe(big.length);

@@ -98,10 +98,11 @@ describe("caches, planning and stats over a real HTTP server", () => {
   it("counts requests and bytes, and resets them", async () => {
     const fs = filesystem("http");
     await fs.info(url);
+    // A range in absolute offsets is one read that describes the object: no second describe.
     await fs.catFile(url, 0, 1000);
     expect(fs.stats()).toEqual({
-      requests: { info: 2, list: 0, read: 1, write: 0, delete: 0, copy: 0, mkdir: 0, rmdir: 0 },
-      totalRequests: 3,
+      requests: { info: 1, list: 0, read: 1, write: 0, delete: 0, copy: 0, mkdir: 0, rmdir: 0 },
+      totalRequests: 2,
       bytesReceived: 1000,
       bytesSent: 0,
     });

@@ -31,7 +31,7 @@ import {
   TransientError,
 } from "../../core/errors.js";
 import { trimTrailingSlash } from "../../core/paths.js";
-import { getThroughReads, streamTo } from "../ranged-get.js";
+import { describableFailure, getThroughReads, streamTo } from "../ranged-get.js";
 import { parseAzureAccountUrl, splitContainerBlob } from "./urls.js";
 
 /** Options of the Azure backend. */
@@ -65,6 +65,7 @@ type Sdk = typeof Blob;
 /** The Azure Blob backend. Paths are `container/blob`. */
 export class AzureBackend implements Backend {
   readonly recursiveListing = true;
+  readonly describesRanges = true;
   readonly writer: BackendWriter = {
     put: (path, data, options) => this.write(path, data, options),
     delete: (paths, options) => this.deleteFiles(paths, options),
@@ -156,24 +157,29 @@ export class AzureBackend implements Backend {
     return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  async readHead(path: string, length: number, options: RequestOptions = {}): Promise<{ info: FileInfo; head: Uint8Array }> {
+  async readDescribed(
+    path: string,
+    offset: number,
+    length: number,
+    options: RequestOptions = {},
+  ): Promise<{ info: FileInfo; bytes: Uint8Array }> {
     const { container, blob } = splitContainerBlob(path);
-    if (blob === "") return { info: await this.info(path, options), head: new Uint8Array(0) };
+    if (blob === "" || length === 0) return { info: await this.info(path, options), bytes: new Uint8Array(0) };
     const { client } = await this.client();
     try {
       options.onRequest?.();
       const reply = await client
         .getContainerClient(container)
         .getBlobClient(blob)
-        .download(0, Math.max(1, length), { abortSignal: options.signal });
+        .download(offset, length, { abortSignal: options.signal });
       const total = /\/(\d+)$/.exec(reply.contentRange ?? "")?.[1];
-      const size = total === undefined ? (reply.contentLength ?? 0) : Number(total);
-      const head = await bodyBytes(reply, Math.min(size, length), this.toUrl(path));
-      return { info: describe(path, size, reply.etag, reply.lastModified), head };
+      const size = total === undefined ? offset + (reply.contentLength ?? 0) : Number(total);
+      const bytes = await bodyBytes(reply, Math.max(0, Math.min(size - offset, length)), this.toUrl(path));
+      return { info: describe(path, size, reply.etag, reply.lastModified), bytes };
     } catch (error) {
       const mapped = this.error(error, path, "Get Blob");
-      if (mapped instanceof NotFoundError || mapped instanceof PermissionError || mapped instanceof AbortError) throw mapped;
-      return { info: await this.info(path, options), head: new Uint8Array(0) };
+      if (!describableFailure(mapped, offset)) throw mapped;
+      return { info: await this.info(path, options), bytes: new Uint8Array(0) };
     }
   }
 

@@ -15,8 +15,8 @@ import { toBase64 } from "../../core/bytes.js";
 
 type IoOptions = RequestOptions;
 type ReadRangeOptions = GetOptions;
-/** What {@link HttpBackend.readHead} gives: the object's description and its first bytes. */
-export type HeadRead = { info: FileInfo; head: Uint8Array };
+/** What {@link HttpBackend.readDescribed} gives: the object's description and the bytes read. */
+export type DescribedRead = { info: FileInfo; bytes: Uint8Array };
 
 import {
   AbortError,
@@ -83,6 +83,7 @@ interface BodyWatch {
 /** The HTTP(S) backend. Paths are full URLs. */
 export class HttpBackend implements Backend {
   readonly protocol: string;
+  readonly describesRanges = true;
   private readonly transport: HttpTransport;
   private readonly watch: BodyWatch;
   private readonly trustedHosts: ReadonlySet<string>;
@@ -118,10 +119,9 @@ export class HttpBackend implements Backend {
   async get(path: string, options: GetOptions = {}): Promise<GetResult> {
     if (options.head) return { info: await this.info(path, options), bytes: new Uint8Array(0) };
     const range = options.range ?? { offset: 0, length: Number.MAX_SAFE_INTEGER };
-    if (range.offset === 0 && options.ifMatch === undefined && options.version === undefined && options.lastModified === undefined) {
-      const { info, head } = await this.readHead(path, range.length, options);
-      return { info, bytes: head };
-    }
+    const unpinned = options.ifMatch === undefined && options.version === undefined && options.lastModified === undefined;
+    if (unpinned && (range.offset === 0 || options.expectedSize === undefined))
+      return this.readDescribed(path, range.offset, range.length, options);
     const bytes = await this.readRange(path, range.offset, range.length, options);
     const info: FileInfo = { name: path, type: "file", size: options.expectedSize ?? -1 };
     if (options.ifMatch !== undefined) info.etag = options.ifMatch;
@@ -154,37 +154,50 @@ export class HttpBackend implements Backend {
     throw this.errorFor(probe.status, path);
   }
 
-  async readHead(path: string, length: number, options: IoOptions = {}): Promise<HeadRead> {
-    const response = await this.send("GET", path, { range: `bytes=0-${Math.max(0, length - 1)}` }, options, length);
+  /**
+   * Reads `length` bytes at `offset` with one ranged GET that also describes the object: fewer
+   * bytes at the object's end, none from a range that starts past it (a 416 reply, whose
+   * `Content-Range: bytes *\/size` gives the size). A server that ignores `Range` still gives
+   * the right bytes, without the whole body being read.
+   */
+  async readDescribed(path: string, offset: number, length: number, options: IoOptions = {}): Promise<DescribedRead> {
+    if (length === 0) return { info: await this.info(path, options), bytes: new Uint8Array(0) };
+    const last = offset + length - 1;
+    const bounded = length < Number.MAX_SAFE_INTEGER ? length : undefined;
+    const response = await this.send("GET", path, { range: `bytes=${offset}-${last}` }, options, bounded);
     if (response.status === 206) {
       const range = parseContentRange(response.header("content-range"));
-      if (range?.total === undefined || range.start !== 0 || range.end >= range.total || range.end > length - 1) {
+      if (range?.total === undefined || range.start !== offset || range.end >= range.total || range.end > last) {
         await response.discard();
-        throw new ProtocolError(`asked for bytes 0-${length - 1}, got ${response.header("content-range")}`, { url: path });
+        throw new ProtocolError(`asked for bytes ${offset}-${last}, got ${response.header("content-range")}`, { url: path });
       }
-      const head = await takeBody(response, path, this.watch, { skip: 0, length: range.end + 1, exact: true });
-      return { info: describe(path, range.total, response), head };
+      const bytes = await takeBody(response, path, this.watch, { skip: 0, length: range.end - offset + 1, exact: true });
+      return { info: describe(path, range.total, response), bytes };
     }
     if (response.status === 416) {
+      const total = /^bytes \*\/(\d+)$/.exec(response.header("content-range")?.trim() ?? "")?.[1];
       await response.discard();
-      return { info: describe(path, 0, response), head: new Uint8Array(0) };
+      if (total !== undefined && offset >= Number(total))
+        return { info: describe(path, Number(total), response), bytes: new Uint8Array(0) };
+      if (offset === 0) return { info: describe(path, 0, response), bytes: new Uint8Array(0) };
+      return { info: await this.info(path, options), bytes: new Uint8Array(0) };
     }
     if (response.status === 200 && !new URL(response.url).pathname.endsWith("/")) {
       const size = headerNumber(response.header("content-length"));
       if (size !== undefined && response.header("content-encoding") === undefined) {
-        const wanted = Math.min(size, length);
+        const wanted = Math.max(0, Math.min(size - offset, length));
         if (wanted === 0) {
           await response.discard();
-          return { info: describe(path, size, response), head: new Uint8Array(0) };
+          return { info: describe(path, size, response), bytes: new Uint8Array(0) };
         }
         return {
           info: describe(path, size, response),
-          head: await takeBody(response, path, this.watch, { skip: 0, length: wanted, exact: false }),
+          bytes: await takeBody(response, path, this.watch, { skip: offset, length: wanted, exact: false }),
         };
       }
     }
     await response.discard();
-    if (response.status < 300) return { info: await this.info(path, options), head: new Uint8Array(0) };
+    if (response.status < 300) return { info: await this.info(path, options), bytes: new Uint8Array(0) };
     throw this.errorFor(response.status, path);
   }
 

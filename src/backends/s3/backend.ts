@@ -28,7 +28,7 @@ import {
   TransientError,
 } from "../../core/errors.js";
 import { trimTrailingSlash } from "../../core/paths.js";
-import { getThroughReads, streamTo } from "../ranged-get.js";
+import { describableFailure, getThroughReads, streamTo } from "../ranged-get.js";
 import { parseS3HttpsUrl, spacesEndpoint, splitBucketKey } from "./urls.js";
 
 /** Static credentials. */
@@ -77,6 +77,7 @@ const PART_SIZE = 8 * 1024 * 1024;
 /** The S3 backend. Paths are `bucket/key`. */
 export class S3Backend implements Backend {
   readonly recursiveListing = true;
+  readonly describesRanges = true;
   readonly writer: BackendWriter = {
     put: (path, data, options) => this.write(path, data, options),
     delete: (paths, options) => this.deleteFiles(paths, options),
@@ -173,24 +174,30 @@ export class S3Backend implements Backend {
    * connection) is described by a HeadObject, without a head; both requests are reported to
    * the stats layer and retried together.
    */
-  async readHead(path: string, length: number, options: IoOptions = {}): Promise<{ info: FileInfo; head: Uint8Array }> {
+  async readDescribed(
+    path: string,
+    offset: number,
+    length: number,
+    options: IoOptions = {},
+  ): Promise<{ info: FileInfo; bytes: Uint8Array }> {
     const { bucket, key } = splitBucketKey(path);
-    if (key === "") return { info: await this.info(path, options), head: new Uint8Array(0) };
+    if (key === "" || length === 0) return { info: await this.info(path, options), bytes: new Uint8Array(0) };
     let reply: S3.GetObjectCommandOutput;
-    let head: Uint8Array;
+    let bytes: Uint8Array;
     try {
-      reply = await this.send("GetObject", { Bucket: bucket, Key: key, Range: `bytes=0-${Math.max(0, length - 1)}` }, path, options);
-      head = (await reply.Body?.transformToByteArray()) ?? new Uint8Array(0);
+      reply = await this.send("GetObject", { Bucket: bucket, Key: key, Range: `bytes=${offset}-${offset + length - 1}` }, path, options);
+      bytes = (await reply.Body?.transformToByteArray()) ?? new Uint8Array(0);
     } catch (error) {
-      if (error instanceof NotFoundError || error instanceof PermissionError || error instanceof AbortError) throw error;
-      return { info: await this.info(path, options), head: new Uint8Array(0) };
+      if (!describableFailure(error, offset)) throw error;
+      return { info: await this.info(path, options), bytes: new Uint8Array(0) };
     }
     const total = /^bytes \d+-\d+\/(\d+)$/.exec(reply.ContentRange ?? "")?.[1];
     const size = total === undefined ? reply.ContentLength : Number(total);
-    if (size === undefined || head.length !== Math.min(size, length)) {
-      throw new TransientError(`body cut short: ${head.length} of ${Math.min(size ?? length, length)} bytes`, { url: this.toUrl(path) });
+    const expected = Math.max(0, Math.min((size ?? length) - offset, length));
+    if (size === undefined || bytes.length !== expected) {
+      throw new TransientError(`body cut short: ${bytes.length} of ${expected} bytes`, { url: this.toUrl(path) });
     }
-    return { info: describeObject(path, size, reply.ETag, reply.LastModified, reply.VersionId), head };
+    return { info: describeObject(path, size, reply.ETag, reply.LastModified, reply.VersionId), bytes };
   }
 
   async readRange(path: string, offset: number, length: number, options: GetOptions = {}): Promise<Uint8Array> {
