@@ -33,7 +33,7 @@ export async function cutoutRows(context: BenchContext, latencyMs: number): Prom
     goals: [
       {
         scenario,
-        goal: "a request to describe the object, then one parallel batch (< 3 x the added latency), bytes within 2x of what is asked",
+        goal: "one parallel batch of reads (< 3 x the added latency), bytes within 2x of what is asked",
         met: (ours.bytes as number) <= 2 * asked + (ours.requests as number) * 400 && roundTrips < 3,
       },
     ],
