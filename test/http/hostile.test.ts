@@ -11,6 +11,7 @@ import { readRange } from "../../src/core/reads.js";
 import { RetryingBackend } from "../../src/core/retry.js";
 import { bearerAuth, ConsistencyError, filesystem, ProtocolError, SkyfsError } from "../../src/index.js";
 import { type HostileServer, startHostileServer } from "../servers/hostile-server.js";
+import { selfSignedCertificate } from "../servers/self-signed.js";
 
 const bytes = (length: number, seed: number): Uint8Array => Uint8Array.from({ length }, (_, i) => (i * seed + (i >> 7)) & 255);
 const CREDENTIAL_HEADERS = ["authorization", "x-api-key", "cookie"];
@@ -88,35 +89,11 @@ describe("credentials and redirects", () => {
   });
 
   it("never sends credentials after an https to http downgrade, even to a trusted host", async (context) => {
-    let tls: { key: string; cert: string };
-    const folder = await mkdtemp(join(tmpdir(), "skyfs-tls-"));
-    try {
-      execFileSync(
-        "openssl",
-        [
-          "req",
-          "-x509",
-          "-newkey",
-          "rsa:2048",
-          "-nodes",
-          "-days",
-          "1",
-          "-subj",
-          "/CN=127.0.0.1",
-          "-keyout",
-          join(folder, "key.pem"),
-          "-out",
-          join(folder, "cert.pem"),
-        ],
-        { stdio: "ignore" },
-      );
-      tls = { key: await readFile(join(folder, "key.pem"), "utf8"), cert: await readFile(join(folder, "cert.pem"), "utf8") };
-    } catch {
+    const tls = await selfSignedCertificate();
+    if (!tls) {
       console.warn("openssl is not available: the https -> http downgrade test is skipped");
       context.skip();
       return;
-    } finally {
-      await rm(folder, { recursive: true, force: true });
     }
     const secure = createHttpsServer(tls, (_req, res) => {
       res.writeHead(302, { location: `${b.baseUrl}/other.bin` }).end();

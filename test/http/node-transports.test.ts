@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +8,7 @@ import { BULK_BYTES, NodeTransport } from "../../src/backends/http/node-transpor
 import { type HttpTransport, readWholeBody } from "../../src/backends/http/transport.js";
 import { UndiciTransport } from "../../src/backends/http/undici-transport.js";
 import { lcgBytes } from "../bytes.js";
+import { selfSignedCertificate } from "../servers/self-signed.js";
 
 const BIG = lcgBytes(4 * 1024 * 1024, 7);
 
@@ -295,5 +297,33 @@ describe("the Node default transport", () => {
     expect(await clientOf(BULK_BYTES)).toBe("host");
     expect(await clientOf(64 * BULK_BYTES)).toBe("host");
     await client.close();
+  });
+
+  it("checks https certificates on both clients: a self-signed one is refused before any request", async (context) => {
+    const tls = await selfSignedCertificate();
+    if (!tls) {
+      context.skip();
+      return;
+    }
+    let served = 0;
+    const secure = createHttpsServer(tls, (_req, res) => {
+      served++;
+      res.end("secret");
+    });
+    await new Promise<void>((resolve) => secure.listen(0, "127.0.0.1", resolve));
+    const { port } = secure.address() as AddressInfo;
+    const client = new NodeTransport({ connections: 4, timeout: 30_000 });
+    try {
+      for (const expectedBytes of [undefined, BULK_BYTES]) {
+        const error = await client
+          .send({ method: "GET", url: `https://127.0.0.1:${port}/`, headers: {}, expectedBytes })
+          .catch((caught: unknown) => caught);
+        expect((error as { code?: string }).code).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
+      }
+      expect(served).toBe(0);
+    } finally {
+      await client.close();
+      secure.close();
+    }
   });
 });
