@@ -83,6 +83,12 @@ async function startServer(): Promise<{
   };
 }
 
+let server: Awaited<ReturnType<typeof startServer>>;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+
 /** A transport and how to release its connections. */
 type Client = Pick<HttpTransport, "send" | "close">;
 
@@ -100,12 +106,6 @@ const transports: Array<[string, () => Client]> = [
 ];
 
 describe.each(transports)("the %s transport", (_name, make) => {
-  let server: Awaited<ReturnType<typeof startServer>>;
-  beforeAll(async () => {
-    server = await startServer();
-  });
-  afterAll(() => server.close());
-
   const transport = make;
 
   it("keeps the connection of a small body it discards, for the next request", async () => {
@@ -231,12 +231,6 @@ describe.each(transports)("the %s transport", (_name, make) => {
 });
 
 describe("the node:http transport", () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
-  beforeAll(async () => {
-    server = await startServer();
-  });
-  afterAll(() => server.close());
-
   it("keeps the connection of a body stopped after it had all arrived", async () => {
     const client = new NodeHttpTransport({ connections: 4, timeout: 30_000 });
     const warm = await client.send({ method: "GET", url: `${server.url}/small`, headers: {} });
@@ -279,12 +273,6 @@ describe("the node:http transport", () => {
 });
 
 describe("the Node default transport", () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
-  beforeAll(async () => {
-    server = await startServer();
-  });
-  afterAll(() => server.close());
-
   it("sends a request for a large body over undici and the others over node:http", async () => {
     const client = new NodeTransport({ connections: 4, timeout: 30_000 });
     const clientOf = async (expectedBytes: number | undefined): Promise<string> => {

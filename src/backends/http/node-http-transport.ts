@@ -8,13 +8,14 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import type { ChunkVerdict, HttpTransport, TransportOptions, TransportReply, TransportRequest } from "./transport.js";
-
-/**
- * Bytes of an unwanted body read to keep its connection; a longer body (or one declared longer)
- * closes the connection instead.
- */
-const DISCARD_LIMIT = 128 * 1024;
+import {
+  type ChunkVerdict,
+  discardUnwanted,
+  type HttpTransport,
+  type TransportOptions,
+  type TransportReply,
+  type TransportRequest,
+} from "./transport.js";
 
 /** Milliseconds an idle kept-alive connection stays open (servers commonly close theirs after 5 s). */
 const IDLE_CONNECTION_MS = 4000;
@@ -170,19 +171,7 @@ class NodeReply implements TransportReply {
   }
 
   discard(): Promise<void> {
-    const declared = Number(this.header("content-length"));
-    if (declared > DISCARD_LIMIT) {
-      this.stop();
-      return Promise.resolve();
-    }
-    let read = 0;
-    return this.consume((chunk) => {
-      read += chunk.length;
-      return read > DISCARD_LIMIT ? "done" : "more";
-    }).then(
-      () => undefined,
-      () => undefined,
-    );
+    return discardUnwanted(this, () => this.stop());
   }
 
   /**

@@ -72,6 +72,34 @@ export interface TransportOptions {
   dispatcher?: UndiciDispatcher | undefined;
 }
 
+/**
+ * Bytes of an unwanted body read to keep its connection; a longer body (or one declared longer)
+ * closes the connection instead.
+ */
+export const DISCARD_LIMIT = 128 * 1024;
+
+/**
+ * Drops an unwanted body for a transport's `discard`: one declared longer than
+ * {@link DISCARD_LIMIT} at once with `drop` (its connection goes with it), a shorter one by
+ * reading it, at most that many bytes, so that its connection serves again. Never rejects.
+ */
+export function discardUnwanted(reply: TransportReply, drop: () => void): Promise<void> {
+  if (Number(reply.header("content-length")) > DISCARD_LIMIT) {
+    drop();
+    return Promise.resolve();
+  }
+  let read = 0;
+  return reply
+    .consume((chunk) => {
+      read += chunk.length;
+      return read > DISCARD_LIMIT ? "done" : "more";
+    })
+    .then(
+      () => undefined,
+      () => undefined,
+    );
+}
+
 /** The whole body of a reply (for small bodies: JSON answers, error documents). */
 export async function readWholeBody(reply: TransportReply): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];

@@ -7,14 +7,8 @@
  * @module
  */
 import type { IncomingHttpHeaders } from "node:http";
-import type { ChunkVerdict, HttpTransport, TransportReply, TransportRequest } from "./transport.js";
+import { type ChunkVerdict, discardUnwanted, type HttpTransport, type TransportReply, type TransportRequest } from "./transport.js";
 import type { UndiciDispatchController, UndiciDispatcher, UndiciDispatchHandler } from "./undici-dispatcher.js";
-
-/**
- * Bytes of an unwanted body read to keep its connection; a longer body (or one declared longer)
- * closes the connection instead.
- */
-const DISCARD_LIMIT = 128 * 1024;
 
 /**
  * Transport on an undici dispatcher. The dispatcher stays the caller's: its timeouts and
@@ -155,19 +149,7 @@ class DispatchedReply implements TransportReply {
   }
 
   discard(): Promise<void> {
-    const declared = Number(this.header("content-length"));
-    if (this.state === "open" && declared > DISCARD_LIMIT) {
-      this.stop();
-      return Promise.resolve();
-    }
-    let read = 0;
-    return this.consume((chunk) => {
-      read += chunk.length;
-      return read > DISCARD_LIMIT ? "done" : "more";
-    }).then(
-      () => undefined,
-      () => undefined,
-    );
+    return discardUnwanted(this, () => this.stop());
   }
 
   /** Hands one chunk to the consumer and acts on its verdict. */
