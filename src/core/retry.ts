@@ -16,6 +16,7 @@ import {
   type RequestOptions,
 } from "./backend.js";
 import { AbortError, SkyfsError, TransientError } from "./errors.js";
+import { allowManyListeners } from "./signal-listeners.js";
 
 /** How operations are retried. */
 export interface RetryOptions {
@@ -83,9 +84,9 @@ export function isRetryable(error: unknown): boolean {
  * attempt timeout; a timed-out attempt counts as a transient failure.
  *
  * An attempt timeout or deadline given in `options` is exact: each attempt has its own timer.
- * The default guard (60 s) costs no timer per attempt: one timer watches the attempts started
- * within the same second (without a caller's signal) and aborts those still running 60 s after
- * that second ends.
+ * The default guard (60 s) costs no timer, controller or listener per attempt: one timer watches
+ * the attempts started within the same second and aborts those still running 60 s after that
+ * second ends, and the attempts of that second under the same caller's signal share one signal.
  */
 export function withRetry<T>(
   name: string,
@@ -106,15 +107,15 @@ async function retryUnder<T>(
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw new AbortError("operation aborted", { cause: signal.reason });
     let failure: unknown;
-    if (policy.shared && !signal) {
+    if (policy.shared) {
       const window = policy.shared.window();
-      const timed = window.start();
+      const group = window.start(signal);
       try {
-        return await operation(timed.controller.signal);
+        return await operation(group.controller.signal);
       } catch (error) {
-        failure = timed.expired ? timedOut(name, error) : error;
+        failure = group.expired && !signal?.aborted ? timedOut(name, error) : error;
       } finally {
-        window.end(timed);
+        window.end(signal, group);
       }
     } else {
       const attemptController = new AbortController();
@@ -156,17 +157,26 @@ function defaultClock(): SharedAttemptClock {
   return sharedClock;
 }
 
-/** One attempt timed by a {@link SharedAttemptClock}. */
-interface TimedAttempt {
-  /** The attempt's own signal. */
-  controller: AbortController;
-  /** Whether the clock aborted it. */
+/**
+ * The attempts of one window that run under the same caller's signal (or none): one controller
+ * serves them all, aborted by the caller's signal or by the window's timer, so that an attempt
+ * costs no controller, timer or listener of its own.
+ */
+interface AttemptGroup {
+  /** The controller whose signal the group's attempts run under. */
+  readonly controller: AbortController;
+  /** Whether the window's timer aborted them. */
   expired: boolean;
+  /** Attempts of the group still running. */
+  running: number;
+  /** Stops forwarding the caller's abort. */
+  readonly release: () => void;
 }
 
-/** One window of a {@link SharedAttemptClock}: the attempts started in it and its timer. */
+/** One window of a {@link SharedAttemptClock}: the attempts started in it, by caller's signal, and its timer. */
 class AttemptWindow {
-  private readonly running = new Set<TimedAttempt>();
+  private readonly groups = new Map<AbortSignal | undefined, AttemptGroup>();
+  private running = 0;
   private readonly timer: ReturnType<typeof setTimeout>;
 
   constructor(
@@ -178,23 +188,36 @@ class AttemptWindow {
     (this.timer as { unref?: () => void }).unref?.();
   }
 
-  /** An attempt starts in this window. */
-  start(): TimedAttempt {
-    const attempt = { controller: new AbortController(), expired: false };
-    this.running.add(attempt);
-    return attempt;
+  /** An attempt under `signal` starts in this window; it runs under its group's controller. */
+  start(signal: AbortSignal | undefined): AttemptGroup {
+    let group = this.groups.get(signal);
+    if (!group) {
+      const controller = new AbortController();
+      allowManyListeners(controller.signal);
+      const forward = (): void => controller.abort(signal?.reason);
+      signal?.addEventListener("abort", forward, { once: true });
+      group = { controller, expired: false, running: 0, release: () => signal?.removeEventListener("abort", forward) };
+      this.groups.set(signal, group);
+    }
+    group.running++;
+    this.running++;
+    return group;
   }
 
   /** An attempt of this window ends; the last one of a closed window stops the timer. */
-  end(attempt: TimedAttempt): void {
-    this.running.delete(attempt);
-    if (this.running.size === 0 && Date.now() >= this.closesAt) clearTimeout(this.timer);
+  end(signal: AbortSignal | undefined, group: AttemptGroup): void {
+    this.running--;
+    if (--group.running === 0) {
+      group.release();
+      if (this.groups.get(signal) === group) this.groups.delete(signal);
+    }
+    if (this.running === 0 && Date.now() >= this.closesAt) clearTimeout(this.timer);
   }
 
   private expire(): void {
-    for (const attempt of this.running) {
-      attempt.expired = true;
-      attempt.controller.abort(new Error("attempt timed out"));
+    for (const group of this.groups.values()) {
+      group.expired = true;
+      group.controller.abort(new Error("attempt timed out"));
     }
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { getEventListeners } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -136,6 +137,29 @@ describe("retry policy", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("runs the attempts under one caller's signal with one listener on it, and its abort stops each", async () => {
+    const caller = new AbortController();
+    const signals: AbortSignal[] = [];
+    const hang = (): Promise<unknown> =>
+      withRetry(
+        "hang",
+        (signal) =>
+          new Promise((_, reject) => {
+            signals.push(signal);
+            signal.addEventListener("abort", () => reject(new Error("aborted")));
+          }),
+        {},
+        caller.signal,
+      ).catch((caught: unknown) => caught);
+    const pending = [hang(), hang(), hang()];
+    expect(signals).toHaveLength(3);
+    expect(getEventListeners(caller.signal, "abort")).toHaveLength(1);
+    caller.abort(new Error("not wanted"));
+    for (const error of await Promise.all(pending)) expect((error as Error).message).toBe("aborted");
+    expect(signals.every((signal) => signal.aborted)).toBe(true);
+    expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
   });
 
   it("stops at once when the caller aborts", async () => {
