@@ -38,7 +38,11 @@ export interface HttpOptions {
   headers?: Record<string, string>;
   /** Adds credentials to every request (see `bearerAuth`, `basicAuth`, `headerAuth`). */
   auth?: AuthPlugin;
-  /** Connections kept per origin (default 256, the filesystem's default of reads in flight per host). */
+  /**
+   * Connections kept per origin (default 256, the filesystem's default of reads in flight per
+   * host). In Node the bound holds for each of the two clients (`node:http`, and undici for
+   * bodies of 1 MiB or more); the filesystem's `requestConcurrency` bounds the requests in flight.
+   */
   connections?: number;
   /**
    * Milliseconds to wait for response headers, and the window in which a body must deliver at
