@@ -65,8 +65,8 @@ export interface HttpOptions {
   maxListingBytes?: number;
   /**
    * An undici dispatcher (a `ProxyAgent`, an `Agent` with its own TLS or DNS options ...) to send
-   * through instead of Node's own HTTP client (Node only). Its timeouts and connection limits
-   * apply; closing the filesystem leaves it open.
+   * every request through, instead of the Node transport's own clients (Node only). Its timeouts
+   * and connection limits apply; closing the filesystem leaves it open.
    */
   dispatcher?: UndiciDispatcher;
   /** The transport to send through (default: the platform's, `node:http` in Node and `fetch` elsewhere). */

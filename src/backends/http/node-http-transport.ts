@@ -1,9 +1,10 @@
 /**
- * The HTTP transport on Node's own `http` and `https` modules, the Node default: one keep-alive
- * agent per protocol, bounding the connections of each origin, with redirects left to the backend
- * (which decides what each hop may carry). Node parses HTTP in native code, which a fresh process
- * needs no time to compile or warm up: a cold process sending a few hundred requests spends half
- * the CPU time it spends on undici (see docs/performance.md).
+ * The HTTP transport on Node's own `http` and `https` modules, which carries the Node default's
+ * requests for small bodies (see `NodeTransport`): one keep-alive agent per protocol, bounding the
+ * connections of each origin, with redirects left to the backend (which decides what each hop may
+ * carry). Node parses HTTP in native code, which a fresh process needs no time to compile or warm
+ * up: a cold process sending a few hundred requests spends half the CPU time it spends on undici
+ * (see docs/performance.md).
  * @module
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
