@@ -8,6 +8,7 @@
 import type { GzipIndexJson } from "../../core/compression/gzip-index.js";
 import { ConsistencyError, FormatError } from "../../core/errors.js";
 import type { AnyHdu } from "./any-hdu.js";
+import { formatCard } from "./card.js";
 import { CARD, type Header, parseHeaderCards } from "./header.js";
 import { ImageHdu } from "./image-hdu.js";
 import type { HduLayout, HduType } from "./layout.js";
@@ -80,15 +81,9 @@ export function indexHdu(hdu: AnyHdu): IndexedHdu {
   return entry;
 }
 
+/** The header's cards as 80-character images, without END: the records `Header.toString` joins. */
 function cardImages(header: Header): string[] {
-  const text = header.toString();
-  const images: string[] = [];
-  for (let at = 0; at < text.length; at += CARD) {
-    const image = text.slice(at, at + CARD);
-    if (image.startsWith("END") && image.slice(3).trim() === "") break;
-    images.push(image);
-  }
-  return images;
+  return header.cards.flatMap(formatCard);
 }
 
 /** The header of an indexed HDU. */
