@@ -135,6 +135,21 @@ describe("S3 error codes", () => {
     });
   }
 
+  it("refuses an unpinned ranged read answered with bytes from another offset, and reads a range past the end as none", async () => {
+    server.answer(() => ({ status: 206, headers: { "content-range": "bytes 0-9/100", etag: '"e"' }, body: "0123456789" }));
+    const shifted = await backend.get("bucket/key.fits", { range: { offset: 5, length: 10 } }).catch((caught: unknown) => caught);
+    expect(shifted).toBeInstanceOf(ProtocolError);
+    expect((shifted as Error).message).toMatch(/asked for bytes from 5, got bytes 0-9\/100/);
+    server.answer((request) =>
+      request.method === "HEAD"
+        ? { status: 200, headers: { "content-length": "100", etag: '"e"' } }
+        : s3Error(416, "InvalidRange", "The requested range is not satisfiable"),
+    );
+    const past = await backend.get("bucket/key.fits", { range: { offset: 200, length: 10 } });
+    expect(past.bytes).toHaveLength(0);
+    expect(past.info.size).toBe(100);
+  });
+
   it("maps a HEAD answer, which has no body, by its status: 501 is not supported, 503 is retried, 403 is denied", async () => {
     const notImplemented = await failOnce(server, backend, { status: 501 }, (store) => describeObject(store, "bucket/key.fits"));
     expect(notImplemented.error).toBeInstanceOf(NotSupportedError);

@@ -172,8 +172,14 @@ export class AzureBackend implements Backend {
         .getContainerClient(container)
         .getBlobClient(blob)
         .download(offset, length, { abortSignal: options.signal });
-      const total = /\/(\d+)$/.exec(reply.contentRange ?? "")?.[1];
-      const size = total === undefined ? offset + (reply.contentLength ?? 0) : Number(total);
+      const range = /^bytes (\d+)-\d+\/(\d+)$/.exec(reply.contentRange ?? "");
+      if (range ? Number(range[1]) !== offset : offset > 0) {
+        reply.readableStreamBody?.resume();
+        throw new ProtocolError(`asked for bytes from ${offset}, got ${reply.contentRange ?? "no Content-Range"}`, {
+          url: this.toUrl(path),
+        });
+      }
+      const size = range ? Number(range[2]) : (reply.contentLength ?? 0);
       const bytes = await bodyBytes(reply, Math.max(0, Math.min(size - offset, length)), this.toUrl(path));
       return { info: describe(path, size, reply.etag, reply.lastModified), bytes };
     } catch (error) {
