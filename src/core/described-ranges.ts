@@ -26,9 +26,10 @@ export function absoluteRange(start: number | undefined, end: number | undefined
  * Reads `ranges` of `path` (clipped at the object's end) as one plan of unpinned reads, each of
  * which describes the object. Resolves `undefined` when the reads cannot stand without a
  * description first: the backend does not describe ranged reads, nothing is at `path` (a prefix
- * of an object store may be a directory), a reply left the object undescribed or brought fewer
- * bytes than its description promises, or the replies describe different versions (the object
- * was replaced meanwhile). The caller then opens the object and reads pinned to what it finds.
+ * of an object store may be a directory), every range is empty (no read would tell whether the
+ * object exists), a reply left the object undescribed or brought fewer bytes than its
+ * description promises, or the replies describe different versions (the object was replaced
+ * meanwhile). The caller then opens the object and reads pinned to what it finds.
  */
 export async function readRangesUndescribed(
   backend: Backend,
@@ -56,7 +57,7 @@ export async function readRangesUndescribed(
     throw error;
   }
   const first = replies[0]?.info;
-  if (!first) return results;
+  if (!first) return undefined;
   if (first.type === "directory") throw new IsADirectoryError("cannot read a directory", { url: backend.toUrl(path) });
   const size = first.size;
   if (size < 0) return undefined;

@@ -74,10 +74,12 @@ describe("ranges in absolute offsets, read without describing the object", () =>
     expect(counting.heads).toBe(1);
   });
 
-  it("refuses a directory and a missing object as opening does", async () => {
+  it("refuses a directory and a missing object as opening does, empty ranges included", async () => {
     const { fs } = await memoryWith(OLD);
     await expect(fs.catFile("bucket", 0, 10)).rejects.toThrow(/directory/);
     await expect(fs.catFile("bucket/missing.bin", 0, 10)).rejects.toThrow(/no such/);
+    await expect(fs.catFile("bucket/missing.bin", 10, 10)).rejects.toThrow(/no such/);
+    expect(await fs.catFile(PATH, 10, 10)).toEqual(new Uint8Array(0));
   });
 
   it("takes absolute offsets only: integers, not negative, with an end", () => {
