@@ -1,12 +1,14 @@
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpBackend } from "../../src/backends/http/backend.js";
 import { NodeHttpTransport } from "../../src/backends/http/node-http-transport.js";
 import { BULK_BYTES, NodeTransport } from "../../src/backends/http/node-transport.js";
 import { type HttpTransport, readWholeBody } from "../../src/backends/http/transport.js";
 import { UndiciTransport } from "../../src/backends/http/undici-transport.js";
+import { FileSystem, TransientError } from "../../src/index.js";
 import { lcgBytes } from "../bytes.js";
 import { selfSignedCertificate } from "../servers/self-signed.js";
 
@@ -242,6 +244,25 @@ describe("the node:http transport", () => {
     }
     expect(server.connections() - before).toBeLessThanOrEqual(1);
     await client.close();
+  });
+
+  it("refuses a reply that is not HTTP with a network error the backend maps to TransientError", async () => {
+    const garbage = createNetServer((socket) => {
+      socket.on("data", () => socket.end("SPEAK FRIEND AND ENTER\r\n\r\n"));
+    });
+    await new Promise<void>((resolve) => garbage.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(garbage.address() as AddressInfo).port}/x.fits`;
+    const client = new NodeHttpTransport({ connections: 4, timeout: 30_000 });
+    const fs = new FileSystem(new HttpBackend({ transport: client }, "http"), { retry: { maxAttempts: 2, baseDelayMs: 1 } });
+    try {
+      await expect(client.send({ method: "GET", url, headers: {} })).rejects.toMatchObject({ code: expect.stringMatching(/^HPE_/) });
+      const error = await fs.catFile(url, 0, 10).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(TransientError);
+      expect((error as TransientError).message).toMatch(/^network error HPE_/);
+    } finally {
+      await client.close();
+      garbage.close();
+    }
   });
 
   it("gives up on a server that sends no reply headers within the timeout", async () => {
