@@ -7,6 +7,7 @@
  * @module
  */
 import type { Backend, FileInfo } from "./backend.js";
+import { clipRange } from "./backend-source.js";
 import type { ByteRange, IoOptions } from "./byte-source.js";
 import { IsADirectoryError, NotFoundError } from "./errors.js";
 import { executePlan, planRanges, type RangePlanOptions } from "./range-plan.js";
@@ -61,15 +62,12 @@ export async function readRangesUndescribed(
   if (first.type === "directory") throw new IsADirectoryError("cannot read a directory", { url: backend.toUrl(path) });
   const size = first.size;
   if (size < 0) return undefined;
+  const url = backend.toUrl(path);
+  const clipped = (range: ByteRange): number => clipRange(range.offset, range.length, size, url);
   for (const { span, received, info } of replies) {
-    if (!sameVersion(info, first) || received !== clipped(span, size)) return undefined;
+    if (!sameVersion(info, first) || received !== clipped(span)) return undefined;
   }
-  return results.map((bytes, i) => bytes.subarray(0, clipped(ranges[i] as ByteRange, size)));
-}
-
-/** Bytes of `range` that lie in an object of `size` bytes. */
-function clipped(range: ByteRange, size: number): number {
-  return Math.max(0, Math.min(range.length, size - range.offset));
+  return results.map((bytes, i) => bytes.subarray(0, clipped(ranges[i] as ByteRange)));
 }
 
 /** Whether two descriptions are of one version of an object: same type, size and validators. */

@@ -10,6 +10,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import {
+  abortReason,
   type ChunkVerdict,
   discardUnwanted,
   type HttpTransport,
@@ -85,10 +86,6 @@ export class NodeHttpTransport implements HttpTransport {
     this.plain.destroy();
     this.secure.destroy();
   }
-}
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
 
 /**

@@ -72,6 +72,11 @@ export interface TransportOptions {
   dispatcher?: UndiciDispatcher | undefined;
 }
 
+/** Why `signal` was aborted: its reason, or an `AbortError` when it gave none. */
+export function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
+}
+
 /**
  * Bytes of an unwanted body read to keep its connection; a longer body (or one declared longer)
  * closes the connection instead.

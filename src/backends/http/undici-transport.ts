@@ -7,7 +7,14 @@
  * @module
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { type ChunkVerdict, discardUnwanted, type HttpTransport, type TransportReply, type TransportRequest } from "./transport.js";
+import {
+  abortReason,
+  type ChunkVerdict,
+  discardUnwanted,
+  type HttpTransport,
+  type TransportReply,
+  type TransportRequest,
+} from "./transport.js";
 import type { UndiciDispatchController, UndiciDispatcher, UndiciDispatchHandler } from "./undici-dispatcher.js";
 
 /**
@@ -70,10 +77,6 @@ export class UndiciTransport implements HttpTransport {
   }
 
   async close(): Promise<void> {}
-}
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
 
 /** The consumer of a body, and how its call settles. */
