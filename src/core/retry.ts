@@ -115,7 +115,7 @@ async function retryUnder<T>(
       } catch (error) {
         failure = group.expired && !signal?.aborted ? timedOut(name, error) : error;
       } finally {
-        window.end(signal, group);
+        window.end(group);
       }
     } else {
       const attemptController = new AbortController();
@@ -163,6 +163,8 @@ function defaultClock(): SharedAttemptClock {
  * costs no controller, timer or listener of its own.
  */
 interface AttemptGroup {
+  /** The caller's signal the group's attempts share (none for attempts without one). */
+  readonly signal: AbortSignal | undefined;
   /** The controller whose signal the group's attempts run under. */
   readonly controller: AbortController;
   /** Whether the window's timer aborted them. */
@@ -196,7 +198,7 @@ class AttemptWindow {
       allowManyListeners(controller.signal);
       const forward = (): void => controller.abort(signal?.reason);
       signal?.addEventListener("abort", forward, { once: true });
-      group = { controller, expired: false, running: 0, release: () => signal?.removeEventListener("abort", forward) };
+      group = { signal, controller, expired: false, running: 0, release: () => signal?.removeEventListener("abort", forward) };
       this.groups.set(signal, group);
     }
     group.running++;
@@ -205,11 +207,11 @@ class AttemptWindow {
   }
 
   /** An attempt of this window ends; the last one of a closed window stops the timer. */
-  end(signal: AbortSignal | undefined, group: AttemptGroup): void {
+  end(group: AttemptGroup): void {
     this.running--;
     if (--group.running === 0) {
       group.release();
-      if (this.groups.get(signal) === group) this.groups.delete(signal);
+      if (this.groups.get(group.signal) === group) this.groups.delete(group.signal);
     }
     if (this.running === 0 && Date.now() >= this.closesAt) clearTimeout(this.timer);
   }
