@@ -15,6 +15,18 @@ import { predict, readAll, seededRanges, type TestRange } from "./fault-reads.js
 const SIZE = 4 * 1024 * 1024;
 const READS = 1000;
 
+/** An attempt that hangs until it is aborted, then records how long it lived in `lifetimes`. */
+function hangRecording(lifetimes: number[]): (signal: AbortSignal) => Promise<never> {
+  return (signal) =>
+    new Promise((_, reject) => {
+      const started = Date.now();
+      signal.addEventListener("abort", () => {
+        lifetimes.push(Date.now() - started);
+        reject(new Error("aborted"));
+      });
+    });
+}
+
 describe("retry policy", () => {
   it("retries transient errors with backoff, then gives up after maxAttempts", async () => {
     let calls = 0;
@@ -82,19 +94,7 @@ describe("retry policy", () => {
     vi.spyOn(Math, "random").mockReturnValue(0);
     try {
       const lifetimes: number[] = [];
-      const hang = (): Promise<never> =>
-        withRetry(
-          "hang",
-          (signal) =>
-            new Promise((_, reject) => {
-              const started = Date.now();
-              signal.addEventListener("abort", () => {
-                lifetimes.push(Date.now() - started);
-                reject(new Error("aborted"));
-              });
-            }),
-          { maxAttempts: 2 },
-        );
+      const hang = (): Promise<never> => withRetry("hang", hangRecording(lifetimes), { maxAttempts: 2 });
       const first = hang().catch((caught: unknown) => caught);
       await vi.advanceTimersByTimeAsync(400);
       const second = hang().catch((caught: unknown) => caught);
@@ -118,18 +118,9 @@ describe("retry policy", () => {
     vi.useFakeTimers();
     try {
       const lifetimes: number[] = [];
-      const pending = withRetry(
-        "hang",
-        (signal) =>
-          new Promise((_, reject) => {
-            const started = Date.now();
-            signal.addEventListener("abort", () => {
-              lifetimes.push(Date.now() - started);
-              reject(new Error("aborted"));
-            });
-          }),
-        { attemptTimeoutMs: 5000, baseDelayMs: 0, maxAttempts: 3 },
-      ).catch((caught: unknown) => caught);
+      const pending = withRetry("hang", hangRecording(lifetimes), { attemptTimeoutMs: 5000, baseDelayMs: 0, maxAttempts: 3 }).catch(
+        (caught: unknown) => caught,
+      );
       await vi.advanceTimersByTimeAsync(60_000);
       const error = await pending;
       expect(error).toBeInstanceOf(TransientError);
