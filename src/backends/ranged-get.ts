@@ -7,6 +7,7 @@
 import type { ByteSink, FileInfo, GetOptions, GetResult } from "../core/backend.js";
 import type { IoOptions } from "../core/byte-source.js";
 import { AbortError, NotFoundError, PermissionError, ProtocolError, TransientError } from "../core/errors.js";
+import { parseContentRange } from "./content-range.js";
 
 /** The three reads {@link getThroughReads} combines. */
 export interface ObjectReads {
@@ -82,4 +83,13 @@ export async function streamTo(
 export function describableFailure(error: unknown, offset: number): boolean {
   if (error instanceof NotFoundError || error instanceof PermissionError || error instanceof AbortError) return false;
   return offset === 0 || (error instanceof ProtocolError && error.code === "InvalidRange");
+}
+
+/**
+ * The range a described read's reply says it holds, when it also gives the object's size
+ * (`bytes start-end/total`); `undefined` otherwise.
+ */
+export function describedRange(contentRange: string | undefined): { start: number; total: number } | undefined {
+  const range = parseContentRange(contentRange);
+  return range?.total === undefined ? undefined : { start: range.start, total: range.total };
 }

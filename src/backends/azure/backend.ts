@@ -31,7 +31,7 @@ import {
   TransientError,
 } from "../../core/errors.js";
 import { trimTrailingSlash } from "../../core/paths.js";
-import { describableFailure, getThroughReads, streamTo } from "../ranged-get.js";
+import { describableFailure, describedRange, getThroughReads, streamTo } from "../ranged-get.js";
 import { parseAzureAccountUrl, splitContainerBlob } from "./urls.js";
 
 /** Options of the Azure backend. */
@@ -172,14 +172,14 @@ export class AzureBackend implements Backend {
         .getContainerClient(container)
         .getBlobClient(blob)
         .download(offset, length, { abortSignal: options.signal });
-      const range = /^bytes (\d+)-\d+\/(\d+)$/.exec(reply.contentRange ?? "");
-      if (range ? Number(range[1]) !== offset : offset > 0) {
+      const range = describedRange(reply.contentRange);
+      if (range ? range.start !== offset : offset > 0) {
         reply.readableStreamBody?.resume();
         throw new ProtocolError(`asked for bytes from ${offset}, got ${reply.contentRange ?? "no Content-Range"}`, {
           url: this.toUrl(path),
         });
       }
-      const size = range ? Number(range[2]) : (reply.contentLength ?? 0);
+      const size = range ? range.total : (reply.contentLength ?? 0);
       const bytes = await bodyBytes(reply, Math.max(0, Math.min(size - offset, length)), this.toUrl(path));
       return { info: describe(path, size, reply.etag, reply.lastModified), bytes };
     } catch (error) {

@@ -28,6 +28,7 @@ import {
   SkyfsError,
   TransientError,
 } from "../../core/errors.js";
+import { parseContentRange } from "../content-range.js";
 import { IndexPageParser } from "./index-page.js";
 import { type ChunkVerdict, defaultHttpTransport, type HttpTransport, type TransportReply } from "./transport.js";
 import type { UndiciDispatcher } from "./undici-dispatcher.js";
@@ -382,13 +383,6 @@ function headerNumber(value: string | string[] | undefined): number | undefined 
 
 function lowerCase(headers: Record<string, string> | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-}
-
-/** Parses `bytes start-end/total` (total may be `*`). */
-export function parseContentRange(value: string | undefined): { start: number; end: number; total: number | undefined } | undefined {
-  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(value?.trim() ?? "");
-  if (!match) return undefined;
-  return { start: Number(match[1]), end: Number(match[2]), total: match[3] === "*" ? undefined : Number(match[3]) };
 }
 
 /** Which validator of the open object a reply contradicts, if any. */
