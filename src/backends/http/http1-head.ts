@@ -1,0 +1,107 @@
+/**
+ * HTTP/1.1 message framing for the bulk transport: the request head it writes, and the reply
+ * head it reads (status line and header fields, RFC 9112), strictly: anything a careful parser
+ * would refuse is an {@link InvalidReplyError}, never a guess.
+ * @module
+ */
+
+/** Bytes a reply head (status line and header fields) may take at most. */
+export const MAX_HEAD_BYTES = 64 * 1024;
+
+/** A reply that does not follow HTTP/1.1; `code` says which rule it broke. */
+export class InvalidReplyError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = "InvalidReplyError";
+  }
+}
+
+/** The status line and header fields of a reply. */
+export interface ReplyHead {
+  /** The status code. */
+  status: number;
+  /** `1.1` or `1.0`. */
+  version: "1.0" | "1.1";
+  /** Header field values by lower-case name, in the order received. */
+  fields: Map<string, string[]>;
+}
+
+const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: [^\r\n]*)?$/;
+const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * Parses a reply head, `text` being its latin1 decoding without the empty line that ends it.
+ * Obsolete line folding, a field without a colon, bad characters and contradictory
+ * `Content-Length` fields are refused.
+ */
+export function parseReplyHead(text: string): ReplyHead {
+  const lines = text.split("\r\n");
+  const status = STATUS_LINE.exec(lines[0] ?? "");
+  if (!status)
+    throw new InvalidReplyError(`not an HTTP/1.x status line: ${JSON.stringify((lines[0] ?? "").slice(0, 80))}`, "InvalidStatusLine");
+  const fields = new Map<string, string[]>();
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const colon = line.indexOf(":");
+    const name = colon > 0 ? line.slice(0, colon) : "";
+    if (!FIELD_NAME.test(name)) throw new InvalidReplyError(`not a header field: ${JSON.stringify(line.slice(0, 80))}`, "InvalidHeader");
+    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
+    if (!FIELD_VALUE.test(value)) throw new InvalidReplyError(`bad characters in the ${name} header`, "InvalidHeader");
+    const key = name.toLowerCase();
+    const values = fields.get(key);
+    if (values) values.push(value);
+    else fields.set(key, [value]);
+  }
+  const lengths = new Set((fields.get("content-length") ?? []).flatMap((value) => value.split(",").map((part) => part.trim())));
+  if (lengths.size > 1) throw new InvalidReplyError("contradictory Content-Length headers", "InvalidContentLength");
+  const [length] = lengths;
+  if (length !== undefined && !/^\d{1,15}$/.test(length))
+    throw new InvalidReplyError(`bad Content-Length ${JSON.stringify(length)}`, "InvalidContentLength");
+  return { status: Number(status[2]), version: status[1] === "1" ? "1.1" : "1.0", fields };
+}
+
+/** How a reply's body is delimited. */
+export type BodyFraming = { kind: "none" } | { kind: "length"; length: number } | { kind: "chunked" } | { kind: "close" };
+
+/**
+ * How the body of a reply to `method` is delimited (RFC 9112, section 6.3): none for `HEAD`,
+ * 1xx, 204 and 304; chunked when chunked is the last transfer coding; else `Content-Length`;
+ * else until the connection closes.
+ */
+export function bodyFraming(method: string, head: ReplyHead): BodyFraming {
+  if (method === "HEAD" || head.status < 200 || head.status === 204 || head.status === 304) return { kind: "none" };
+  const codings = (head.fields.get("transfer-encoding") ?? []).flatMap((value) =>
+    value.split(",").map((part) => part.trim().toLowerCase()),
+  );
+  if (codings.length > 0) return codings.at(-1) === "chunked" ? { kind: "chunked" } : { kind: "close" };
+  const length = head.fields.get("content-length")?.[0];
+  return length === undefined ? { kind: "close" } : { kind: "length", length: Number(length.split(",")[0]) };
+}
+
+/** Whether the connection may carry another request once this reply's body has been read. */
+export function keepsConnection(head: ReplyHead, framing: BodyFraming): boolean {
+  if (framing.kind === "close") return false;
+  const tokens = (head.fields.get("connection") ?? []).flatMap((value) => value.split(",").map((part) => part.trim().toLowerCase()));
+  if (tokens.includes("close")) return false;
+  return head.version === "1.1" || tokens.includes("keep-alive");
+}
+
+/**
+ * The head of a request for `url`: the request line, `Host` (unless `headers` gives it) and
+ * `headers`. A name or value that could split the head (a line break, a control character) is
+ * refused with a `TypeError`.
+ */
+export function requestHead(method: string, url: URL, headers: Record<string, string>): string {
+  let head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\n`;
+  if (!Object.keys(headers).some((name) => name.toLowerCase() === "host")) head += `Host: ${url.host}\r\n`;
+  for (const [name, value] of Object.entries(headers)) {
+    if (!FIELD_NAME.test(name)) throw new TypeError(`not a header name: ${JSON.stringify(name)}`);
+    if (!FIELD_VALUE.test(value)) throw new TypeError(`bad characters in the value of the ${name} header`);
+    head += `${name}: ${value}\r\n`;
+  }
+  return `${head}\r\n`;
+}

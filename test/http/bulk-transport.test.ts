@@ -1,0 +1,245 @@
+import { createServer as createHttpsServer } from "node:https";
+import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpBackend } from "../../src/backends/http/backend.js";
+import { NodeBulkTransport, READ_BUFFER_BYTES } from "../../src/backends/http/node-bulk-transport.js";
+import { FileSystem, TransientError } from "../../src/index.js";
+import { lcgBytes } from "../bytes.js";
+import { selfSignedCertificate } from "../servers/self-signed.js";
+
+const BODY = lcgBytes(3 * READ_BUFFER_BYTES + 123, 11);
+
+/** Writes `pieces` one after another, each after the previous has left, so that they tend to arrive as separate reads. */
+function writePieces(socket: Socket, pieces: ReadonlyArray<string | Uint8Array>, then?: () => void): void {
+  const [first, ...rest] = pieces;
+  if (first === undefined) {
+    then?.();
+    return;
+  }
+  socket.write(first, () => setImmediate(() => writePieces(socket, rest, then)));
+}
+
+function chunked(body: Uint8Array, size: number): Array<string | Uint8Array> {
+  const pieces: Array<string | Uint8Array> = [];
+  for (let at = 0; at < body.length; at += size) {
+    const chunk = body.subarray(at, at + size);
+    pieces.push(`${chunk.length.toString(16)};note=x\r\n`, chunk, "\r\n");
+  }
+  pieces.push("0\r\nx-checksum: none\r\n\r\n");
+  return pieces;
+}
+
+/**
+ * A raw TCP server answering each request by its path with scripted bytes: the replies a strict
+ * client must read (chunked bodies split anywhere, interim replies, bodies ended by the
+ * connection's end) and those it must refuse. Counts connections.
+ */
+async function startScriptedServer(): Promise<{ url: string; connections: () => number; close: () => void }> {
+  let connections = 0;
+  const server: Server = createNetServer((socket) => {
+    connections++;
+    let received = "";
+    socket.on("data", (data) => {
+      received += data.toString("latin1");
+      for (let end = received.indexOf("\r\n\r\n"); end >= 0; end = received.indexOf("\r\n\r\n")) {
+        const request = received.slice(0, end);
+        received = received.slice(end + 4);
+        const reply = script(request.split(" ")[1] ?? "");
+        writePieces(socket, reply.pieces, reply.end ? () => socket.end() : undefined);
+      }
+    });
+    socket.on("error", () => undefined);
+  });
+  const script = (path: string): { pieces: Array<string | Uint8Array>; end?: boolean } => {
+    const ok = (extra = ""): string => `HTTP/1.1 200 OK\r\n${extra}`;
+    switch (path) {
+      case "/chunked":
+        return { pieces: [ok("Transfer-Encoding: chunked\r\n\r\n"), ...chunked(BODY, 70_001)] };
+      case "/chunked-bytewise":
+        return { pieces: [ok("Transfer-Encoding: chunked\r\n\r\n"), ..."5\r\nhello\r\n0\r\n\r\n".split("")] };
+      case "/interim":
+        return {
+          pieces: ["HTTP/1.1 103 Early Hints\r\nLink: </a>; rel=preload\r\n\r\n", ok(`Content-Length: ${BODY.length}\r\n\r\n`), BODY],
+        };
+      case "/until-close":
+        return { pieces: ["HTTP/1.0 200 OK\r\n\r\n", BODY], end: true };
+      case "/once":
+        // A kept-alive reply, then the server closes the idle connection.
+        return { pieces: [ok("Content-Length: 5\r\n\r\nhello")], end: true };
+      case "/trailing-garbage":
+        return { pieces: [ok("Content-Length: 5\r\n\r\nhelloGARBAGE")] };
+      case "/not-http":
+        return { pieces: ["SPEAK FRIEND AND ENTER\r\n\r\n"] };
+      case "/two-lengths":
+        return { pieces: [ok("Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!")] };
+      case "/folded":
+        return { pieces: [ok("Content-Length: 5\r\nX-Long: a\r\n b\r\n\r\nhello")] };
+      case "/bad-chunk":
+        return { pieces: [ok("Transfer-Encoding: chunked\r\n\r\n"), "zz\r\nhello\r\n0\r\n\r\n"] };
+      case "/chunk-no-crlf":
+        return { pieces: [ok("Transfer-Encoding: chunked\r\n\r\n"), "5\r\nhelloXX0\r\n\r\n"] };
+      case "/endless-head":
+        return { pieces: [ok(), ...Array.from({ length: 40 }, (_, i) => `X-Filler-${i}: ${"y".repeat(2000)}\r\n`)] };
+      case "/cut-chunked":
+        return { pieces: [ok("Transfer-Encoding: chunked\r\n\r\n"), "10\r\nonly-eight"], end: true };
+      case "/upgrade":
+        return { pieces: ["HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n"] };
+      default:
+        return { pieces: ["HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"] };
+    }
+  };
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  server.unref();
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections, close: () => server.close() };
+}
+
+let server: Awaited<ReturnType<typeof startScriptedServer>>;
+beforeAll(async () => {
+  server = await startScriptedServer();
+});
+afterAll(() => server.close());
+
+async function bodyOf(transport: NodeBulkTransport, path: string): Promise<{ status: number; body: Buffer }> {
+  const reply = await transport.send({ method: "GET", url: `${server.url}${path}`, headers: {} });
+  const chunks: Uint8Array[] = [];
+  await reply.consume((chunk) => {
+    chunks.push(new Uint8Array(chunk));
+    return "more";
+  });
+  return { status: reply.status, body: Buffer.concat(chunks) };
+}
+
+describe("the bulk transport", () => {
+  it("reads chunked bodies split anywhere, skipping extensions and trailers", async () => {
+    const transport = new NodeBulkTransport({ connections: 2, timeout: 30_000 });
+    expect((await bodyOf(transport, "/chunked")).body.equals(BODY)).toBe(true);
+    expect((await bodyOf(transport, "/chunked-bytewise")).body.toString()).toBe("hello");
+    await transport.close();
+  });
+
+  it("skips an interim 1xx reply, and reads a body that ends with the connection", async () => {
+    const transport = new NodeBulkTransport({ connections: 2, timeout: 30_000 });
+    const interim = await bodyOf(transport, "/interim");
+    expect(interim.status).toBe(200);
+    expect(interim.body.equals(BODY)).toBe(true);
+    expect((await bodyOf(transport, "/until-close")).body.equals(BODY)).toBe(true);
+    await transport.close();
+  });
+
+  it("hands over views of one reused read buffer: bytes kept without a copy are overwritten", async () => {
+    const transport = new NodeBulkTransport({ connections: 1, timeout: 30_000 });
+    const reply = await transport.send({ method: "GET", url: `${server.url}/chunked`, headers: {} });
+    const buffers = new Set<ArrayBufferLike>();
+    let length = 0;
+    await reply.consume((chunk) => {
+      buffers.add(chunk.buffer);
+      length += chunk.length;
+      return "more";
+    });
+    expect(length).toBe(BODY.length);
+    expect(buffers.size).toBe(1);
+    await transport.close();
+  });
+
+  it("sends a request again on a new connection when the server closed the kept-alive one", async () => {
+    const transport = new NodeBulkTransport({ connections: 1, timeout: 30_000 });
+    const before = server.connections();
+    expect((await bodyOf(transport, "/once")).body.toString()).toBe("hello");
+    // The server ends the connection after the reply; whether or not the end has arrived when
+    // the next request goes out, the request is answered, on a second connection.
+    expect((await bodyOf(transport, "/once")).body.toString()).toBe("hello");
+    expect(server.connections() - before).toBe(2);
+    await transport.close();
+  });
+
+  it("does not reuse a connection on which bytes followed the body", async () => {
+    const transport = new NodeBulkTransport({ connections: 1, timeout: 30_000 });
+    const before = server.connections();
+    expect((await bodyOf(transport, "/trailing-garbage")).body.toString()).toBe("hello");
+    expect((await bodyOf(transport, "/trailing-garbage")).body.toString()).toBe("hello");
+    expect(server.connections() - before).toBe(2);
+    await transport.close();
+  });
+
+  it.each([
+    ["/not-http", "InvalidStatusLine"],
+    ["/two-lengths", "InvalidContentLength"],
+    ["/folded", "InvalidHeader"],
+    ["/endless-head", "HeadersTooLarge"],
+    ["/upgrade", "UnexpectedUpgrade"],
+  ])("refuses the reply head of %s (%s)", async (path, code) => {
+    const transport = new NodeBulkTransport({ connections: 1, timeout: 30_000 });
+    await expect(transport.send({ method: "GET", url: `${server.url}${path}`, headers: {} })).rejects.toMatchObject({ code });
+    await transport.close();
+  });
+
+  it.each([
+    ["/bad-chunk", "InvalidChunk"],
+    ["/chunk-no-crlf", "InvalidChunk"],
+    ["/cut-chunked", "ECONNRESET"],
+  ])("refuses the body of %s (%s)", async (path, code) => {
+    const transport = new NodeBulkTransport({ connections: 1, timeout: 30_000 });
+    await expect(bodyOf(transport, path)).rejects.toMatchObject({ code });
+    await transport.close();
+  });
+
+  it("refuses a header that would split the request", async () => {
+    const transport = new NodeBulkTransport({ connections: 1, timeout: 30_000 });
+    await expect(transport.send({ method: "GET", url: `${server.url}/chunked`, headers: { "x-a": "1\r\nx-b: 2" } })).rejects.toThrow(
+      TypeError,
+    );
+    await expect(transport.send({ method: "GET", url: `${server.url}/chunked`, headers: { "x a": "1" } })).rejects.toThrow(TypeError);
+    await transport.close();
+  });
+
+  it("fails the requests in progress when it is closed", async () => {
+    const transport = new NodeBulkTransport({ connections: 1, timeout: 30_000 });
+    const silent = createNetServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const pending = transport.send({ method: "GET", url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`, headers: {} });
+    await new Promise((resolve) => setImmediate(resolve));
+    await transport.close();
+    await expect(pending).rejects.toThrow("the transport was closed");
+    silent.close();
+  });
+
+  it("gives the backend a TransientError for a reply that is not HTTP", async () => {
+    const transport = new NodeBulkTransport({ connections: 1, timeout: 30_000 });
+    const fs = new FileSystem(new HttpBackend({ transport }, "http"), { retry: { maxAttempts: 2, baseDelayMs: 1 } });
+    const error = await fs.catFile(`${server.url}/not-http`, 0, 10).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as TransientError).message).toMatch(/InvalidStatusLine/);
+    await fs.close();
+    await transport.close();
+  });
+
+  it("reads over TLS with the options given, and checks the certificate without them", async (context) => {
+    const tls = await selfSignedCertificate();
+    if (!tls) {
+      context.skip();
+      return;
+    }
+    const secure = createHttpsServer(tls, (_req, res) => {
+      res.writeHead(200, { "content-length": BODY.length });
+      res.end(BODY);
+    });
+    await new Promise<void>((resolve) => secure.listen(0, "127.0.0.1", resolve));
+    const url = `https://127.0.0.1:${(secure.address() as AddressInfo).port}/x`;
+    const trusting = new NodeBulkTransport({ connections: 1, timeout: 30_000 }, { ca: tls.cert, checkServerIdentity: () => undefined });
+    const checking = new NodeBulkTransport({ connections: 1, timeout: 30_000 });
+    try {
+      const reply = await trusting.send({ method: "GET", url, headers: {} });
+      const chunks: Uint8Array[] = [];
+      await reply.consume((chunk) => {
+        chunks.push(new Uint8Array(chunk));
+        return "more";
+      });
+      expect(Buffer.concat(chunks).equals(BODY)).toBe(true);
+      await expect(checking.send({ method: "GET", url, headers: {} })).rejects.toMatchObject({ code: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+    } finally {
+      await trusting.close();
+      await checking.close();
+      secure.close();
+    }
+  });
+});
