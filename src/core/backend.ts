@@ -68,8 +68,10 @@ export interface GetOptions extends RequestOptions {
  * Receives the bytes of a streamed read as they arrive: `chunk` holds the object's bytes from
  * `position` on (an offset in the whole object, not in the range). A returned promise holds the
  * next chunk back until it settles (backpressure); a rejection ends the read with that error.
- * Chunks are the reply's own buffers, not copies: the sink may keep them. A read that is tried
- * again may hand the same positions over again, with the same bytes when the read is pinned.
+ * A chunk may be a view of the transport's own buffer, which it reuses: its bytes are valid only
+ * until the sink returns or the promise it returned settles, so a sink that keeps bytes must copy
+ * them (`FileSink` copies them into a few reused blocks). A read that is tried again may hand the
+ * same positions over again, with the same bytes when the read is pinned.
  */
 export type ByteSink = (chunk: Uint8Array, position: number) => void | Promise<void>;
 
