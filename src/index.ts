@@ -7,7 +7,7 @@
  * console.log(await fs.ls(path));
  * ```
  *
- * This is the Node entry point: it installs the Node platform (`node:http` and undici, local
+ * This is the Node entry point: it installs the Node platform (Node's HTTP clients, local
  * files, the local file cache) and exports the portable surface plus what only Node has.
  * @module skyfs
  */
@@ -17,6 +17,7 @@ export * from "./api/skyfs.js";
 export { LocalBackend } from "./backends/file.js";
 export type { GcsOptions } from "./backends/gcs/index.js";
 export { GcsBackend } from "./backends/gcs/index.js";
+export { NodeBulkTransport, READ_BUFFER_BYTES } from "./backends/http/node-bulk-transport.js";
 export { NodeHttpTransport } from "./backends/http/node-http-transport.js";
 export { BULK_BYTES, NodeTransport } from "./backends/http/node-transport.js";
 export { UndiciTransport } from "./backends/http/undici-transport.js";

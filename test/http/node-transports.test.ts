@@ -4,6 +4,7 @@ import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpBackend } from "../../src/backends/http/backend.js";
+import { NodeBulkTransport } from "../../src/backends/http/node-bulk-transport.js";
 import { NodeHttpTransport } from "../../src/backends/http/node-http-transport.js";
 import { BULK_BYTES, NodeTransport } from "../../src/backends/http/node-transport.js";
 import { type HttpTransport, readWholeBody } from "../../src/backends/http/transport.js";
@@ -15,7 +16,7 @@ import { selfSignedCertificate } from "../servers/self-signed.js";
 const BIG = lcgBytes(4 * 1024 * 1024, 7);
 
 /**
- * Serves `/who` (the Host header's name as the client spelled it), `/small` (1 KiB, 404), `/big` (4 MiB), `/huge` (64 MiB, written as it is read), `/cut`
+ * Serves `/who` (the Connection header the client sent, or "none"), `/small` (1 KiB, 404), `/big` (4 MiB), `/huge` (64 MiB, written as it is read), `/cut`
  * (half of a declared 1 MiB, then the connection closes), `/silent` (never answers) and `/hang`
  * (headers, then nothing), counting connections and the `/huge` replies left unfinished when
  * their connection closed.
@@ -32,7 +33,7 @@ async function startServer(): Promise<{
   const waiters: Array<() => void> = [];
   const server: Server = createServer((req, res) => {
     if (req.url === "/who") {
-      res.end(req.rawHeaders.find((name) => name.toLowerCase() === "host"));
+      res.end(req.headers.connection ?? "none");
     } else if (req.url === "/small") {
       res.writeHead(404, { "content-length": 1024 });
       res.end(new Uint8Array(1024));
@@ -97,6 +98,7 @@ type Client = Pick<HttpTransport, "send" | "close">;
 /** The Node transports, each made with at most 4 connections per origin. */
 const transports: Array<[string, () => Client]> = [
   ["node:http", () => new NodeHttpTransport({ connections: 4, timeout: 30_000 })],
+  ["bulk", () => new NodeBulkTransport({ connections: 4, timeout: 30_000 })],
   [
     "undici",
     () => {
@@ -134,7 +136,7 @@ describe.each(transports)("the %s transport", (_name, make) => {
     const reply = await client.send({ method: "GET", url: `${server.url}/big`, headers: {} });
     const chunks: Uint8Array[] = [];
     const outcome = await reply.consume((chunk) => {
-      chunks.push(chunk);
+      chunks.push(new Uint8Array(chunk));
       return "more";
     });
     expect(outcome).toBe("ended");
@@ -264,9 +266,17 @@ describe("the node:http transport", () => {
       garbage.close();
     }
   });
+});
 
+/** The transports skyfs makes itself, with at most 4 connections per origin and a headers timeout of `timeout` ms. */
+const ownTransports: Array<[string, (timeout: number) => Client]> = [
+  ["node:http", (timeout) => new NodeHttpTransport({ connections: 4, timeout })],
+  ["bulk", (timeout) => new NodeBulkTransport({ connections: 4, timeout })],
+];
+
+describe.each(ownTransports)("the %s transport's own bounds", (_name, make) => {
   it("gives up on a server that sends no reply headers within the timeout", async () => {
-    const client = new NodeHttpTransport({ connections: 4, timeout: 200 });
+    const client = make(200);
     const error = await client.send({ method: "GET", url: `${server.url}/silent`, headers: {} }).catch((caught: unknown) => caught);
     expect((error as { code?: string }).code).toBe("HeadersTimeout");
     expect((error as Error).message).toBe("no reply headers within 200 ms");
@@ -274,7 +284,7 @@ describe("the node:http transport", () => {
   });
 
   it("bounds the connections of one origin", async () => {
-    const client = new NodeHttpTransport({ connections: 4, timeout: 30_000 });
+    const client = make(30_000);
     const before = server.connections();
     const replies = await Promise.all(
       Array.from({ length: 16 }, async () => {
@@ -294,17 +304,18 @@ describe("the node:http transport", () => {
 });
 
 describe("the Node default transport", () => {
-  it("sends a request for a large body over undici and the others over node:http", async () => {
+  it("sends a request for a large body over the bulk transport and the others over node:http", async () => {
     const client = new NodeTransport({ connections: 4, timeout: 30_000 });
     const clientOf = async (expectedBytes: number | undefined): Promise<string> => {
       const reply = await client.send({ method: "GET", url: `${server.url}/who`, headers: {}, expectedBytes });
       return new TextDecoder().decode(await readWholeBody(reply));
     };
-    // Node's client writes "Host", undici "host".
-    expect(await clientOf(undefined)).toBe("Host");
-    expect(await clientOf(BULK_BYTES - 1)).toBe("Host");
-    expect(await clientOf(BULK_BYTES)).toBe("host");
-    expect(await clientOf(64 * BULK_BYTES)).toBe("host");
+    // Node's keep-alive agent says "Connection: keep-alive"; the bulk transport, speaking
+    // HTTP/1.1, sends no Connection header.
+    expect(await clientOf(undefined)).toBe("keep-alive");
+    expect(await clientOf(BULK_BYTES - 1)).toBe("keep-alive");
+    expect(await clientOf(BULK_BYTES)).toBe("none");
+    expect(await clientOf(64 * BULK_BYTES)).toBe("none");
     await client.close();
   });
 

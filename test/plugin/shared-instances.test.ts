@@ -4,9 +4,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { OriginPools } from "../../src/backends/http/origin-pools.js";
+import { NodeBulkTransport } from "../../src/backends/http/node-bulk-transport.js";
 import { readWholeBody } from "../../src/backends/http/transport.js";
-import { UndiciTransport } from "../../src/backends/http/undici-transport.js";
 import { openFits, writeFits } from "../../src/fits.js";
 import { bearerAuth, cachedInstanceCount, cat, clearInstanceCache, filesystem, glob, instanceKey, open, urlToFs } from "../../src/index.js";
 
@@ -92,9 +91,8 @@ describe("shared filesystem instances", () => {
     expect(server.connections() - connectionsBefore).toBeLessThanOrEqual(1 + 8 + 8);
   });
 
-  it("keeps an origin's undici pool (large bodies) when the server closes one of its connections", async () => {
-    const pools = new OriginPools({ connections: 8 });
-    const transport = new UndiciTransport(pools);
+  it("keeps an origin's bulk connections (large bodies) when the server closes one of them", async () => {
+    const transport = new NodeBulkTransport({ connections: 8, timeout: 30_000 });
     const read = async (path: string): Promise<number> => {
       const reply = await transport.send({ method: "GET", url: `${server.baseUrl}${path}`, headers: {} });
       return (await readWholeBody(reply)).length;
@@ -107,7 +105,7 @@ describe("shared filesystem instances", () => {
         expect(await Promise.all(reads)).toEqual(Array(24).fill(1024));
       }
     } finally {
-      await pools.close();
+      await transport.close();
     }
     // undici's Agent, whose pools are closed and rebuilt in a chain, opened ~80 here.
     expect(server.connections() - connectionsBefore).toBeLessThanOrEqual(1 + 8 + 8);

@@ -1,49 +1,38 @@
 /**
- * The Node default transport: requests for bodies of at least {@link BULK_BYTES} go over undici,
- * the others over Node's own HTTP client.
+ * The Node default transport: requests for bodies of at least {@link BULK_BYTES} go over
+ * {@link NodeBulkTransport}, the others over Node's own HTTP client.
  *
  * Each is cheaper where the other is dear. Node's client parses HTTP in native code that needs no
- * compiling or warming up, so a request costs a fresh process about half the CPU time it costs on
- * undici; but it copies every chunk of a body into a new buffer, while undici hands over views of
- * the bytes the socket read. A download of large parts (the 8 MiB parts of `get`) thus costs about
- * 40% more CPU on Node's client, a few hundred small reads twice as much on undici (measured in
- * docs/performance.md). undici is loaded with the first large body.
+ * compiling or warming up, so a request costs a fresh process little CPU time; but it copies
+ * every chunk of a body into a new buffer. The bulk transport reads each connection into one
+ * buffer of its own, reused for every read, so that a large body costs no fresh memory: a 1 GiB
+ * download takes less than half the CPU time it takes on Node's client or on undici (measured in
+ * docs/performance.md).
  * @module
  */
+import { NodeBulkTransport } from "./node-bulk-transport.js";
 import { NodeHttpTransport } from "./node-http-transport.js";
 import type { HttpTransport, TransportOptions, TransportReply, TransportRequest } from "./transport.js";
-import { UndiciTransport } from "./undici-transport.js";
 
-/** The expected body length from which a request goes over undici. */
+/** The expected body length from which a request goes over the bulk transport. */
 export const BULK_BYTES = 1024 * 1024;
 
-/** Small bodies over `node:http`, large ones over one undici pool per origin. */
+/** Small bodies over `node:http`, large ones over sockets with their own read buffers. */
 export class NodeTransport implements HttpTransport {
   readonly followsRedirects = false;
   private readonly small: NodeHttpTransport;
-  private bulk: Promise<{ transport: UndiciTransport; close: () => Promise<void> }> | undefined;
+  private readonly bulk: NodeBulkTransport;
 
-  constructor(private readonly options: TransportOptions) {
+  constructor(options: TransportOptions) {
     this.small = new NodeHttpTransport(options);
+    this.bulk = new NodeBulkTransport(options);
   }
 
   send(request: TransportRequest): Promise<TransportReply> {
-    if ((request.expectedBytes ?? 0) < BULK_BYTES) return this.small.send(request);
-    return this.bulkTransport().then(({ transport }) => transport.send(request));
+    return (request.expectedBytes ?? 0) < BULK_BYTES ? this.small.send(request) : this.bulk.send(request);
   }
 
   async close(): Promise<void> {
-    const bulk = this.bulk;
-    this.bulk = undefined;
-    await Promise.all([this.small.close(), bulk?.then(({ close }) => close())]);
-  }
-
-  private bulkTransport(): Promise<{ transport: UndiciTransport; close: () => Promise<void> }> {
-    this.bulk ??= import("./origin-pools.js").then(({ OriginPools }) => {
-      const { connections, timeout } = this.options;
-      const pools = new OriginPools({ connections, headersTimeout: timeout, bodyTimeout: 2 * timeout });
-      return { transport: new UndiciTransport(pools), close: () => pools.close() };
-    });
-    return this.bulk;
+    await Promise.all([this.small.close(), this.bulk.close()]);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The HTTP transport contract: one request out, one reply back. The HTTP backend (ranges,
  * validators, listings, redirects, body watching) sits on top of it, so that the same backend
- * runs on undici in Node and on `fetch` in a browser.
+ * runs on Node's clients and on `fetch` in a browser.
  * @module
  */
 import { concatBytes } from "../../core/bytes.js";
@@ -40,7 +40,9 @@ export interface TransportReply {
    * Pushes the body's chunks to `onChunk` until it answers `"done"` (resolves `"done"`, the rest
    * of the body is dropped), the body ends (resolves `"ended"`) or fails (rejects). A throw from
    * `onChunk` stops the transfer and rejects with it. When `onChunk` answers with a promise, the
-   * body waits for it (backpressure) and the call settles only after it has.
+   * body waits for it (backpressure) and the call settles only after it has. A chunk may be a view
+   * of the transport's own buffer, valid until `onChunk` returns or the promise it answered
+   * settles: a consumer that keeps bytes copies them.
    */
   consume(onChunk: (chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>): Promise<"ended" | "done">;
   /** Stops the body with `reason`: a pending {@link TransportReply.consume} rejects with it. */
@@ -109,7 +111,7 @@ export function discardUnwanted(reply: TransportReply, drop: () => void): Promis
 export async function readWholeBody(reply: TransportReply): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   await reply.consume((chunk) => {
-    chunks.push(chunk);
+    chunks.push(chunk.slice());
     return "more";
   });
   return concatBytes(chunks);
