@@ -34,8 +34,12 @@ import {
   type TransportRequest,
 } from "./transport.js";
 
-/** Bytes of a connection's read buffer: at most this much arrives per read. */
-export const READ_BUFFER_BYTES = 64 * 1024;
+/**
+ * Bytes of a connection's read buffer: at most this much arrives per read. A connection holds
+ * it while it lives (idle connections close after 4 s); 256 KiB reads took a 1 GiB download 10-40%
+ * less CPU time than 64 KiB reads on loopback.
+ */
+export const READ_BUFFER_BYTES = 256 * 1024;
 
 /** Milliseconds an idle kept-alive connection stays open (servers commonly close theirs after 5 s). */
 const IDLE_CONNECTION_MS = 4000;
