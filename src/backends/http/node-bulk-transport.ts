@@ -432,7 +432,8 @@ class BulkReply implements TransportReply {
       if (piece.length === 0) continue;
       let verdict: ChunkVerdict | Promise<ChunkVerdict>;
       try {
-        verdict = consumer(piece);
+        // A plain view, not a Buffer: a consumer's `slice()` then copies, as it does on any Uint8Array.
+        verdict = consumer(new Uint8Array(piece.buffer, piece.byteOffset, piece.length));
       } catch (error) {
         this.fail(error);
         return false;

@@ -111,7 +111,7 @@ export function discardUnwanted(reply: TransportReply, drop: () => void): Promis
 export async function readWholeBody(reply: TransportReply): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   await reply.consume((chunk) => {
-    chunks.push(chunk.slice());
+    chunks.push(new Uint8Array(chunk));
     return "more";
   });
   return concatBytes(chunks);
