@@ -1,22 +1,18 @@
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { type AddressInfo, createServer as createNetServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpBackend } from "../../src/backends/http/backend.js";
-import { NodeBulkTransport } from "../../src/backends/http/node-bulk-transport.js";
-import { NodeHttpTransport } from "../../src/backends/http/node-http-transport.js";
-import { BULK_BYTES, NodeTransport } from "../../src/backends/http/node-transport.js";
-import { type HttpTransport, readWholeBody } from "../../src/backends/http/transport.js";
+import { NodeTransport } from "../../src/backends/http/node-transport.js";
+import type { HttpTransport } from "../../src/backends/http/transport.js";
 import { UndiciTransport } from "../../src/backends/http/undici-transport.js";
-import { FileSystem, TransientError } from "../../src/index.js";
 import { lcgBytes } from "../bytes.js";
 import { selfSignedCertificate } from "../servers/self-signed.js";
 
 const BIG = lcgBytes(4 * 1024 * 1024, 7);
 
 /**
- * Serves `/who` (the Connection header the client sent, or "none"), `/small` (1 KiB, 404), `/big` (4 MiB), `/huge` (64 MiB, written as it is read), `/cut`
+ * Serves `/small` (1 KiB, 404), `/big` (4 MiB), `/huge` (64 MiB, written as it is read), `/cut`
  * (half of a declared 1 MiB, then the connection closes), `/silent` (never answers) and `/hang`
  * (headers, then nothing), counting connections and the `/huge` replies left unfinished when
  * their connection closed.
@@ -32,9 +28,7 @@ async function startServer(): Promise<{
   let abandoned = 0;
   const waiters: Array<() => void> = [];
   const server: Server = createServer((req, res) => {
-    if (req.url === "/who") {
-      res.end(req.headers.connection ?? "none");
-    } else if (req.url === "/small") {
+    if (req.url === "/small") {
       res.writeHead(404, { "content-length": 1024 });
       res.end(new Uint8Array(1024));
     } else if (req.url === "/big") {
@@ -97,8 +91,7 @@ type Client = Pick<HttpTransport, "send" | "close">;
 
 /** The Node transports, each made with at most 4 connections per origin. */
 const transports: Array<[string, () => Client]> = [
-  ["node:http", () => new NodeHttpTransport({ connections: 4, timeout: 30_000 })],
-  ["bulk", () => new NodeBulkTransport({ connections: 4, timeout: 30_000 })],
+  ["Node", () => new NodeTransport({ connections: 4, timeout: 30_000 })],
   [
     "undici",
     () => {
@@ -234,9 +227,9 @@ describe.each(transports)("the %s transport", (_name, make) => {
   });
 });
 
-describe("the node:http transport", () => {
+describe("the Node transport", () => {
   it("keeps the connection of a body stopped after it had all arrived", async () => {
-    const client = new NodeHttpTransport({ connections: 4, timeout: 30_000 });
+    const client = new NodeTransport({ connections: 4, timeout: 30_000 });
     const warm = await client.send({ method: "GET", url: `${server.url}/small`, headers: {} });
     await warm.discard();
     const before = server.connections();
@@ -247,32 +240,10 @@ describe("the node:http transport", () => {
     expect(server.connections() - before).toBeLessThanOrEqual(1);
     await client.close();
   });
-
-  it("refuses a reply that is not HTTP with a network error the backend maps to TransientError", async () => {
-    const garbage = createNetServer((socket) => {
-      socket.on("data", () => socket.end("SPEAK FRIEND AND ENTER\r\n\r\n"));
-    });
-    await new Promise<void>((resolve) => garbage.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(garbage.address() as AddressInfo).port}/x.fits`;
-    const client = new NodeHttpTransport({ connections: 4, timeout: 30_000 });
-    const fs = new FileSystem(new HttpBackend({ transport: client }, "http"), { retry: { maxAttempts: 2, baseDelayMs: 1 } });
-    try {
-      await expect(client.send({ method: "GET", url, headers: {} })).rejects.toMatchObject({ code: expect.stringMatching(/^HPE_/) });
-      const error = await fs.catFile(url, 0, 10).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(TransientError);
-      expect((error as TransientError).message).toMatch(/^network error HPE_/);
-    } finally {
-      await client.close();
-      garbage.close();
-    }
-  });
 });
 
 /** The transports skyfs makes itself, with at most 4 connections per origin and a headers timeout of `timeout` ms. */
-const ownTransports: Array<[string, (timeout: number) => Client]> = [
-  ["node:http", (timeout) => new NodeHttpTransport({ connections: 4, timeout })],
-  ["bulk", (timeout) => new NodeBulkTransport({ connections: 4, timeout })],
-];
+const ownTransports: Array<[string, (timeout: number) => Client]> = [["Node", (timeout) => new NodeTransport({ connections: 4, timeout })]];
 
 describe.each(ownTransports)("the %s transport's own bounds", (_name, make) => {
   it("gives up on a server that sends no reply headers within the timeout", async () => {
@@ -303,23 +274,8 @@ describe.each(ownTransports)("the %s transport's own bounds", (_name, make) => {
   });
 });
 
-describe("the Node default transport", () => {
-  it("sends a request for a large body over the bulk transport and the others over node:http", async () => {
-    const client = new NodeTransport({ connections: 4, timeout: 30_000 });
-    const clientOf = async (expectedBytes: number | undefined): Promise<string> => {
-      const reply = await client.send({ method: "GET", url: `${server.url}/who`, headers: {}, expectedBytes });
-      return new TextDecoder().decode(await readWholeBody(reply));
-    };
-    // Node's keep-alive agent says "Connection: keep-alive"; the bulk transport, speaking
-    // HTTP/1.1, sends no Connection header.
-    expect(await clientOf(undefined)).toBe("keep-alive");
-    expect(await clientOf(BULK_BYTES - 1)).toBe("keep-alive");
-    expect(await clientOf(BULK_BYTES)).toBe("none");
-    expect(await clientOf(64 * BULK_BYTES)).toBe("none");
-    await client.close();
-  });
-
-  it("checks https certificates on both clients: a self-signed one is refused before any request", async (context) => {
+describe("the Node transport over TLS", () => {
+  it("checks https certificates: a self-signed one is refused before any request", async (context) => {
     const tls = await selfSignedCertificate();
     if (!tls) {
       context.skip();
@@ -334,12 +290,8 @@ describe("the Node default transport", () => {
     const { port } = secure.address() as AddressInfo;
     const client = new NodeTransport({ connections: 4, timeout: 30_000 });
     try {
-      for (const expectedBytes of [undefined, BULK_BYTES]) {
-        const error = await client
-          .send({ method: "GET", url: `https://127.0.0.1:${port}/`, headers: {}, expectedBytes })
-          .catch((caught: unknown) => caught);
-        expect((error as { code?: string }).code).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
-      }
+      const error = await client.send({ method: "GET", url: `https://127.0.0.1:${port}/`, headers: {} }).catch((caught: unknown) => caught);
+      expect((error as { code?: string }).code).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
       expect(served).toBe(0);
     } finally {
       await client.close();

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { NodeBulkTransport } from "../../src/backends/http/node-bulk-transport.js";
+import { NodeTransport } from "../../src/backends/http/node-transport.js";
 import { readWholeBody } from "../../src/backends/http/transport.js";
 import { openFits, writeFits } from "../../src/fits.js";
 import { bearerAuth, cachedInstanceCount, cat, clearInstanceCache, filesystem, glob, instanceKey, open, urlToFs } from "../../src/index.js";
@@ -92,7 +92,7 @@ describe("shared filesystem instances", () => {
   });
 
   it("keeps an origin's bulk connections (large bodies) when the server closes one of them", async () => {
-    const transport = new NodeBulkTransport({ connections: 8, timeout: 30_000 });
+    const transport = new NodeTransport({ connections: 8, timeout: 30_000 });
     const read = async (path: string): Promise<number> => {
       const reply = await transport.send({ method: "GET", url: `${server.baseUrl}${path}`, headers: {} });
       return (await readWholeBody(reply)).length;

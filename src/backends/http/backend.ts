@@ -168,8 +168,7 @@ export class HttpBackend implements Backend {
   async readDescribed(path: string, offset: number, length: number, options: IoOptions = {}): Promise<DescribedRead> {
     if (length === 0) return { info: await this.info(path, options), bytes: new Uint8Array(0) };
     const last = offset + length - 1;
-    const bounded = length < Number.MAX_SAFE_INTEGER ? length : undefined;
-    const response = await this.send("GET", path, { range: `bytes=${offset}-${last}` }, options, bounded);
+    const response = await this.send("GET", path, { range: `bytes=${offset}-${last}` }, options);
     if (response.status === 206) {
       const range = parseContentRange(response.header("content-range"));
       if (range?.total === undefined || range.start !== offset || range.end >= range.total || range.end > last) {
@@ -254,7 +253,7 @@ export class HttpBackend implements Backend {
     const headers: Record<string, string> = { range: `bytes=${offset}-${offset + length - 1}` };
     if (options.ifMatch) headers["if-match"] = options.ifMatch;
     else if (options.lastModified) headers["if-unmodified-since"] = options.lastModified.toUTCString();
-    const response = await this.send("GET", path, headers, options, length);
+    const response = await this.send("GET", path, headers, options);
     const sink = options.sink && { to: options.sink, position: offset };
     if (response.status < 300) {
       const changed = changedSinceOpen(response, options);
@@ -282,13 +281,7 @@ export class HttpBackend implements Backend {
     if (!this.options.transport) await this.transport.close();
   }
 
-  private async send(
-    method: "GET" | "HEAD",
-    url: string,
-    headers: Record<string, string>,
-    options: IoOptions,
-    expectedBytes?: number,
-  ): Promise<TransportReply> {
+  private async send(method: "GET" | "HEAD", url: string, headers: Record<string, string>, options: IoOptions): Promise<TransportReply> {
     const asked = parseUrl(url);
     const urlCredentials = basicFromUserInfo(asked);
     let current = url;
@@ -304,7 +297,7 @@ export class HttpBackend implements Backend {
       let response: TransportReply;
       options.onRequest?.();
       try {
-        response = await this.transport.send({ method, url: parts.url, headers: parts.headers, signal: options.signal, expectedBytes });
+        response = await this.transport.send({ method, url: parts.url, headers: parts.headers, signal: options.signal });
       } catch (error) {
         throw networkError(error, url);
       }

@@ -1,38 +1,473 @@
 /**
- * The Node default transport: requests for bodies of at least {@link BULK_BYTES} go over
- * {@link NodeBulkTransport}, the others over Node's own HTTP client.
+ * The Node default transport: HTTP/1.1 over sockets that read into one buffer of their own,
+ * reused for every read, so that a body's bytes reach their consumer without a fresh allocation
+ * per read.
  *
- * Each is cheaper where the other is dear. Node's client parses HTTP in native code that needs no
- * compiling or warming up, so a request costs a fresh process little CPU time; but it copies
- * every chunk of a body into a new buffer. The bulk transport reads each connection into one
- * buffer of its own, reused for every read, so that a large body costs no fresh memory: a 1 GiB
- * download takes less than half the CPU time it takes on Node's client or on undici (measured in
- * docs/performance.md).
+ * Node's clients give every socket read a new buffer (undici) or copy every body chunk into one
+ * (`node:http`): a 1 GiB download then touches 1 GiB of fresh memory, whose page faults and
+ * collection cost more CPU time than the transfer itself on a virtual machine, and the buffers
+ * wait for the garbage collector; small requests pay the same per read, and the clients' own
+ * machinery (agents, streams, events) besides (see docs/performance.md). Here the chunks a
+ * consumer receives are views of the connection's read buffer, valid until the consumer returns,
+ * or until the promise it returned settles (the socket reads nothing meanwhile); a consumer that
+ * keeps bytes copies them.
  * @module
  */
-import { NodeBulkTransport } from "./node-bulk-transport.js";
-import { NodeHttpTransport } from "./node-http-transport.js";
-import type { HttpTransport, TransportOptions, TransportReply, TransportRequest } from "./transport.js";
+import { isIP, connect as netConnect, type Socket } from "node:net";
+import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
+import { type BodyDecoder, bodyDecoder } from "./http1-body.js";
+import {
+  bodyFraming,
+  InvalidReplyError,
+  keepsConnection,
+  MAX_HEAD_BYTES,
+  parseReplyHead,
+  type ReplyHead,
+  requestHead,
+} from "./http1-head.js";
+import {
+  abortReason,
+  type ChunkVerdict,
+  discardUnwanted,
+  type HttpTransport,
+  type TransportOptions,
+  type TransportReply,
+  type TransportRequest,
+} from "./transport.js";
 
-/** The expected body length from which a request goes over the bulk transport. */
-export const BULK_BYTES = 1024 * 1024;
+/**
+ * Bytes of a connection's read buffer: at most this much arrives per read. A connection holds
+ * it while it lives (idle connections close after 4 s); 256 KiB reads took a 1 GiB download 10-40%
+ * less CPU time than 64 KiB reads on loopback.
+ */
+export const READ_BUFFER_BYTES = 256 * 1024;
 
-/** Small bodies over `node:http`, large ones over sockets with their own read buffers. */
-export class NodeTransport implements HttpTransport {
-  readonly followsRedirects = false;
-  private readonly small: NodeHttpTransport;
-  private readonly bulk: NodeBulkTransport;
+/** Milliseconds an idle kept-alive connection stays open (servers commonly close theirs after 5 s). */
+const IDLE_CONNECTION_MS = 4000;
 
-  constructor(options: TransportOptions) {
-    this.small = new NodeHttpTransport(options);
-    this.bulk = new NodeBulkTransport(options);
+const HEAD_END = Buffer.from("\r\n\r\n", "latin1");
+
+/**
+ * Takes the bytes a connection reads while a request owns it; `false` pauses the socket, which
+ * the owner resumes. `ended` is called when the server ends the connection, `failed` on its errors.
+ */
+interface ConnectionUser {
+  read(bytes: Buffer): boolean;
+  ended(): void;
+  failed(error: Error): void;
+}
+
+/** One socket with its own read buffer; used by one request at a time. */
+class Connection {
+  readonly socket: Socket;
+  private user: ConnectionUser | undefined;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    url: URL,
+    tls: ConnectionOptions,
+    private readonly onGone: (connection: Connection) => void,
+  ) {
+    const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    const secure = url.protocol === "https:";
+    const port = Number(url.port) || (secure ? 443 : 80);
+    const onread = {
+      buffer: Buffer.allocUnsafeSlow(READ_BUFFER_BYTES),
+      callback: (bytes: number, buffer: Uint8Array) => this.onRead(bytes, buffer),
+    };
+    // Node's TLS sockets take `onread` as its TCP sockets do; its typings leave it out.
+    const secureOptions: ConnectionOptions & { onread: typeof onread } = {
+      host,
+      port,
+      onread,
+      ALPNProtocols: ["http/1.1"],
+      ...(isIP(host) ? {} : { servername: host }),
+      ...tls,
+    };
+    this.socket = secure ? tlsConnect(secureOptions) : netConnect({ host, port, onread });
+    this.socket.setNoDelay(true);
+    this.socket.on("end", () => {
+      const user = this.user;
+      this.destroy();
+      user?.ended();
+    });
+    this.socket.on("error", (error) => {
+      const user = this.user;
+      this.destroy();
+      user?.failed(error);
+    });
+    this.socket.on("close", () => {
+      const user = this.user;
+      this.destroy();
+      user?.failed(closedEarly());
+    });
   }
 
-  send(request: TransportRequest): Promise<TransportReply> {
-    return (request.expectedBytes ?? 0) < BULK_BYTES ? this.small.send(request) : this.bulk.send(request);
+  /** Gives the connection to `user`, which reads on it until {@link Connection.release}. */
+  take(user: ConnectionUser): void {
+    clearTimeout(this.idleTimer);
+    this.user = user;
+    this.socket.ref();
+  }
+
+  /** Ends a request's use: the connection waits idle for the next one, for a while. */
+  release(): void {
+    this.user = undefined;
+    this.socket.unref();
+    this.idleTimer = setTimeout(() => this.destroy(), IDLE_CONNECTION_MS);
+    this.idleTimer.unref();
+  }
+
+  /** Closes the connection for good: its user, if any, fails with `reason`. */
+  close(reason: Error): void {
+    const user = this.user;
+    this.destroy();
+    user?.failed(reason);
+  }
+
+  /** Closes the connection; its user hears nothing more. */
+  destroy(): void {
+    if (this.socket.destroyed && this.user === undefined) return;
+    this.user = undefined;
+    clearTimeout(this.idleTimer);
+    this.socket.destroy();
+    this.onGone(this);
+  }
+
+  private onRead(bytes: number, buffer: Uint8Array): boolean {
+    const user = this.user;
+    if (user === undefined) {
+      this.destroy();
+      return false;
+    }
+    return user.read(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+  }
+}
+
+/** The connections of one origin: those idle, most recently used last, and the requests waiting for one. */
+interface Origin {
+  idle: Connection[];
+  active: number;
+  waiting: Array<() => void>;
+}
+
+/**
+ * HTTP/1.1 over `node:net` and `node:tls` sockets that read into a buffer of their own (the
+ * `onread` option): at most `connections` requests at once per origin, kept-alive connections
+ * reused most recent first (a connection the server closed while idle fails its next request with
+ * a network error, which the retry layer retries), redirects left to the backend. `tls` adds
+ * options to every TLS connection (a private `ca`, say); certificates are checked as everywhere
+ * in Node.
+ */
+export class NodeTransport implements HttpTransport {
+  readonly followsRedirects = false;
+  private readonly origins = new Map<string, Origin>();
+  private readonly connections = new Set<Connection>();
+
+  constructor(
+    private readonly options: TransportOptions,
+    private readonly tls: ConnectionOptions = {},
+  ) {}
+
+  async send(request: TransportRequest): Promise<TransportReply> {
+    const { signal } = request;
+    if (signal?.aborted) throw abortReason(signal);
+    const url = new URL(request.url);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new TypeError(`not an http(s) URL: ${request.url}`);
+    const head = requestHead(request.method, url, request.headers);
+    const origin = this.originOf(url.origin);
+    await this.slot(origin, signal);
+    try {
+      return await this.exchange(this.idleConnection(origin) ?? this.connect(url), request, head, origin);
+    } catch (error) {
+      this.freeSlot(origin);
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.small.close(), this.bulk.close()]);
+    for (const connection of [...this.connections]) connection.close(new Error("the transport was closed"));
+    this.origins.clear();
   }
+
+  private originOf(key: string): Origin {
+    let origin = this.origins.get(key);
+    if (!origin) {
+      origin = { idle: [], active: 0, waiting: [] };
+      this.origins.set(key, origin);
+    }
+    return origin;
+  }
+
+  /** Waits until the origin has fewer than `connections` requests in progress, then counts this one. */
+  private slot(origin: Origin, signal: AbortSignal | undefined): Promise<void> {
+    if (origin.active < this.options.connections) {
+      origin.active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        origin.waiting.splice(origin.waiting.indexOf(turn), 1);
+        reject(abortReason(signal as AbortSignal));
+      };
+      const turn = (): void => {
+        signal?.removeEventListener("abort", onAbort);
+        origin.active++;
+        resolve();
+      };
+      origin.waiting.push(turn);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  private freeSlot(origin: Origin): void {
+    origin.active--;
+    origin.waiting.shift()?.();
+  }
+
+  private idleConnection(origin: Origin): Connection | undefined {
+    for (let connection = origin.idle.pop(); connection; connection = origin.idle.pop())
+      if (!connection.socket.destroyed) return connection;
+    return undefined;
+  }
+
+  private connect(url: URL): Connection {
+    const connection = new Connection(url, this.tls, (gone) => {
+      this.connections.delete(gone);
+      const idle = this.origins.get(url.origin)?.idle;
+      const at = idle?.indexOf(gone) ?? -1;
+      if (at >= 0) idle?.splice(at, 1);
+    });
+    this.connections.add(connection);
+    return connection;
+  }
+
+  /** Sends `head` on `connection` and resolves with the reply once its head has arrived. */
+  private exchange(connection: Connection, request: TransportRequest, head: string, origin: Origin): Promise<TransportReply> {
+    const { signal } = request;
+    return new Promise((resolve, reject) => {
+      let received: Buffer | undefined;
+      let settled = false;
+      const fail = (error: unknown): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        connection.destroy();
+        reject(error);
+      };
+      const onAbort = (): void => fail(abortReason(signal as AbortSignal));
+      const timer = setTimeout(
+        () => fail(Object.assign(new Error(`no reply headers within ${this.options.timeout} ms`), { code: "HeadersTimeout" })),
+        this.options.timeout,
+      );
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const finished = (keep: boolean): void => {
+        if (keep) {
+          connection.release();
+          origin.idle.push(connection);
+          if (origin.idle.length > this.options.connections) origin.idle.shift()?.destroy();
+        } else connection.destroy();
+        this.freeSlot(origin);
+      };
+      connection.take({
+        read: (bytes) => {
+          let all = received ? Buffer.concat([received, bytes]) : bytes;
+          for (;;) {
+            const end = all.indexOf(HEAD_END);
+            if (end < 0) {
+              if (all.length > MAX_HEAD_BYTES)
+                fail(new InvalidReplyError(`no end of the reply head in ${MAX_HEAD_BYTES} bytes`, "HeadersTooLarge"));
+              else received = Buffer.from(all);
+              return !settled;
+            }
+            let parsed: ReplyHead;
+            try {
+              parsed = parseReplyHead(all.toString("latin1", 0, end));
+            } catch (error) {
+              fail(error);
+              return false;
+            }
+            const rest = all.subarray(end + HEAD_END.length);
+            if (parsed.status >= 100 && parsed.status < 200 && parsed.status !== 101) {
+              all = rest;
+              received = Buffer.alloc(0);
+              continue;
+            }
+            if (parsed.status === 101) {
+              fail(new InvalidReplyError("the server switched protocols unasked", "UnexpectedUpgrade"));
+              return false;
+            }
+            settled = true;
+            clearTimeout(timer);
+            signal?.removeEventListener("abort", onAbort);
+            const framing = bodyFraming(request.method, parsed);
+            const reply = new BulkReply(
+              request.url,
+              parsed,
+              bodyDecoder(framing),
+              keepsConnection(parsed, framing),
+              connection,
+              rest,
+              finished,
+              signal,
+            );
+            resolve(reply);
+            return reply.startsReading();
+          }
+        },
+        ended: () => fail(closedEarly()),
+        failed: fail,
+      });
+      connection.socket.resume();
+      connection.socket.write(head);
+    });
+  }
+}
+
+/**
+ * A reply whose body arrives on its connection: the bytes read with the head wait, the socket
+ * paused, until a consumer comes.
+ */
+class BulkReply implements TransportReply {
+  readonly status: number;
+  private failure: unknown;
+  private finished = false;
+  private consumer: ((chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>) | undefined;
+  private settle: ((outcome: "ended" | "done" | { error: unknown }) => void) | undefined;
+  /** Bytes read and not yet decoded: a view of the read buffer, valid while the socket is paused. */
+  private pending: Buffer;
+  /** Whether bytes followed the body's end on the connection (it can then not be reused). */
+  private trailing = false;
+
+  constructor(
+    readonly url: string,
+    private readonly head: ReplyHead,
+    private readonly decoder: BodyDecoder,
+    private readonly reusable: boolean,
+    private readonly connection: Connection,
+    rest: Buffer,
+    private readonly onFinished: (keep: boolean) => void,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.status = head.status;
+    this.pending = rest;
+    signal?.addEventListener("abort", this.onAbort, { once: true });
+    connection.take({
+      read: (bytes) => this.read(bytes),
+      ended: () => (this.decoder.endsAtClose() ? this.end("ended", false) : this.fail(closedEarly())),
+      failed: (error) => this.fail(error),
+    });
+  }
+
+  /** Whether the socket may read on after the head: only when the body had ended with it. */
+  startsReading(): boolean {
+    if (this.decoder.complete) this.end("ended", this.pending.length === 0);
+    return false;
+  }
+
+  header(name: string): string | undefined {
+    return this.head.fields.get(name)?.[0];
+  }
+
+  consume(onChunk: (chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>): Promise<"ended" | "done"> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.finished) return Promise.resolve("ended");
+    if (this.consumer) return Promise.reject(new Error("the body is already being read"));
+    return new Promise((resolve, reject) => {
+      this.consumer = onChunk;
+      this.settle = (outcome) => (typeof outcome === "string" ? resolve(outcome) : reject(outcome.error));
+      if (this.pump()) this.connection.socket.resume();
+    });
+  }
+
+  abort(reason: Error): void {
+    this.fail(reason);
+  }
+
+  discard(): Promise<void> {
+    return discardUnwanted(this, () => this.end("done", false));
+  }
+
+  private readonly onAbort = (): void => this.fail(abortReason(this.signal as AbortSignal));
+
+  private read(bytes: Buffer): boolean {
+    if (this.finished) return false;
+    this.pending = bytes;
+    return this.consumer !== undefined && this.pump();
+  }
+
+  /**
+   * Hands the pending bytes' body to the consumer; `true` when they are all taken and the socket
+   * may read on, `false` when it must stay paused (the body ended, or the consumer is waiting).
+   */
+  private pump(): boolean {
+    const consumer = this.consumer as (chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>;
+    let at = 0;
+    const input = this.pending;
+    while (at < input.length && !this.decoder.complete) {
+      let piece: Uint8Array;
+      try {
+        ({ piece, to: at } = this.decoder.step(input, at));
+      } catch (error) {
+        this.fail(error);
+        return false;
+      }
+      if (piece.length === 0) continue;
+      let verdict: ChunkVerdict | Promise<ChunkVerdict>;
+      try {
+        // A plain view, not a Buffer: a consumer's `slice()` then copies, as it does on any Uint8Array.
+        verdict = consumer(new Uint8Array(piece.buffer, piece.byteOffset, piece.length));
+      } catch (error) {
+        this.fail(error);
+        return false;
+      }
+      if (verdict === "done") {
+        this.end("done", this.decoder.complete && at === input.length);
+        return false;
+      }
+      if (verdict !== "more") {
+        const from = at;
+        verdict.then(
+          (next) => {
+            if (this.finished) return;
+            if (next === "done") return this.end("done", this.decoder.complete && from === input.length);
+            this.pending = input.subarray(from);
+            if (this.pump()) this.connection.socket.resume();
+          },
+          (error: unknown) => this.fail(error),
+        );
+        return false;
+      }
+    }
+    this.pending = input.subarray(input.length);
+    if (this.decoder.complete) {
+      this.trailing ||= at < input.length;
+      this.end("ended", !this.trailing);
+      return false;
+    }
+    return true;
+  }
+
+  /** Ends the exchange with `outcome`; the connection serves again when `keep` and the server allows it. */
+  private end(outcome: "ended" | "done", keep: boolean): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.signal?.removeEventListener("abort", this.onAbort);
+    this.onFinished(keep && this.reusable);
+    this.settle?.(outcome);
+  }
+
+  private fail(error: unknown): void {
+    if (this.finished) return;
+    this.failure = error;
+    this.finished = true;
+    this.signal?.removeEventListener("abort", this.onAbort);
+    this.onFinished(false);
+    this.settle?.({ error });
+  }
+}
+
+function closedEarly(): Error {
+  return Object.assign(new Error("the connection closed before the reply ended"), { code: "ECONNRESET" });
 }

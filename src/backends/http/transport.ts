@@ -18,11 +18,6 @@ export interface TransportRequest {
   headers: Record<string, string>;
   /** Cancels the request and its body. */
   signal?: AbortSignal | undefined;
-  /**
-   * The body's length when the request says it (a range's length): a transport may send a
-   * request for a large body another way than one for a small body.
-   */
-  expectedBytes?: number | undefined;
 }
 
 /** What a body consumer says after each chunk: read on, or stop and release the connection. */
@@ -123,8 +118,8 @@ export type TransportFactory = (options: TransportOptions) => HttpTransport;
 let platformFactory: TransportFactory | undefined;
 
 /**
- * Sets the transport backends use when none is given. The Node entry points install `node:http`
- * (undici when a dispatcher is given); elsewhere the platform's `fetch` is used.
+ * Sets the transport backends use when none is given. The Node entry points install
+ * `NodeTransport` (undici when a dispatcher is given); elsewhere the platform's `fetch` is used.
  */
 export function setDefaultHttpTransport(factory: TransportFactory): void {
   platformFactory = factory;
