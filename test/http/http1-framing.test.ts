@@ -62,6 +62,7 @@ describe("HTTP/1.1 reply heads", () => {
     expect(keepsConnection(head("HTTP/1.0 200 OK"), { kind: "length", length: 1 })).toBe(false);
     expect(keepsConnection(head("HTTP/1.0 200 OK\r\nConnection: keep-alive"), { kind: "length", length: 1 })).toBe(true);
     expect(keepsConnection(ok(""), { kind: "close" })).toBe(false);
+    expect(keepsConnection(ok("\r\nTransfer-Encoding: chunked\r\nContent-Length: 9"), { kind: "chunked" })).toBe(false);
   });
 
   it("writes a request head with Host unless given, and refuses values that would split it", () => {

@@ -32,12 +32,23 @@ function chunked(body: Uint8Array, size: number): Array<string | Uint8Array> {
 /**
  * A raw TCP server answering each request by its path with scripted bytes: the replies a strict
  * client must read (chunked bodies split anywhere, interim replies, bodies ended by the
- * connection's end) and those it must refuse. Counts connections.
+ * connection's end) and those it must refuse. Counts connections opened and closed.
  */
-async function startScriptedServer(): Promise<{ url: string; connections: () => number; close: () => void }> {
+async function startScriptedServer(): Promise<{
+  url: string;
+  connections: () => number;
+  whenClosed: (count: number) => Promise<void>;
+  close: () => void;
+}> {
   let connections = 0;
+  let closed = 0;
+  const waiters: Array<() => void> = [];
   const server: Server = createNetServer((socket) => {
     connections++;
+    socket.on("close", () => {
+      closed++;
+      for (const wake of waiters.splice(0)) wake();
+    });
     let received = "";
     socket.on("data", (data) => {
       received += data.toString("latin1");
@@ -90,7 +101,15 @@ async function startScriptedServer(): Promise<{ url: string; connections: () => 
   };
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   server.unref();
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections, close: () => server.close() };
+  const whenClosed = async (count: number): Promise<void> => {
+    while (closed < count) await new Promise<void>((resolve) => waiters.push(resolve));
+  };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections: () => connections,
+    whenClosed,
+    close: () => server.close(),
+  };
 }
 
 let server: Awaited<ReturnType<typeof startScriptedServer>>;
@@ -151,6 +170,18 @@ describe("the Node transport's replies", () => {
     for (let i = 0; i < 2; i++) expect(new TextDecoder().decode(await fs.catFile(`${server.url}/once`))).toBe("hello");
     expect(server.connections() - before).toBe(2);
     await fs.close();
+    await transport.close();
+  });
+
+  it("sees an idle connection closed by the server, and sends the next request on a new one", async () => {
+    const transport = new NodeTransport({ connections: 1, timeout: 30_000 });
+    const before = server.connections();
+    expect((await bodyOf(transport, "/once")).body.toString()).toBe("hello");
+    // The server's socket closes only once the client has closed its side: the idle connection
+    // read the server's end and let go of it, without any request sent on it.
+    await server.whenClosed(before + 1);
+    expect((await bodyOf(transport, "/once")).body.toString()).toBe("hello");
+    expect(server.connections() - before).toBe(2);
     await transport.close();
   });
 

@@ -82,9 +82,16 @@ export function bodyFraming(method: string, head: ReplyHead): BodyFraming {
   return length === undefined ? { kind: "close" } : { kind: "length", length: Number(length.split(",")[0]) };
 }
 
-/** Whether the connection may carry another request once this reply's body has been read. */
+/**
+ * Whether the connection may carry another request once this reply's body has been read: not
+ * after a reply that closes it, one read to the connection's end, or one with both
+ * `Transfer-Encoding` and `Content-Length`.
+ */
 export function keepsConnection(head: ReplyHead, framing: BodyFraming): boolean {
   if (framing.kind === "close") return false;
+  // Both framings at once may be a smuggling attempt: the body is read as chunked, and the
+  // connection is not trusted with another request (RFC 9112, section 6.3).
+  if (head.fields.has("transfer-encoding") && head.fields.has("content-length")) return false;
   const tokens = (head.fields.get("connection") ?? []).flatMap((value) => value.split(",").map((part) => part.trim().toLowerCase()));
   if (tokens.includes("close")) return false;
   return head.version === "1.1" || tokens.includes("keep-alive");

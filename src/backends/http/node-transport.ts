@@ -360,10 +360,12 @@ class BulkReply implements TransportReply {
     });
   }
 
-  /** Whether the socket may read on after the head: only when the body had ended with it. */
+  /**
+   * Whether the socket reads on after the head: only when the reply had no body and the
+   * connection went back to the idle ones; otherwise it waits, paused, for a consumer.
+   */
   startsReading(): boolean {
-    if (this.decoder.complete) this.end("ended", this.pending.length === 0);
-    return false;
+    return this.decoder.complete && this.end("ended", this.pending.length === 0);
   }
 
   header(name: string): string | undefined {
@@ -423,15 +425,17 @@ class BulkReply implements TransportReply {
         return false;
       }
       if (verdict === "done") {
-        this.end("done", this.decoder.complete && at === input.length);
-        return false;
+        return this.end("done", this.decoder.complete && at === input.length);
       }
       if (verdict !== "more") {
         const from = at;
         verdict.then(
           (next) => {
             if (this.finished) return;
-            if (next === "done") return this.end("done", this.decoder.complete && from === input.length);
+            if (next === "done") {
+              if (this.end("done", this.decoder.complete && from === input.length)) this.connection.socket.resume();
+              return;
+            }
             this.pending = input.subarray(from);
             if (this.pump()) this.connection.socket.resume();
           },
@@ -443,19 +447,24 @@ class BulkReply implements TransportReply {
     this.pending = input.subarray(input.length);
     if (this.decoder.complete) {
       this.trailing ||= at < input.length;
-      this.end("ended", !this.trailing);
-      return false;
+      return this.end("ended", !this.trailing);
     }
     return true;
   }
 
-  /** Ends the exchange with `outcome`; the connection serves again when `keep` and the server allows it. */
-  private end(outcome: "ended" | "done", keep: boolean): void {
-    if (this.finished) return;
+  /**
+   * Ends the exchange with `outcome`; the connection serves again when `keep` and the server
+   * allows it. Says whether it does: an idle connection reads on, so that a server closing it is
+   * seen at once, not by the next request sent on it.
+   */
+  private end(outcome: "ended" | "done", keep: boolean): boolean {
+    if (this.finished) return false;
     this.finished = true;
     this.signal?.removeEventListener("abort", this.onAbort);
-    this.onFinished(keep && this.reusable);
+    const kept = keep && this.reusable;
+    this.onFinished(kept);
     this.settle?.(outcome);
+    return kept;
   }
 
   private fail(error: unknown): void {
