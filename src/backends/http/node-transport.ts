@@ -154,8 +154,9 @@ interface Origin {
 /**
  * HTTP/1.1 over `node:net` and `node:tls` sockets that read into a buffer of their own (the
  * `onread` option): at most `connections` requests at once per origin, kept-alive connections
- * reused most recent first (a connection the server closed while idle fails its next request with
- * a network error, which the retry layer retries), redirects left to the backend. `tls` adds
+ * reused most recent first and reading while idle (a server closing one is seen at once; a
+ * request sent in the instant before fails with a network error, which the retry layer retries),
+ * redirects left to the backend. `tls` adds
  * options to every TLS connection (a private `ca`, say); certificates are checked as everywhere
  * in Node.
  */
