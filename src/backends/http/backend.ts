@@ -1,5 +1,5 @@
 /**
- * The `http://` and `https://` backend over an HTTP transport (undici in Node, `fetch` in a
+ * The `http://` and `https://` backend over an HTTP transport (`NodeTransport` in Node, `fetch` in a
  * browser): HEAD for sizes (ranged GET when HEAD is
  * refused), Range reads checked against Content-Range and pinned to the validators seen at open
  * (ETag, Last-Modified, total size), directory index pages for listings (streamed, capped).
@@ -41,8 +41,7 @@ export interface HttpOptions {
   auth?: AuthPlugin;
   /**
    * Connections kept per origin (default 256, the filesystem's default of reads in flight per
-   * host). In Node the bound holds for each of the two clients (`node:http`, and undici for
-   * bodies of 1 MiB or more); the filesystem's `requestConcurrency` bounds the requests in flight.
+   * host); the filesystem's `requestConcurrency` bounds the requests in flight.
    */
   connections?: number;
   /**
@@ -70,7 +69,7 @@ export interface HttpOptions {
    * and connection limits apply; closing the filesystem leaves it open.
    */
   dispatcher?: UndiciDispatcher;
-  /** The transport to send through (default: the platform's, `node:http` in Node and `fetch` elsewhere). */
+  /** The transport to send through (default: the platform's, `NodeTransport` in Node and `fetch` elsewhere). */
   transport?: HttpTransport;
 }
 
