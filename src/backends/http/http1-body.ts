@@ -1,5 +1,5 @@
 /**
- * HTTP/1.1 body decoding for the bulk transport: the body's bytes found in what a connection
+ * HTTP/1.1 body decoding for the Node transport: the body's bytes found in what a connection
  * reads, as views of it (no copies), for bodies delimited by length, by chunks or by the end of
  * the connection.
  * @module

@@ -1,5 +1,5 @@
 /**
- * HTTP/1.1 message framing for the bulk transport: the request head it writes, and the reply
+ * HTTP/1.1 message framing for the Node transport: the request head it writes, and the reply
  * head it reads (status line and header fields, RFC 9112), strictly: anything a careful parser
  * would refuse is an {@link InvalidReplyError}, never a guess.
  * @module

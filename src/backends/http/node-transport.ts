@@ -156,9 +156,8 @@ interface Origin {
  * `onread` option): at most `connections` requests at once per origin, kept-alive connections
  * reused most recent first and reading while idle (a server closing one is seen at once; a
  * request sent in the instant before fails with a network error, which the retry layer retries),
- * redirects left to the backend. `tls` adds
- * options to every TLS connection (a private `ca`, say); certificates are checked as everywhere
- * in Node.
+ * redirects left to the backend. `tls` adds options to every TLS connection (a private `ca`,
+ * say); certificates are checked as everywhere in Node.
  */
 export class NodeTransport implements HttpTransport {
   readonly followsRedirects = false;
@@ -263,6 +262,10 @@ export class NodeTransport implements HttpTransport {
         this.options.timeout,
       );
       signal?.addEventListener("abort", onAbort, { once: true });
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
       const finished = (keep: boolean): void => {
         if (keep) {
           connection.release();
@@ -303,7 +306,7 @@ export class NodeTransport implements HttpTransport {
             clearTimeout(timer);
             signal?.removeEventListener("abort", onAbort);
             const framing = bodyFraming(request.method, parsed);
-            const reply = new BulkReply(
+            const reply = new SocketReply(
               request.url,
               parsed,
               bodyDecoder(framing),
@@ -330,7 +333,7 @@ export class NodeTransport implements HttpTransport {
  * A reply whose body arrives on its connection: the bytes read with the head wait, the socket
  * paused, until a consumer comes.
  */
-class BulkReply implements TransportReply {
+class SocketReply implements TransportReply {
   readonly status: number;
   private failure: unknown;
   private finished = false;
