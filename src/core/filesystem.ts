@@ -14,6 +14,7 @@ import { mapLimit } from "./concurrency.js";
 import { absoluteRange, readRangesUndescribed } from "./described-ranges.js";
 import { IsADirectoryError, NotFoundError, NotSupportedError } from "./errors.js";
 import { forgetInstance } from "./instance-cache.js";
+import { DEFAULT_REQUEST_CONCURRENCY } from "./limit.js";
 import { localDisk } from "./local-disk.js";
 import { type OpenContext, openSource, readWhole } from "./open-source.js";
 import { baseName, joinPath, relativePath, trimTrailingSlash } from "./paths.js";
@@ -28,7 +29,7 @@ import { describeOrUndefined, expandGlob, findEntries, walkTree } from "./tree.j
 export interface FileSystemOptions extends RangePlanOptions, StackOptions {
   /**
    * Files transferred and listings run at once by `get`, `put`, `rm`, `glob` (default 32, and
-   * 128 files for `get`). A download's bytes in flight stay under `partSize x partsInFlight`
+   * 100 files for `get`). A download's bytes in flight stay under `partSize x partsInFlight`
    * whatever this is, and every request passes the per-host limit.
    */
   concurrency?: number;
@@ -75,11 +76,11 @@ export interface RecursiveOptions extends IoOptions {
 
 const DEFAULT_CONCURRENCY = 32;
 /**
- * Files of a `get` at once: small objects are latency-bound, so the more in flight the better,
- * up to what the default byte budget (8 MiB x 4) lets start together, each first read holding
- * 256 KiB of it: 128.
+ * Files of a `get` at once: small objects are latency-bound, so as many as the per-host limit
+ * lets send their first read together (100; the default byte budget, 8 MiB x 4, holds 128 first
+ * reads of 256 KiB).
  */
-const DEFAULT_DOWNLOADS = 128;
+const DEFAULT_DOWNLOADS = DEFAULT_REQUEST_CONCURRENCY;
 const DELETE_BATCH = 1000;
 
 /**

@@ -6,8 +6,12 @@
 import { type Backend, BackendLayer, type FileInfo, type GetOptions, type GetResult, type ListOptions } from "./backend.js";
 import { Semaphore } from "./concurrency.js";
 
-/** Default number of requests in flight per host. */
-export const DEFAULT_REQUEST_CONCURRENCY = 256;
+/**
+ * Default number of requests in flight per host: aiohttp's (under fsspec) default too. A cutout of
+ * 100 rows goes out in one wave; more at once measured slower from a fresh process (each new
+ * connection costs its setup, and over TLS a handshake): docs/performance.md.
+ */
+export const DEFAULT_REQUEST_CONCURRENCY = 100;
 
 /** A layer that keeps at most `limit` requests in flight per host. */
 export class LimitBackend extends BackendLayer {

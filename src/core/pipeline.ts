@@ -45,7 +45,7 @@ export interface BlockCacheOptions {
 export interface StackOptions {
   /** How transient failures are retried; `false` leaves the retry layer out. */
   retry?: RetryOptions | false;
-  /** Requests in flight per host (default 256). */
+  /** Requests in flight per host (default 100). */
   requestConcurrency?: number;
   /** Bytes that may be received in all before reads are refused (default: no limit). */
   byteBudget?: number;

@@ -81,11 +81,11 @@ describe("get of small files", () => {
     expect((await readFile(join(sandbox, "big.bin"))).equals(big)).toBe(true);
   });
 
-  it("runs 128 files at once by default, and what the call asks for", async () => {
+  it("runs 100 files at once by default (the per-host limit), and what the call asks for", async () => {
     const backend = await storeWith(smallFiles(300));
     const fs = new FileSystem(backend);
     await fs.get("bucket/d", join(sandbox, "a"), { recursive: true });
-    expect(backend.maxInFlight).toBe(128);
+    expect(backend.maxInFlight).toBe(100);
     backend.maxInFlight = 0;
     await fs.get("bucket/d", join(sandbox, "b"), { recursive: true, concurrency: 5 });
     expect(backend.maxInFlight).toBe(5);

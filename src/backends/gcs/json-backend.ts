@@ -6,6 +6,7 @@
  */
 import type { Backend, ByteSink, FileInfo, GetOptions, GetResult, ListOptions } from "../../core/backend.js";
 import { InvalidArgumentError, NotFoundError, ProtocolError, type SkyfsError, TransientError } from "../../core/errors.js";
+import { DEFAULT_REQUEST_CONCURRENCY } from "../../core/limit.js";
 import { defaultHttpTransport, type HttpTransport, readWholeBody, type TransportReply } from "../http/transport.js";
 import { gcsError } from "./errors.js";
 
@@ -38,7 +39,8 @@ export class GcsJsonBackend implements Backend {
     private readonly options: GcsJsonOptions = {},
     readonly protocol = "gs",
   ) {
-    this.transport = options.transport ?? defaultHttpTransport({ connections: 256, timeout: options.timeout ?? 30_000 });
+    this.transport =
+      options.transport ?? defaultHttpTransport({ connections: DEFAULT_REQUEST_CONCURRENCY, timeout: options.timeout ?? 30_000 });
     this.endpoint = (options.apiEndpoint ?? "https://storage.googleapis.com").replace(/\/+$/, "");
   }
 

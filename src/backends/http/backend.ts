@@ -12,6 +12,7 @@
 import type { AuthPlugin, HttpRequestParts } from "../../core/auth.js";
 import type { Backend, ByteSink, FileInfo, GetOptions, GetResult, ListOptions, RequestOptions } from "../../core/backend.js";
 import { toBase64 } from "../../core/bytes.js";
+import { DEFAULT_REQUEST_CONCURRENCY } from "../../core/limit.js";
 
 type IoOptions = RequestOptions;
 type ReadRangeOptions = GetOptions;
@@ -40,7 +41,7 @@ export interface HttpOptions {
   /** Adds credentials to every request (see `bearerAuth`, `basicAuth`, `headerAuth`). */
   auth?: AuthPlugin;
   /**
-   * Connections kept per origin (default 256, the filesystem's default of reads in flight per
+   * Connections kept per origin (default 100, the filesystem's default of requests in flight per
    * host); the filesystem's `requestConcurrency` bounds the requests in flight.
    */
   connections?: number;
@@ -104,7 +105,8 @@ export class HttpBackend implements Backend {
     };
     this.trustedHosts = new Set((options.trustedHosts ?? []).map((host) => host.toLowerCase()));
     this.transport =
-      options.transport ?? defaultHttpTransport({ connections: options.connections ?? 256, timeout, dispatcher: options.dispatcher });
+      options.transport ??
+      defaultHttpTransport({ connections: options.connections ?? DEFAULT_REQUEST_CONCURRENCY, timeout, dispatcher: options.dispatcher });
   }
 
   stripProtocol(urlOrPath: string): string {

@@ -27,6 +27,7 @@ import {
   SkyfsError,
   TransientError,
 } from "../../core/errors.js";
+import { DEFAULT_REQUEST_CONCURRENCY } from "../../core/limit.js";
 import { trimTrailingSlash } from "../../core/paths.js";
 import { describableFailure, describedRange, getThroughReads, streamTo } from "../ranged-get.js";
 import { parseS3HttpsUrl, spacesEndpoint, splitBucketKey } from "./urls.js";
@@ -65,7 +66,7 @@ export interface S3Options {
   partSize?: number;
   /** Parts uploaded at once (default 4). */
   uploadConcurrency?: number;
-  /** Sockets kept per host (default 256, the filesystem's default of reads in flight per host). */
+  /** Sockets kept per host (default 100, the filesystem's default of requests in flight per host). */
   connections?: number;
 }
 
@@ -324,8 +325,8 @@ export class S3Backend implements Backend {
         requestChecksumCalculation: "WHEN_REQUIRED",
         responseChecksumValidation: "WHEN_REQUIRED",
         requestHandler: {
-          httpAgent: { keepAlive: true, maxSockets: options.connections ?? 256 },
-          httpsAgent: { keepAlive: true, maxSockets: options.connections ?? 256 },
+          httpAgent: { keepAlive: true, maxSockets: options.connections ?? DEFAULT_REQUEST_CONCURRENCY },
+          httpsAgent: { keepAlive: true, maxSockets: options.connections ?? DEFAULT_REQUEST_CONCURRENCY },
         },
       };
       if (options.anon) {
