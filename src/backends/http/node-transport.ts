@@ -62,6 +62,8 @@ class Connection {
   readonly socket: Socket;
   private user: ConnectionUser | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the connection was closed and its transport told. */
+  private gone = false;
 
   constructor(
     url: URL,
@@ -91,16 +93,8 @@ class Connection {
       this.destroy();
       user?.ended();
     });
-    this.socket.on("error", (error) => {
-      const user = this.user;
-      this.destroy();
-      user?.failed(error);
-    });
-    this.socket.on("close", () => {
-      const user = this.user;
-      this.destroy();
-      user?.failed(closedEarly());
-    });
+    this.socket.on("error", (error) => this.close(error));
+    this.socket.on("close", () => this.close(closedEarly()));
   }
 
   /** Gives the connection to `user`, which reads on it until {@link Connection.release}. */
@@ -125,11 +119,15 @@ class Connection {
     user?.failed(reason);
   }
 
-  /** Closes the connection; its user hears nothing more. */
+  /**
+   * Closes the connection; its user hears nothing more. The transport is told once, whether the
+   * socket was closed here or by an error (an idle connection reset by its server, say).
+   */
   destroy(): void {
-    if (this.socket.destroyed && this.user === undefined) return;
     this.user = undefined;
     clearTimeout(this.idleTimer);
+    if (this.gone) return;
+    this.gone = true;
     this.socket.destroy();
     this.onGone(this);
   }
