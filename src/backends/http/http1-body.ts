@@ -4,6 +4,7 @@
  * the connection.
  * @module
  */
+import { latin1Decode } from "../../core/bytes.js";
 import { type BodyFraming, InvalidReplyError } from "./http1-head.js";
 
 /** Bytes a chunk-size line (with its extensions) or the trailer section may take at most. */
@@ -113,7 +114,7 @@ class ChunkedDecoder implements BodyDecoder {
       }
       const end = input.indexOf(LF, at);
       const to = end < 0 ? input.length : end + 1;
-      this.line += latin1(input, at, to);
+      this.line += latin1Decode(input.subarray(at, to));
       if (this.state === "trailer") this.trailerBytes += to - at;
       at = to;
       if (this.line.length > MAX_LINE_BYTES || this.trailerBytes > MAX_LINE_BYTES)
@@ -137,10 +138,4 @@ class ChunkedDecoder implements BodyDecoder {
   endsAtClose(): boolean {
     return this.state === "done";
   }
-}
-
-function latin1(bytes: Uint8Array, from: number, to: number): string {
-  let text = "";
-  for (let i = from; i < to; i++) text += String.fromCharCode(bytes[i] as number);
-  return text;
 }
