@@ -1,7 +1,7 @@
 /**
  * The HTTP transport contract: one request out, one reply back. The HTTP backend (ranges,
  * validators, listings, redirects, body watching) sits on top of it, so that the same backend
- * runs on Node's clients and on `fetch` in a browser.
+ * runs on `NodeTransport` in Node and on `fetch` in a browser.
  * @module
  */
 import { concatBytes } from "../../core/bytes.js";
