@@ -339,8 +339,6 @@ class SocketReply implements TransportReply {
   private settle: ((outcome: "ended" | "done" | { error: unknown }) => void) | undefined;
   /** Bytes read and not yet decoded: a view of the read buffer, valid while the socket is paused. */
   private pending: Buffer;
-  /** Whether bytes followed the body's end on the connection (it can then not be reused). */
-  private trailing = false;
 
   constructor(
     readonly url: string,
@@ -447,10 +445,8 @@ class SocketReply implements TransportReply {
       }
     }
     this.pending = input.subarray(input.length);
-    if (this.decoder.complete) {
-      this.trailing ||= at < input.length;
-      return this.end("ended", !this.trailing);
-    }
+    // Bytes after the body's end are no reply to anything: the connection is not reused.
+    if (this.decoder.complete) return this.end("ended", at === input.length);
     return true;
   }
 
