@@ -8,8 +8,7 @@
 import type { GzipIndexJson } from "../../core/compression/gzip-index.js";
 import { ConsistencyError, FormatError } from "../../core/errors.js";
 import type { AnyHdu } from "./any-hdu.js";
-import { formatCard } from "./card.js";
-import { CARD, type Header, parseHeaderCards } from "./header.js";
+import { CARD, cardRecords, type Header, parseHeaderCards } from "./header.js";
 import { ImageHdu } from "./image-hdu.js";
 import type { HduLayout, HduType } from "./layout.js";
 import { BinTableHdu } from "./table-hdu.js";
@@ -83,7 +82,7 @@ export function indexHdu(hdu: AnyHdu): IndexedHdu {
 
 /** The header's cards as 80-character images, without END: the records `Header.toString` joins. */
 function cardImages(header: Header): string[] {
-  return header.cards.flatMap(formatCard);
+  return header.cards.flatMap(cardRecords);
 }
 
 /** The header of an indexed HDU. */

@@ -83,9 +83,12 @@ export class Header {
     } else this.cards.push({ keyword: keyword.toUpperCase(), value, comment: comment ?? "" });
   }
 
-  /** The header as FITS text: 80-character cards, END, padded with spaces to whole blocks. */
+  /**
+   * The header as FITS text: 80-character cards, END, padded with spaces to whole blocks. Cards
+   * unchanged since they were read keep their records as read (see {@link cardRecords}).
+   */
   toString(): string {
-    const records = this.cards.flatMap(formatCard);
+    const records = this.cards.flatMap(cardRecords);
     records.push("END".padEnd(CARD));
     const text = records.join("");
     return text.padEnd(Math.ceil(text.length / BLOCK) * BLOCK, " ");
@@ -120,11 +123,15 @@ function isBlank(byte: number): boolean {
 export function parseHeaderCards(text: string, count: number): Header {
   const cards: Card[] = [];
   let open: { card: Card; pieces: string[]; comments: string[] } | undefined;
+  let current: { card: Card; first: number } | undefined;
   const close = (): void => {
     if (!open) return;
     open.card.value = open.pieces.join("");
     open.card.comment = open.comments.join(" ");
     open = undefined;
+  };
+  const keep = (end: number): void => {
+    if (current) remember(current.card, text.slice(current.first * CARD, end * CARD));
   };
   for (let i = 0; i < count; i++) {
     const raw = text.slice(i * CARD, (i + 1) * CARD);
@@ -143,10 +150,50 @@ export function parseHeaderCards(text: string, count: number): Header {
       continue;
     }
     close();
+    keep(i);
     const card: Card = { keyword: parsed.keyword, value: parsed.value, comment: parsed.comment };
     cards.push(card);
+    current = { card, first: i };
     if (parsed.continued) open = { card, pieces: [parsed.value as string], comments: parsed.comment ? [parsed.comment] : [] };
   }
   close();
+  keep(count);
   return new Header(cards);
+}
+
+/** A card as read: its records, and what they parsed to (a complex value's parts apart). */
+interface CardAsRead {
+  records: string;
+  keyword: string;
+  value: HeaderValue;
+  re: number | undefined;
+  im: number | undefined;
+  comment: string;
+}
+
+/** The cards {@link parseHeaderCards} made, with what they were read from. */
+const cardsAsRead = new WeakMap<Card, CardAsRead>();
+
+function remember(card: Card, records: string): void {
+  const complex = typeof card.value === "object" && card.value !== null ? card.value : undefined;
+  cardsAsRead.set(card, { records, keyword: card.keyword, value: card.value, re: complex?.re, im: complex?.im, comment: card.comment });
+}
+
+/**
+ * The 80-character records of a card: those it was read from while its keyword, value and
+ * comment are what they parsed to, so a header read and written again keeps its text; else the
+ * card formatted ({@link formatCard}).
+ */
+export function cardRecords(card: Card): string[] {
+  const read = cardsAsRead.get(card);
+  if (!read || !unchanged(card, read)) return formatCard(card);
+  const records: string[] = [];
+  for (let at = 0; at < read.records.length; at += CARD) records.push(read.records.slice(at, at + CARD));
+  return records;
+}
+
+function unchanged(card: Card, read: CardAsRead): boolean {
+  if (card.keyword !== read.keyword || card.comment !== read.comment || !Object.is(card.value, read.value)) return false;
+  const value = card.value;
+  return typeof value !== "object" || value === null || (Object.is(value.re, read.re) && Object.is(value.im, read.im));
 }

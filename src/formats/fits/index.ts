@@ -25,7 +25,7 @@ export type { FitsIndex, IndexedFile, IndexedHdu } from "./fits-index.js";
 export { FITS_INDEX_FORMAT, indexEntryFor, indexedHeader, indexHdu } from "./fits-index.js";
 export type { FitsLimits } from "./hdu.js";
 export { DEFAULT_LIMITS, Hdu } from "./hdu.js";
-export { BLOCK, CARD, Header, parseHeaderCards } from "./header.js";
+export { BLOCK, CARD, cardRecords, Header, parseHeaderCards } from "./header.js";
 export type { ArrayResult, Dtype, Scaling } from "./image-data.js";
 export { applyScaling, decodeBigEndian } from "./image-data.js";
 export type { ImageReadOptions } from "./image-hdu.js";
