@@ -123,7 +123,7 @@ function isBlank(byte: number): boolean {
 export function parseHeaderCards(text: string, count: number): Header {
   const cards: Card[] = [];
   let open: { card: Card; pieces: string[]; comments: string[] } | undefined;
-  let current: { card: Card; first: number } | undefined;
+  let current: { card: ReadCard; first: number } | undefined;
   const close = (): void => {
     if (!open) return;
     open.card.value = open.pieces.join("");
@@ -131,7 +131,7 @@ export function parseHeaderCards(text: string, count: number): Header {
     open = undefined;
   };
   const keep = (end: number): void => {
-    if (current) remember(current.card, text.slice(current.first * CARD, end * CARD));
+    current?.card.keep(text.slice(current.first * CARD, end * CARD));
   };
   for (let i = 0; i < count; i++) {
     const raw = text.slice(i * CARD, (i + 1) * CARD);
@@ -151,7 +151,7 @@ export function parseHeaderCards(text: string, count: number): Header {
     }
     close();
     keep(i);
-    const card: Card = { keyword: parsed.keyword, value: parsed.value, comment: parsed.comment };
+    const card = new ReadCard(parsed.keyword, parsed.value, parsed.comment);
     cards.push(card);
     current = { card, first: i };
     if (parsed.continued) open = { card, pieces: [parsed.value as string], comments: parsed.comment ? [parsed.comment] : [] };
@@ -161,22 +161,43 @@ export function parseHeaderCards(text: string, count: number): Header {
   return new Header(cards);
 }
 
-/** A card as read: its records, and what they parsed to (a complex value's parts apart). */
-interface CardAsRead {
-  records: string;
-  keyword: string;
-  value: HeaderValue;
-  re: number | undefined;
-  im: number | undefined;
-  comment: string;
-}
+/**
+ * A card {@link parseHeaderCards} made: a plain {@link Card} to its users, which also keeps the
+ * records it was read from and what they parsed to (a complex value's parts apart).
+ */
+class ReadCard implements Card {
+  #records = "";
+  #keyword = "";
+  #value: HeaderValue = null;
+  #re: number | undefined;
+  #im: number | undefined;
+  #comment = "";
 
-/** The cards {@link parseHeaderCards} made, with what they were read from. */
-const cardsAsRead = new WeakMap<Card, CardAsRead>();
+  constructor(
+    public keyword: string,
+    public value: HeaderValue,
+    public comment: string,
+  ) {}
 
-function remember(card: Card, records: string): void {
-  const complex = typeof card.value === "object" && card.value !== null ? card.value : undefined;
-  cardsAsRead.set(card, { records, keyword: card.keyword, value: card.value, re: complex?.re, im: complex?.im, comment: card.comment });
+  /** Takes `records` as the text of the card as it holds now. */
+  keep(records: string): void {
+    this.#records = records;
+    this.#keyword = this.keyword;
+    this.#value = this.value;
+    this.#comment = this.comment;
+    if (typeof this.value === "object" && this.value !== null) {
+      this.#re = this.value.re;
+      this.#im = this.value.im;
+    }
+  }
+
+  /** The records the card was read from while it holds what they parsed to; else `undefined`. */
+  recordsAsRead(): string | undefined {
+    if (this.keyword !== this.#keyword || this.comment !== this.#comment || !Object.is(this.value, this.#value)) return undefined;
+    const value = this.value;
+    if (typeof value === "object" && value !== null && !(Object.is(value.re, this.#re) && Object.is(value.im, this.#im))) return undefined;
+    return this.#records;
+  }
 }
 
 /**
@@ -185,15 +206,10 @@ function remember(card: Card, records: string): void {
  * card formatted ({@link formatCard}).
  */
 export function cardRecords(card: Card): string[] {
-  const read = cardsAsRead.get(card);
-  if (!read || !unchanged(card, read)) return formatCard(card);
+  const text = card instanceof ReadCard ? card.recordsAsRead() : undefined;
+  if (text === undefined) return formatCard(card);
+  if (text.length === CARD) return [text];
   const records: string[] = [];
-  for (let at = 0; at < read.records.length; at += CARD) records.push(read.records.slice(at, at + CARD));
+  for (let at = 0; at < text.length; at += CARD) records.push(text.slice(at, at + CARD));
   return records;
-}
-
-function unchanged(card: Card, read: CardAsRead): boolean {
-  if (card.keyword !== read.keyword || card.comment !== read.comment || !Object.is(card.value, read.value)) return false;
-  const value = card.value;
-  return typeof value !== "object" || value === null || (Object.is(value.re, read.re) && Object.is(value.im, read.im));
 }
