@@ -29,7 +29,7 @@ import {
   SkyfsError,
   TransientError,
 } from "../../core/errors.js";
-import { parseContentRange } from "../content-range.js";
+import { parseContentRange, parseUnsatisfiedRange } from "../content-range.js";
 import { IndexPageParser } from "./index-page.js";
 import { type ChunkVerdict, defaultHttpTransport, type HttpTransport, type TransportReply } from "./transport.js";
 import type { UndiciDispatcher } from "./undici-dispatcher.js";
@@ -180,10 +180,9 @@ export class HttpBackend implements Backend {
       return { info: describe(path, range.total, response), bytes };
     }
     if (response.status === 416) {
-      const total = /^bytes \*\/(\d+)$/.exec(response.header("content-range")?.trim() ?? "")?.[1];
+      const total = parseUnsatisfiedRange(response.header("content-range"));
       await response.discard();
-      if (total !== undefined && offset >= Number(total))
-        return { info: describe(path, Number(total), response), bytes: new Uint8Array(0) };
+      if (total !== undefined && offset >= total) return { info: describe(path, total, response), bytes: new Uint8Array(0) };
       if (offset === 0) return { info: describe(path, 0, response), bytes: new Uint8Array(0) };
       return { info: await this.info(path, options), bytes: new Uint8Array(0) };
     }
