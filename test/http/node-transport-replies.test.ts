@@ -3,7 +3,7 @@ import { type AddressInfo, createServer as createNetServer, type Server, type So
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpBackend } from "../../src/backends/http/backend.js";
 import { NodeTransport, READ_BUFFER_BYTES } from "../../src/backends/http/node-transport.js";
-import { FileSystem, TransientError } from "../../src/index.js";
+import { FileSystem, InvalidArgumentError, TransientError } from "../../src/index.js";
 import { lcgBytes } from "../bytes.js";
 import { selfSignedCertificate } from "../servers/self-signed.js";
 
@@ -38,15 +38,19 @@ async function startScriptedServer(): Promise<{
   url: string;
   connections: () => number;
   whenClosed: (count: number) => Promise<void>;
+  endOpen: () => void;
   close: () => void;
 }> {
   let connections = 0;
   let closed = 0;
+  const open = new Set<Socket>();
   const waiters: Array<() => void> = [];
   const server: Server = createNetServer((socket) => {
     connections++;
+    open.add(socket);
     socket.on("close", () => {
       closed++;
+      open.delete(socket);
       for (const wake of waiters.splice(0)) wake();
     });
     let received = "";
@@ -77,6 +81,8 @@ async function startScriptedServer(): Promise<{
       case "/once":
         // A kept-alive reply, then the server closes the idle connection.
         return { pieces: [ok("Content-Length: 5\r\n\r\nhello")], end: true };
+      case "/kept":
+        return { pieces: [ok("Content-Length: 5\r\n\r\nhello")] };
       case "/trailing-garbage":
         return { pieces: [ok("Content-Length: 5\r\n\r\nhelloGARBAGE")] };
       case "/not-http":
@@ -108,6 +114,9 @@ async function startScriptedServer(): Promise<{
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     connections: () => connections,
     whenClosed,
+    endOpen: () => {
+      for (const socket of open) socket.end();
+    },
     close: () => server.close(),
   };
 }
@@ -174,15 +183,21 @@ describe("the Node transport's replies", () => {
   });
 
   it("sees an idle connection closed by the server, and sends the next request on a new one", async () => {
-    const transport = new NodeTransport({ connections: 1, timeout: 30_000 });
+    const transport = new NodeTransport({ connections: 1, timeout: 30_000, idleTimeout: 3_600_000 });
     const before = server.connections();
-    expect((await bodyOf(transport, "/once")).body.toString()).toBe("hello");
-    // The server's socket closes only once the client has closed its side: the idle connection
-    // read the server's end and let go of it, without any request sent on it.
+    expect((await bodyOf(transport, "/kept")).body.toString()).toBe("hello");
+    // The server ends the connection while it is idle, after the reply was read. The next request
+    // must go out on a new connection, with no retry layer to hide a failure, and the idle timer
+    // an hour away cannot be what let go of the old one.
+    server.endOpen();
     await server.whenClosed(before + 1);
-    expect((await bodyOf(transport, "/once")).body.toString()).toBe("hello");
+    expect((await bodyOf(transport, "/kept")).body.toString()).toBe("hello");
     expect(server.connections() - before).toBe(2);
     await transport.close();
+  });
+
+  it.each([0, -1, 1.5, 2 ** 31, Number.NaN])("refuses an idle timeout of %s ms", (idleTimeout) => {
+    expect(() => new NodeTransport({ connections: 1, timeout: 30_000, idleTimeout })).toThrow(InvalidArgumentError);
   });
 
   it("does not reuse a connection on which bytes followed the body", async () => {

@@ -15,6 +15,7 @@
  */
 import { isIP, connect as netConnect, type Socket } from "node:net";
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
+import { InvalidArgumentError } from "../../core/errors.js";
 import { type BodyDecoder, bodyDecoder } from "./http1-body.js";
 import {
   bodyFraming,
@@ -37,13 +38,16 @@ import {
 
 /**
  * Bytes of a connection's read buffer: at most this much arrives per read. A connection holds
- * it while it lives (idle connections close after 4 s); 256 KiB reads took a 1 GiB download 10-40%
+ * it while it lives (idle connections close after 4 s by default); 256 KiB reads took a 1 GiB download 10-40%
  * less CPU time than 64 KiB reads on loopback.
  */
 export const READ_BUFFER_BYTES = 256 * 1024;
 
-/** Milliseconds an idle kept-alive connection stays open (servers commonly close theirs after 5 s). */
+/** Milliseconds an idle kept-alive connection stays open by default (servers commonly close theirs after 5 s). */
 const IDLE_CONNECTION_MS = 4000;
+
+/** The longest delay a Node timer keeps (a longer one fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const HEAD_END = Buffer.from("\r\n\r\n", "latin1");
 
@@ -68,6 +72,7 @@ class Connection {
   constructor(
     url: URL,
     tls: ConnectionOptions,
+    private readonly idleMs: number,
     private readonly onGone: (connection: Connection) => void,
   ) {
     const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
@@ -108,7 +113,7 @@ class Connection {
   release(): void {
     this.user = undefined;
     this.socket.unref();
-    this.idleTimer = setTimeout(() => this.destroy(), IDLE_CONNECTION_MS);
+    this.idleTimer = setTimeout(() => this.destroy(), this.idleMs);
     this.idleTimer.unref();
   }
 
@@ -153,8 +158,8 @@ interface Origin {
  * HTTP/1.1 over `node:net` and `node:tls` sockets that read into a buffer of their own (the
  * `onread` option): at most `connections` requests at once per origin, kept-alive connections
  * reused most recent first and reading while idle (a server closing one is seen at once; a
- * request sent in the instant before fails with a network error, which the retry layer retries),
- * redirects left to the backend. `tls` adds options to every TLS connection (a private `ca`,
+ * request sent in the instant before fails with a network error, which the retry layer retries)
+ * until `idleTimeout` passes without a request, redirects left to the backend. `tls` adds options to every TLS connection (a private `ca`,
  * say); certificates are checked as everywhere in Node.
  */
 export class NodeTransport implements HttpTransport {
@@ -165,7 +170,11 @@ export class NodeTransport implements HttpTransport {
   constructor(
     private readonly options: TransportOptions,
     private readonly tls: ConnectionOptions = {},
-  ) {}
+  ) {
+    const idle = options.idleTimeout;
+    if (idle !== undefined && !(Number.isInteger(idle) && idle > 0 && idle <= MAX_TIMER_MS))
+      throw new InvalidArgumentError(`idleTimeout must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${idle}`);
+  }
 
   async send(request: TransportRequest): Promise<TransportReply> {
     const { signal } = request;
@@ -230,7 +239,7 @@ export class NodeTransport implements HttpTransport {
   }
 
   private connect(url: URL): Connection {
-    const connection = new Connection(url, this.tls, (gone) => {
+    const connection = new Connection(url, this.tls, this.options.idleTimeout ?? IDLE_CONNECTION_MS, (gone) => {
       this.connections.delete(gone);
       const idle = this.origins.get(url.origin)?.idle;
       const at = idle?.indexOf(gone) ?? -1;

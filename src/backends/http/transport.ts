@@ -65,6 +65,12 @@ export interface TransportOptions {
   connections: number;
   /** Milliseconds to wait for a reply's headers. */
   timeout: number;
+  /**
+   * Milliseconds a kept-alive connection may stay idle before the transport closes it, where the
+   * transport keeps its own connections (`NodeTransport`: default 4 s, below the 5 s after which
+   * servers commonly close theirs).
+   */
+  idleTimeout?: number | undefined;
   /** An undici dispatcher to send through (Node only). */
   dispatcher?: UndiciDispatcher | undefined;
 }
