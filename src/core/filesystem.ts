@@ -23,7 +23,7 @@ import type { RangePlanOptions } from "./range-plan.js";
 import { describe } from "./reads.js";
 import type { TransferSnapshot, TransferStats } from "./stats.js";
 import type { TransferOptions, TransferPlan } from "./transfers.js";
-import { describeOrUndefined, expandGlob, findEntries, walkTree } from "./tree.js";
+import { describeOrUndefined, expandGlob, findEntries, findInFolder, walkTree } from "./tree.js";
 
 /** Options of a {@link FileSystem}. */
 export interface FileSystemOptions extends RangePlanOptions, StackOptions {
@@ -178,11 +178,17 @@ export class FileSystem {
     return (await describeOrUndefined(this.backend, this.path(path), options))?.type === "directory";
   }
 
-  /** Every file below `path` (and directories with `withDirs`), sorted. A file finds itself. */
+  /**
+   * Every file below `path` (and directories with `withDirs`), sorted. A file finds itself. A
+   * path ending with `/` is listed straight away, without a request to describe it first.
+   */
   find(path: string, options: FindOptions & { detail: true }): Promise<FileInfo[]>;
   find(path: string, options?: FindOptions & { detail?: false }): Promise<string[]>;
   async find(path: string, options: FindOptions & { detail?: boolean } = {}): Promise<FileInfo[] | string[]> {
-    const found = await findEntries(this.backend, this.path(path), { ...options, concurrency: this.plan.concurrency });
+    const root = this.path(path);
+    const tree = { ...options, concurrency: this.plan.concurrency };
+    const found =
+      (path.endsWith("/") ? await findInFolder(this.backend, root, tree) : undefined) ?? (await findEntries(this.backend, root, tree));
     if (options.detail) await this.fillUnknownSizes(found, options);
     found.sort(byName);
     return options.detail ? found : found.map((entry) => entry.name);

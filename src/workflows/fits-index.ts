@@ -89,15 +89,21 @@ export async function buildFitsIndex(source: string, options: BuildIndexOptions 
       .slice(0, path.search(/[*?[]/))
       .replace(/[^/]*$/, "")
       .replace(/\/$/, "");
-  } else if (await fs.isDir(path)) {
-    files = (await fs.find(path)).filter((name) => match(name));
   } else {
-    files = [path];
-    single = true;
-    root = path.replace(/\/[^/]*$/, "");
+    // One look at the source: a folder lists its files, a file finds itself (a source ending
+    // with "/" is listed without being described first).
+    const found = await fs.find(source.endsWith("/") ? `${path}/` : path);
+    single = found.length === 1 && found[0] === path;
+    if (single) {
+      files = [path];
+      root = path.replace(/\/[^/]*$/, "");
+    } else files = found.filter((name) => match(name));
   }
   if (files.length === 0)
-    throw new NotFoundError(hasMagic(path) ? "no file matches the pattern" : "no FITS file below this folder", { url: source });
+    throw new NotFoundError(
+      hasMagic(path) ? "no file matches the pattern" : "no FITS file here: nothing at this URL, or a folder without FITS files",
+      { url: source },
+    );
   let done = 0;
   const skippedAt: Array<[number, SkippedFile]> = [];
   const entries = await mapLimit(files, options.concurrency ?? 32, async (file, position): Promise<IndexedFile | undefined> => {

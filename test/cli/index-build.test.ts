@@ -64,7 +64,7 @@ describe("skyfs index build", () => {
     try {
       const none = await skyfs(["index", "build", empty, "-o", output]);
       expect(none.code).toBe(1);
-      expect(none.stderr).toMatch(/^skyfs: NotFoundError: no FITS file below this folder/);
+      expect(none.stderr).toMatch(/^skyfs: NotFoundError: no FITS file here: nothing at this URL, or a folder without FITS files/);
     } finally {
       await rm(empty, { recursive: true, force: true });
     }

@@ -104,6 +104,13 @@ export function describeContract(name: string, setup: () => Promise<ContractTarg
       expect(await fs.find(p("missing"))).toEqual([]);
     });
 
+    it("finds the same with a slash after the path, which lists a folder without describing it first", async () => {
+      expect(await fs.find(`${p("dir")}/`)).toEqual(["dir/b.bin", "dir/sub/c.dat", "dir/sub/d.dat"].map(p));
+      expect(await fs.find(`${p("dir")}/`, { withDirs: true, maxDepth: 1 })).toEqual(["dir/b.bin", "dir/sub"].map(p));
+      expect(await fs.find(`${p("a.txt")}/`)).toEqual([p("a.txt")]);
+      expect(await fs.find(`${p("missing")}/`)).toEqual([]);
+    });
+
     it("walks the tree top down", async () => {
       const levels = [];
       for await (const level of fs.walk(p("dir"))) levels.push(level);

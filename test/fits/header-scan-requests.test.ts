@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Card, openFitsSource, writeFits } from "../../src/fits.js";
-import { filesystem } from "../../src/index.js";
+import { filesystem, NotFoundError } from "../../src/index.js";
 import { buildFitsIndex } from "../../src/workflows/index.js";
 import { startHttpServer, type TestHttpServer } from "../servers/http-server.js";
 
@@ -64,11 +64,38 @@ describe("a header scan over HTTP", () => {
     await fs.close();
   });
 
-  it("indexes a folder with one read request per file", async () => {
+  it("indexes a folder with one read request per file, and lists a folder named with a slash at once", async () => {
+    const before = server.requests.length;
     const { index, fs } = await buildFitsIndex(`${server.baseUrl}/scan/`);
     expect(index.files).toHaveLength(FILES);
     expect(index.files.every((file) => file.hdus.length === 2)).toBe(true);
     expect(fs.stats().requests.read).toBe(FILES);
+    const seen = server.requests.slice(before);
+    expect(seen.filter((request) => request.headers.range === undefined).map((request) => `${request.method} ${request.url}`)).toEqual([
+      "GET /scan/",
+    ]);
+    expect(seen).toHaveLength(FILES + 1);
+  });
+
+  it("describes a folder named without a slash before listing it, and indexes a single file", async () => {
+    const before = server.requests.length;
+    const folder = await buildFitsIndex(`${server.baseUrl}/scan`);
+    expect(folder.index.files).toHaveLength(FILES);
+    const seen = server.requests.slice(before);
+    expect(seen.filter((request) => request.headers.range !== undefined)).toHaveLength(FILES);
+    expect(seen.filter((request) => request.headers.range === undefined).map((request) => `${request.method} ${request.url}`)).toEqual([
+      "HEAD /scan",
+      "HEAD /scan/",
+      "GET /scan/",
+    ]);
+    const single = await buildFitsIndex(`${server.baseUrl}/scan/f03.fits`);
+    expect(single.index.files.map((file) => file.url)).toEqual([`${server.baseUrl}/scan/f03.fits`]);
+    expect(single.index.files[0]?.hdus).toHaveLength(2);
+  });
+
+  it("says there is nothing to index at a URL that names nothing, with or without a slash", async () => {
+    for (const url of [`${server.baseUrl}/nothing`, `${server.baseUrl}/nothing/`])
+      await expect(buildFitsIndex(url)).rejects.toThrow(NotFoundError);
   });
 
   it("reads a 200 KiB header with two requests: the head, then one request sized to the rest", async () => {

@@ -153,7 +153,8 @@ describe("a real nginx autoindex", () => {
       ["/sub/b.fits", 99_999],
       ["/sub/deeper/c.fits", 7],
     ]);
-    expect(fs.stats().requests).toMatchObject({ list: 3, info: 1 });
+    // A folder named with a slash is listed without being described first.
+    expect(fs.stats().requests).toMatchObject({ list: 3, info: 0 });
     const written = (await stat(join(folder, "www", "a.fits"))).mtime;
     expect(found[0]?.mtime?.getTime()).toBe(Math.floor(written.getTime() / 60_000) * 60_000);
   });
