@@ -336,11 +336,13 @@ export class FileSystem {
    * beside its target and renamed when complete (temporary files a killed run left are removed
    * first); keys that would land outside `localPath` are refused before anything is written.
    * When one file fails, no other starts, those in flight are cancelled, and the call rejects
-   * once they have settled, with a {@link TransferError} naming the files completed.
+   * once they have settled, with a {@link TransferError} naming the files completed. With
+   * `recursive`, a remote path ending with `/` is listed without a request to describe it first.
    */
   async get(remotePath: string, localPath: string, options: TransferOptions = {}): Promise<void> {
     const openStored = (path: string, io: IoOptions): Promise<ByteSource> => openSource(this.opening, path, { ...io, cache: "none" });
-    return localDisk("get").getToLocal(this.backend, this.path(remotePath), localPath, { ...this.plan, openStored }, options);
+    const plan = { ...this.plan, openStored, namedFolder: remotePath.endsWith("/") };
+    return localDisk("get").getToLocal(this.backend, this.path(remotePath), localPath, plan, options);
   }
 
   /** Deletes a file, or a folder or prefix and everything below it with `recursive`. */

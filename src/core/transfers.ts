@@ -19,7 +19,7 @@ import { baseName, joinPath, relativePath } from "./paths.js";
 import { describe } from "./reads.js";
 import { safeLocalPath } from "./safe-path.js";
 import { runTransferBatch } from "./transfer-batch.js";
-import { findEntries } from "./tree.js";
+import { findEntries, findInFolder } from "./tree.js";
 
 /** Progress of a `get` or `put`, reported after every chunk. */
 export interface TransferProgress {
@@ -73,15 +73,21 @@ export async function getToLocal(
   backend: Backend,
   source: string,
   localPath: string,
-  plan: TransferPlan & { openStored: (path: string, options: IoOptions) => Promise<ByteSource> },
+  plan: TransferPlan & {
+    openStored: (path: string, options: IoOptions) => Promise<ByteSource>;
+    /** The caller named the source with a final `/`: with `recursive`, it is listed without being described first. */
+    namedFolder?: boolean;
+  },
   options: TransferOptions = {},
 ): Promise<void> {
-  const info = await describe(backend, source, options);
+  const tree = { concurrency: plan.concurrency, signal: options.signal };
+  const listed = plan.namedFolder && options.recursive ? await findInFolder(backend, source, tree) : undefined;
+  const info: FileInfo = listed ? { name: source, type: "directory", size: 0 } : await describe(backend, source, options);
   const decode = /^[a-z][a-z0-9+.-]*:\/\//i.test(source);
   const jobs: Array<{ info: FileInfo; local: string; size: number }> = [];
   if (info.type === "directory") {
     if (!options.recursive) throw new IsADirectoryError("use recursive to download a folder", { url: backend.toUrl(source) });
-    const files = await findEntries(backend, source, { concurrency: plan.concurrency, signal: options.signal }, info);
+    const files = listed ?? (await findEntries(backend, source, tree, info));
     for (const file of files) {
       const key = decodedName(relativePath(source, file.name), options.compression);
       jobs.push({ info: file, local: safeLocalPath(localPath, decode ? decodeKey(key) : key, backend.toUrl(file.name)), size: file.size });

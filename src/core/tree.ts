@@ -75,13 +75,13 @@ export async function findEntries(backend: Backend, root: string, options: TreeO
 /**
  * {@link findEntries} of a root its caller named as a folder (`folder/`): listed at once, without
  * describing it first, which saves a round trip (two over HTTP, whose servers answer `folder` with
- * a redirect to `folder/`). `undefined` when the listing finds nothing there, so that the caller
- * looks again as for any root (an empty folder, a file named with a slash, nothing at all).
+ * a redirect to `folder/`). `undefined` when the listing finds nothing below the root, so that the
+ * caller looks again as for any root (an empty folder, a file named with a slash, nothing at all).
  */
 export async function findInFolder(backend: Backend, root: string, options: TreeOptions): Promise<FileInfo[] | undefined> {
   try {
     const found = await findEntries(backend, root, options, { name: root, type: "directory", size: 0 });
-    return found.length > 0 ? found : undefined;
+    return found.some((entry) => entry.name !== root) ? found : undefined;
   } catch (error) {
     if (error instanceof NotFoundError) return undefined;
     throw error;

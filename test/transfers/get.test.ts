@@ -17,6 +17,7 @@ import {
   localFileError,
   MemoryBackend,
   NotADirectoryError,
+  NotFoundError,
   PermissionError,
   SkyfsError,
   TransferError,
@@ -99,6 +100,18 @@ describe("get", () => {
     expect(await readdir(sandbox)).toEqual([]);
     await fs.get("bucket/data", join(sandbox, "out"), { recursive: true });
     expect((await readdir(join(sandbox, "out"))).sort()).toEqual(["a", "b"]);
+  });
+
+  it("lists a folder named with a slash without describing it, and still gets a file or nothing named so", async () => {
+    const fs = new FileSystem(await storeWith({ "bucket/data/a": "a", "bucket/data/sub/b": "b" }));
+    await fs.get("memory://bucket/data/", join(sandbox, "out"), { recursive: true });
+    expect(await readFile(join(sandbox, "out", "sub", "b"), "utf8")).toBe("b");
+    expect(fs.stats().requests).toMatchObject({ info: 0, list: 1, read: 2 });
+    await fs.get("memory://bucket/data/a/", join(sandbox, "one"), { recursive: true });
+    expect(await readFile(join(sandbox, "one"), "utf8")).toBe("a");
+    await expect(fs.get("memory://bucket/nothing/", join(sandbox, "none"), { recursive: true })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(fs.get("memory://bucket/data/", join(sandbox, "flat"))).rejects.toBeInstanceOf(IsADirectoryError);
+    expect((await readdir(sandbox)).sort()).toEqual(["one", "out"]);
   });
 
   it("settles only once the files in flight have, after one file failed", async () => {
