@@ -75,7 +75,10 @@ export async function getToLocal(
   localPath: string,
   plan: TransferPlan & {
     openStored: (path: string, options: IoOptions) => Promise<ByteSource>;
-    /** The caller named the source with a final `/`: with `recursive`, it is listed without being described first. */
+    /**
+     * The caller named the source with a final `/`: with `recursive`, it is listed without being
+     * described first.
+     */
     namedFolder?: boolean;
   },
   options: TransferOptions = {},

@@ -38,12 +38,15 @@ import {
 
 /**
  * Bytes of a connection's read buffer: at most this much arrives per read. A connection holds
- * it while it lives (idle connections close after 4 s by default); 256 KiB reads took a 1 GiB download 10-40%
- * less CPU time than 64 KiB reads on loopback.
+ * it while it lives (idle connections close after 4 s by default); 256 KiB reads took a 1 GiB
+ * download 10-40% less CPU time than 64 KiB reads on loopback.
  */
 export const READ_BUFFER_BYTES = 256 * 1024;
 
-/** Milliseconds an idle kept-alive connection stays open by default (servers commonly close theirs after 5 s). */
+/**
+ * Milliseconds an idle kept-alive connection stays open by default (servers commonly close theirs
+ * after 5 s).
+ */
 const IDLE_CONNECTION_MS = 4000;
 
 /** The longest delay a Node timer keeps (a longer one fires at once). */
@@ -159,8 +162,8 @@ interface Origin {
  * `onread` option): at most `connections` requests at once per origin, kept-alive connections
  * reused most recent first and reading while idle (a server closing one is seen at once; a
  * request sent in the instant before fails with a network error, which the retry layer retries)
- * until `idleTimeout` passes without a request, redirects left to the backend. `tls` adds options to every TLS connection (a private `ca`,
- * say); certificates are checked as everywhere in Node.
+ * until `idleTimeout` passes without a request, redirects left to the backend. `tls` adds options
+ * to every TLS connection (a private `ca`, say); certificates are checked as everywhere in Node.
  */
 export class NodeTransport implements HttpTransport {
   readonly followsRedirects = false;
