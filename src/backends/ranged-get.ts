@@ -86,10 +86,19 @@ export function describableFailure(error: unknown, offset: number): boolean {
 }
 
 /**
- * The range a described read's reply says it holds, when it also gives the object's size
- * (`bytes start-end/total`); `undefined` otherwise.
+ * The object's size as a described read's reply gives it: the total of its `Content-Range`
+ * (`bytes start-end/total`), else, for a read from the start, its `contentLength`. A reply whose
+ * bytes start elsewhere than `offset` is a {@link ProtocolError}.
  */
-export function describedRange(contentRange: string | undefined): { start: number; total: number } | undefined {
+export function describedSize(
+  contentRange: string | undefined,
+  contentLength: number | undefined,
+  offset: number,
+  url: string,
+): number | undefined {
   const range = parseContentRange(contentRange);
-  return range?.total === undefined ? undefined : { start: range.start, total: range.total };
+  const total = range?.total;
+  if (total === undefined ? offset > 0 : range?.start !== offset)
+    throw new ProtocolError(`asked for bytes from ${offset}, got ${contentRange ?? "no Content-Range"}`, { url });
+  return total ?? contentLength;
 }

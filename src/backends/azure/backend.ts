@@ -31,7 +31,7 @@ import {
   TransientError,
 } from "../../core/errors.js";
 import { trimTrailingSlash } from "../../core/paths.js";
-import { describableFailure, describedRange, getThroughReads, streamTo } from "../ranged-get.js";
+import { describableFailure, describedSize, getThroughReads, streamTo } from "../ranged-get.js";
 import { parseAzureAccountUrl, splitContainerBlob } from "./urls.js";
 
 /** Options of the Azure backend. */
@@ -166,23 +166,15 @@ export class AzureBackend implements Backend {
     const { container, blob } = splitContainerBlob(path);
     if (blob === "" || length === 0) return { info: await this.info(path, options), bytes: new Uint8Array(0) };
     const { client } = await this.client();
+    let reply: Blob.BlobDownloadResponseParsed | undefined;
     try {
       options.onRequest?.();
-      const reply = await client
-        .getContainerClient(container)
-        .getBlobClient(blob)
-        .download(offset, length, { abortSignal: options.signal });
-      const range = describedRange(reply.contentRange);
-      if (range ? range.start !== offset : offset > 0) {
-        reply.readableStreamBody?.resume();
-        throw new ProtocolError(`asked for bytes from ${offset}, got ${reply.contentRange ?? "no Content-Range"}`, {
-          url: this.toUrl(path),
-        });
-      }
-      const size = range ? range.total : (reply.contentLength ?? 0);
+      reply = await client.getContainerClient(container).getBlobClient(blob).download(offset, length, { abortSignal: options.signal });
+      const size = describedSize(reply.contentRange, reply.contentLength, offset, this.toUrl(path)) ?? 0;
       const bytes = await bodyBytes(reply, Math.max(0, Math.min(size - offset, length)), this.toUrl(path));
       return { info: describe(path, size, reply.etag, reply.lastModified), bytes };
     } catch (error) {
+      reply?.readableStreamBody?.resume();
       const mapped = this.error(error, path, "Get Blob");
       if (!describableFailure(mapped, offset)) throw mapped;
       return { info: await this.info(path, options), bytes: new Uint8Array(0) };

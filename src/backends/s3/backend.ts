@@ -29,7 +29,7 @@ import {
 } from "../../core/errors.js";
 import { DEFAULT_REQUEST_CONCURRENCY } from "../../core/limit.js";
 import { trimTrailingSlash } from "../../core/paths.js";
-import { describableFailure, describedRange, getThroughReads, streamTo } from "../ranged-get.js";
+import { describableFailure, describedSize, getThroughReads, streamTo } from "../ranged-get.js";
 import { parseS3HttpsUrl, spacesEndpoint, splitBucketKey } from "./urls.js";
 
 /** Static credentials. */
@@ -192,10 +192,7 @@ export class S3Backend implements Backend {
       if (!describableFailure(error, offset)) throw error;
       return { info: await this.info(path, options), bytes: new Uint8Array(0) };
     }
-    const range = describedRange(reply.ContentRange);
-    if (range ? range.start !== offset : offset > 0)
-      throw new ProtocolError(`asked for bytes from ${offset}, got ${reply.ContentRange ?? "no Content-Range"}`, { url: this.toUrl(path) });
-    const size = range ? range.total : reply.ContentLength;
+    const size = describedSize(reply.ContentRange, reply.ContentLength, offset, this.toUrl(path));
     const expected = Math.max(0, Math.min((size ?? length) - offset, length));
     if (size === undefined || bytes.length !== expected) {
       throw new TransientError(`body cut short: ${bytes.length} of ${expected} bytes`, { url: this.toUrl(path) });
