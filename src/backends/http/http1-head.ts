@@ -56,12 +56,17 @@ export function parseReplyHead(text: string): ReplyHead {
     if (values) values.push(value);
     else fields.set(key, [value]);
   }
-  const lengths = new Set((fields.get("content-length") ?? []).flatMap((value) => value.split(",").map((part) => part.trim())));
+  const lengths = new Set(listField(fields, "content-length"));
   if (lengths.size > 1) throw new InvalidReplyError("contradictory Content-Length headers", "InvalidContentLength");
   const [length] = lengths;
   if (length !== undefined && !/^\d{1,15}$/.test(length))
     throw new InvalidReplyError(`bad Content-Length ${JSON.stringify(length)}`, "InvalidContentLength");
   return { status: Number(status[2]), version: status[1] === "1" ? "1.1" : "1.0", fields };
+}
+
+/** The members of a comma-separated list field, over all its occurrences, trimmed. */
+function listField(fields: ReplyHead["fields"], name: string): string[] {
+  return (fields.get(name) ?? []).flatMap((value) => value.split(",").map((part) => part.trim()));
 }
 
 /** How a reply's body is delimited. */
@@ -74,10 +79,8 @@ export type BodyFraming = { kind: "none" } | { kind: "length"; length: number } 
  */
 export function bodyFraming(method: string, head: ReplyHead): BodyFraming {
   if (method === "HEAD" || head.status < 200 || head.status === 204 || head.status === 304) return { kind: "none" };
-  const codings = (head.fields.get("transfer-encoding") ?? []).flatMap((value) =>
-    value.split(",").map((part) => part.trim().toLowerCase()),
-  );
-  if (codings.length > 0) return codings.at(-1) === "chunked" ? { kind: "chunked" } : { kind: "close" };
+  const codings = listField(head.fields, "transfer-encoding");
+  if (codings.length > 0) return codings.at(-1)?.toLowerCase() === "chunked" ? { kind: "chunked" } : { kind: "close" };
   const length = head.fields.get("content-length")?.[0];
   return length === undefined ? { kind: "close" } : { kind: "length", length: Number(length.split(",")[0]) };
 }
@@ -92,7 +95,7 @@ export function keepsConnection(head: ReplyHead, framing: BodyFraming): boolean 
   // Both framings at once may be a smuggling attempt: the body is read as chunked, and the
   // connection is not trusted with another request (RFC 9112, section 6.3).
   if (head.fields.has("transfer-encoding") && head.fields.has("content-length")) return false;
-  const tokens = (head.fields.get("connection") ?? []).flatMap((value) => value.split(",").map((part) => part.trim().toLowerCase()));
+  const tokens = listField(head.fields, "connection").map((token) => token.toLowerCase());
   if (tokens.includes("close")) return false;
   return head.version === "1.1" || tokens.includes("keep-alive");
 }
