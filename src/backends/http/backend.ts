@@ -1,8 +1,8 @@
 /**
- * The `http://` and `https://` backend over an HTTP transport (`NodeTransport` in Node, `fetch` in a
- * browser): HEAD for sizes (ranged GET when HEAD is
- * refused), Range reads checked against Content-Range and pinned to the validators seen at open
- * (ETag, Last-Modified, total size), directory index pages for listings (streamed, capped).
+ * The `http://` and `https://` backend over an HTTP transport (`NodeTransport` in Node, `fetch`
+ * in a browser): HEAD for sizes (ranged GET when HEAD is refused), Range reads checked against
+ * Content-Range and pinned to the validators seen at open (ETag, Last-Modified, total size),
+ * directory index pages for listings (streamed, capped).
  * Credentials (the auth plugin, `headers`, user info in the URL) are sent only to the origin
  * asked for and to hosts trusted by option, never after a redirect elsewhere or down to plain
  * http. Every body is watched: one that stalls or trickles below a floor ends the request.
