@@ -7,7 +7,7 @@
  * console.log(await fs.ls(path));
  * ```
  *
- * This is the Node entry point: it installs the Node platform (Node's HTTP clients, local
+ * This is the Node entry point: it installs the Node platform (`NodeTransport` for HTTP, local
  * files, the local file cache) and exports the portable surface plus what only Node has.
  * @module skyfs
  */
