@@ -9,6 +9,9 @@ import { selfSignedCertificate } from "../servers/self-signed.js";
 
 const BODY = lcgBytes(3 * READ_BUFFER_BYTES + 123, 11);
 
+/** Bytes of the body of `/whole-a` and of each of the three chunks of `/chunks-a`; `/whole-b` has four times as many. */
+const LETTERS = 1000;
+
 /** Writes `pieces` one after another, each after the previous has left, so that they tend to arrive as separate reads. */
 function writePieces(socket: Socket, pieces: ReadonlyArray<string | Uint8Array>, then?: () => void): void {
   const [first, ...rest] = pieces;
@@ -83,6 +86,16 @@ async function startScriptedServer(): Promise<{
         return { pieces: [ok("Content-Length: 5\r\n\r\nhello")], end: true };
       case "/kept":
         return { pieces: [ok("Content-Length: 5\r\n\r\nhello")] };
+      case "/whole-a":
+        // Head and body in one write: they arrive in one read.
+        return { pieces: [ok(`Content-Length: ${LETTERS}\r\n\r\n${"a".repeat(LETTERS)}`)] };
+      case "/whole-b":
+        // Longer than `/chunks-a`, so that it covers all of it in a buffer both are read into.
+        return { pieces: [ok(`Content-Length: ${4 * LETTERS}\r\n\r\n${"b".repeat(4 * LETTERS)}`)] };
+      case "/chunks-a":
+        return {
+          pieces: [ok(`Transfer-Encoding: chunked\r\n\r\n${`${LETTERS.toString(16)}\r\n${"a".repeat(LETTERS)}\r\n`.repeat(3)}0\r\n\r\n`)],
+        };
       case "/trailing-garbage":
         return { pieces: [ok("Content-Length: 5\r\n\r\nhelloGARBAGE")] };
       case "/not-http":
@@ -168,6 +181,93 @@ describe("the Node transport's replies", () => {
     expect(Buffer.concat(sliced).equals(BODY)).toBe(true);
     expect(buffers.size).toBe(1);
     await transport.close();
+  });
+
+  describe("with one read buffer shared by its plain-HTTP connections", () => {
+    const send = (transport: NodeTransport, path: string) => transport.send({ method: "GET", url: `${server.url}${path}`, headers: {} });
+    const gate = (): { opened: Promise<void>; open: () => void } => {
+      let open = (): void => undefined;
+      const opened = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      return { opened, open };
+    };
+
+    it("hands the replies of two connections over in the same buffer, to consumers that take them as they come", async () => {
+      const transport = new NodeTransport({ connections: 2, timeout: 30_000 });
+      const buffers = new Set<ArrayBufferLike>();
+      const readAsItComes = async (path: string): Promise<string> => {
+        const reply = await send(transport, path);
+        const chunks: Uint8Array[] = [];
+        await reply.consume(
+          (chunk) => {
+            buffers.add(chunk.buffer);
+            chunks.push(chunk.slice());
+            return "more";
+          },
+          { copiesAtOnce: true },
+        );
+        return Buffer.concat(chunks).toString();
+      };
+      expect(await Promise.all([readAsItComes("/whole-a"), readAsItComes("/whole-b")])).toEqual([
+        "a".repeat(LETTERS),
+        "b".repeat(4 * LETTERS),
+      ]);
+      expect(buffers.size).toBe(1);
+      await transport.close();
+    });
+
+    it("keeps the bytes that came with a reply's head while no consumer takes them, as other replies are read", async () => {
+      const transport = new NodeTransport({ connections: 2, timeout: 30_000 });
+      const first = await send(transport, "/whole-a");
+      // Read on the other connection, after the turn that read the first reply ended.
+      expect((await bodyOf(transport, "/whole-b")).body.toString()).toBe("b".repeat(4 * LETTERS));
+      const chunks: Uint8Array[] = [];
+      await first.consume(
+        (chunk) => {
+          chunks.push(chunk.slice());
+          return "more";
+        },
+        { copiesAtOnce: true },
+      );
+      expect(Buffer.concat(chunks).toString()).toBe("a".repeat(LETTERS));
+      await transport.close();
+    });
+
+    it("keeps a chunk valid until the promise of a consumer that holds it settles, as other replies are read", async () => {
+      const transport = new NodeTransport({ connections: 2, timeout: 30_000 });
+      const first = await send(transport, "/whole-a");
+      const { opened, open } = gate();
+      const held: Uint8Array[] = [];
+      const consumed = first.consume((chunk) => {
+        held.push(chunk);
+        return opened.then(() => "more");
+      });
+      expect((await bodyOf(transport, "/whole-b")).body.toString()).toBe("b".repeat(4 * LETTERS));
+      expect(Buffer.concat(held).toString()).toBe("a".repeat(LETTERS));
+      open();
+      await consumed;
+      await transport.close();
+    });
+
+    it("keeps the rest of a read while a consumer that copies at once holds the body back, as other replies are read", async () => {
+      const transport = new NodeTransport({ connections: 2, timeout: 30_000 });
+      const first = await send(transport, "/chunks-a");
+      const { opened, open } = gate();
+      const copies: Uint8Array[] = [];
+      const consumed = first.consume(
+        (chunk) => {
+          copies.push(chunk.slice());
+          return copies.length === 1 ? opened.then(() => "more") : "more";
+        },
+        { copiesAtOnce: true },
+      );
+      expect((await bodyOf(transport, "/whole-b")).body.toString()).toBe("b".repeat(4 * LETTERS));
+      open();
+      await consumed;
+      expect(Buffer.concat(copies).toString()).toBe("a".repeat(3 * LETTERS));
+      await transport.close();
+    });
   });
 
   it("reads on a new connection after the server closed the kept-alive one (through the retry layer when it raced)", async () => {

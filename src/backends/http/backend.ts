@@ -31,7 +31,7 @@ import {
 } from "../../core/errors.js";
 import { parseContentRange, parseUnsatisfiedRange } from "../content-range.js";
 import { IndexPageParser } from "./index-page.js";
-import { type ChunkVerdict, defaultHttpTransport, type HttpTransport, type TransportReply } from "./transport.js";
+import { type ChunkVerdict, type ConsumeOptions, defaultHttpTransport, type HttpTransport, type TransportReply } from "./transport.js";
 import type { UndiciDispatcher } from "./undici-dispatcher.js";
 
 /** Options of the HTTP backend. */
@@ -239,12 +239,18 @@ export class HttpBackend implements Backend {
     const parser = new IndexPageParser(response.url);
     const decoder = new TextDecoder();
     let received = 0;
-    await streamBody(response, url, this.watch, (chunk) => {
-      received += chunk.length;
-      if (received > limit) throw tooLarge(url, limit);
-      parser.push(decoder.decode(chunk, { stream: true }));
-      return "more";
-    });
+    await streamBody(
+      response,
+      url,
+      this.watch,
+      (chunk) => {
+        received += chunk.length;
+        if (received > limit) throw tooLarge(url, limit);
+        parser.push(decoder.decode(chunk, { stream: true }));
+        return "more";
+      },
+      { copiesAtOnce: true },
+    );
     parser.push(decoder.decode());
     return parser.finish();
   }
@@ -345,7 +351,7 @@ function answeredAt(reply: TransportReply, url: string): TransportReply {
     status: reply.status,
     url,
     header: (name) => reply.header(name),
-    consume: (onChunk) => reply.consume(onChunk),
+    consume: (onChunk, options) => reply.consume(onChunk, options),
     abort: (reason) => reply.abort(reason),
     discard: () => reply.discard(),
   };
@@ -439,13 +445,15 @@ function tooLarge(url: string, limit: number): ProtocolError {
  * returns is pending, the body waits. The body must bring `watch.minBytes` in every
  * `watch.windowMs` (windows spent waiting for `onChunk` excepted), or it is abandoned with a
  * `ProtocolError`. Errors of the transport become skyfs errors; errors thrown or rejected by
- * `onChunk` pass as they are.
+ * `onChunk` pass as they are. `options` go to the transport (`copiesAtOnce` when `onChunk` is
+ * done with each chunk as it returns).
  */
 async function streamBody(
   response: TransportReply,
   url: string,
   watch: BodyWatch,
   onChunk: (chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>,
+  options: ConsumeOptions,
 ): Promise<"ended" | "done"> {
   let inWindow = 0;
   let waiting = false;
@@ -485,7 +493,7 @@ async function streamBody(
           return passed(error);
         },
       );
-    });
+    }, options);
   } catch (error) {
     if (error instanceof PassedError) throw error.passed;
     throw error instanceof SkyfsError ? error : networkError(error, url);
@@ -518,22 +526,28 @@ async function takeBody(
   let filled = 0;
   if (length === 0 && !exact) await response.discard();
   else
-    await streamBody(response, url, watch, (chunk) => {
-      const from = Math.max(0, skip - seen);
-      const to = Math.min(chunk.length, skip + length - seen);
-      seen += chunk.length;
-      if (exact && seen > skip + length) throw new ProtocolError(`the server sent more than the ${length} bytes asked for`, { url });
-      if (to <= from) return filled === length && !exact ? "done" : "more";
-      const piece = from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to);
-      filled += piece.length;
-      const next = filled === length && !exact ? "done" : "more";
-      if (!sink) {
-        result.set(piece, filled - piece.length);
-        return next;
-      }
-      const accepted = sink.to(piece, sink.position + filled - piece.length);
-      return accepted instanceof Promise ? accepted.then(() => next) : next;
-    });
+    await streamBody(
+      response,
+      url,
+      watch,
+      (chunk) => {
+        const from = Math.max(0, skip - seen);
+        const to = Math.min(chunk.length, skip + length - seen);
+        seen += chunk.length;
+        if (exact && seen > skip + length) throw new ProtocolError(`the server sent more than the ${length} bytes asked for`, { url });
+        if (to <= from) return filled === length && !exact ? "done" : "more";
+        const piece = from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to);
+        filled += piece.length;
+        const next = filled === length && !exact ? "done" : "more";
+        if (!sink) {
+          result.set(piece, filled - piece.length);
+          return next;
+        }
+        const accepted = sink.to(piece, sink.position + filled - piece.length);
+        return accepted instanceof Promise ? accepted.then(() => next) : next;
+      },
+      { copiesAtOnce: !sink },
+    );
   if (filled !== length) throw new TransientError(`body cut short: ${filled} of ${length} bytes`, { url });
   return result;
 }

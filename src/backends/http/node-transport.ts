@@ -1,16 +1,23 @@
 /**
- * The Node default transport: HTTP/1.1 over sockets that read into one buffer of their own,
- * reused for every read, so that a body's bytes reach their consumer without a fresh allocation
- * per read.
+ * The Node default transport: HTTP/1.1 over sockets that read into reused buffers, so that a
+ * body's bytes reach their consumer without a fresh allocation per read: the plain-HTTP
+ * connections of a transport share one, a TLS connection has its own.
  *
  * Node's clients give every socket read a new buffer (undici) or copy every body chunk into one
  * (`node:http`): a 1 GiB download then touches 1 GiB of fresh memory, whose page faults and
  * collection cost more CPU time than the transfer itself on a virtual machine, and the buffers
  * wait for the garbage collector; small requests pay the same per read, and the clients' own
  * machinery (agents, streams, events) besides (see docs/performance.md). Here the chunks a
- * consumer receives are views of the connection's read buffer, valid until the consumer returns,
- * or until the promise it returned settles (the socket reads nothing meanwhile); a consumer that
- * keeps bytes copies them.
+ * consumer receives are views of a read buffer, valid until the consumer returns, or until the
+ * promise it returned settles (the socket reads nothing meanwhile); a consumer that keeps bytes
+ * copies them.
+ *
+ * Sharing one buffer among connections keeps a hundred replies from touching a hundred buffers'
+ * worth of fresh memory. It holds because Node reads a plain socket only from the event loop,
+ * never within JavaScript: bytes read into the shared buffer are safe until the turn that read
+ * them ends (its promise reactions included). Bytes still waiting then (a reply whose consumer
+ * has not come yet) move to a buffer of the connection's own first, and so do the chunks of a
+ * consumer that may hold them across a promise (one without `copiesAtOnce`).
  * @module
  */
 import { isIP, connect as netConnect, type Socket } from "node:net";
@@ -29,6 +36,7 @@ import {
 import {
   abortReason,
   type ChunkVerdict,
+  type ConsumeOptions,
   discardUnwanted,
   type HttpTransport,
   type TransportOptions,
@@ -37,9 +45,10 @@ import {
 } from "./transport.js";
 
 /**
- * Bytes of a connection's read buffer: at most this much arrives per read. A connection holds
- * it while it lives (idle connections close after 4 s by default); 256 KiB reads took a 1 GiB
- * download 10-40% less CPU time than 64 KiB reads on loopback.
+ * Bytes of a read buffer: at most this much arrives per read. A transport holds one for its
+ * plain-HTTP connections, and a connection that needs its own (TLS, a consumer holding chunks)
+ * holds one while it lives (idle connections close after 4 s by default); 256 KiB reads took a
+ * 1 GiB download 10-40% less CPU time than 64 KiB reads on loopback.
  */
 export const READ_BUFFER_BYTES = 256 * 1024;
 
@@ -64,37 +73,48 @@ interface ConnectionUser {
   failed(error: Error): void;
 }
 
-/** One socket with its own read buffer; used by one request at a time. */
+/**
+ * One socket; used by one request at a time. A plain-HTTP connection reads into the buffer its
+ * transport shares until it has one of its own; a TLS connection has its own from the start
+ * (a TLS socket may hand over bytes it decrypted while JavaScript runs, which a shared buffer
+ * cannot allow).
+ */
 class Connection {
   readonly socket: Socket;
   private user: ConnectionUser | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** Whether the connection was closed and its transport told. */
   private gone = false;
+  /** The connection's own read buffer, once it needed one. */
+  private own: Buffer | undefined;
 
   constructor(
     url: URL,
     tls: ConnectionOptions,
     private readonly idleMs: number,
     private readonly onGone: (connection: Connection) => void,
+    private readonly shared: Buffer,
   ) {
     const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
     const secure = url.protocol === "https:";
     const port = Number(url.port) || (secure ? 443 : 80);
-    const onread = {
-      buffer: Buffer.allocUnsafeSlow(READ_BUFFER_BYTES),
-      callback: (bytes: number, buffer: Uint8Array) => this.onRead(bytes, buffer),
-    };
-    // Node's TLS sockets take `onread` as its TCP sockets do; its typings leave it out.
-    const secureOptions: ConnectionOptions & { onread: typeof onread } = {
-      host,
-      port,
-      onread,
-      ALPNProtocols: ["http/1.1"],
-      ...(isIP(host) ? {} : { servername: host }),
-      ...tls,
-    };
-    this.socket = secure ? tlsConnect(secureOptions) : netConnect({ host, port, onread });
+    const callback = (bytes: number, buffer: Uint8Array): boolean => this.onRead(bytes, buffer);
+    if (secure) {
+      this.own = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+      // Node's TLS sockets take `onread` as its TCP sockets do; its typings leave it out.
+      const secureOptions: ConnectionOptions & { onread: { buffer: Buffer; callback: typeof callback } } = {
+        host,
+        port,
+        onread: { buffer: this.own, callback },
+        ALPNProtocols: ["http/1.1"],
+        ...(isIP(host) ? {} : { servername: host }),
+        ...tls,
+      };
+      this.socket = tlsConnect(secureOptions);
+    } else {
+      // Node asks for the buffer of a socket's next read right after each read.
+      this.socket = netConnect({ host, port, onread: { buffer: () => this.own ?? shared, callback } });
+    }
     this.socket.setNoDelay(true);
     this.socket.on("end", () => {
       const user = this.user;
@@ -140,6 +160,23 @@ class Connection {
     this.onGone(this);
   }
 
+  /**
+   * `bytes` where they stay valid while the connection reads nothing: in the connection's own
+   * buffer (made at first need) when they were read into the shared one. Once it has its own,
+   * the connection reads into it.
+   */
+  kept(bytes: Buffer): Buffer {
+    if (bytes.length === 0 || bytes.buffer !== this.shared.buffer) return bytes;
+    this.own ??= Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+    bytes.copy(this.own);
+    return this.own.subarray(0, bytes.length);
+  }
+
+  /** Whether `bytes` lie in the shared read buffer, which other connections read into once this turn ends. */
+  inSharedBuffer(bytes: Buffer): boolean {
+    return bytes.length > 0 && bytes.buffer === this.shared.buffer;
+  }
+
   private onRead(bytes: number, buffer: Uint8Array): boolean {
     const user = this.user;
     if (user === undefined) {
@@ -169,6 +206,8 @@ export class NodeTransport implements HttpTransport {
   readonly followsRedirects = false;
   private readonly origins = new Map<string, Origin>();
   private readonly connections = new Set<Connection>();
+  /** The read buffer of the plain-HTTP connections, made with the first. */
+  private sharedReadBuffer: Buffer | undefined;
 
   constructor(
     private readonly options: TransportOptions,
@@ -242,12 +281,14 @@ export class NodeTransport implements HttpTransport {
   }
 
   private connect(url: URL): Connection {
-    const connection = new Connection(url, this.tls, this.options.idleTimeout ?? IDLE_CONNECTION_MS, (gone) => {
+    this.sharedReadBuffer ??= Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+    const onGone = (gone: Connection): void => {
       this.connections.delete(gone);
       const idle = this.origins.get(url.origin)?.idle;
       const at = idle?.indexOf(gone) ?? -1;
       if (at >= 0) idle?.splice(at, 1);
-    });
+    };
+    const connection = new Connection(url, this.tls, this.options.idleTimeout ?? IDLE_CONNECTION_MS, onGone, this.sharedReadBuffer);
     this.connections.add(connection);
     return connection;
   }
@@ -349,7 +390,12 @@ class SocketReply implements TransportReply {
   private finished = false;
   private consumer: ((chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>) | undefined;
   private settle: ((outcome: "ended" | "done" | { error: unknown }) => void) | undefined;
-  /** Bytes read and not yet decoded: a view of the read buffer, valid while the socket is paused. */
+  /** Whether the consumer may keep a chunk until the promise it answered settles (no `copiesAtOnce`). */
+  private holdsChunks = false;
+  /**
+   * Bytes read and not yet decoded: a view of a read buffer, valid while the socket is paused
+   * (and, in the shared buffer, until this turn of the event loop ends).
+   */
   private pending: Buffer;
 
   constructor(
@@ -377,21 +423,26 @@ class SocketReply implements TransportReply {
    * connection went back to the idle ones; otherwise it waits, paused, for a consumer.
    */
   startsReading(): boolean {
-    return this.decoder.complete && this.end("ended", this.pending.length === 0);
+    if (this.decoder.complete) return this.end("ended", this.pending.length === 0);
+    this.keepPending();
+    return false;
   }
 
   header(name: string): string | undefined {
     return this.head.fields.get(name)?.[0];
   }
 
-  consume(onChunk: (chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>): Promise<"ended" | "done"> {
+  consume(onChunk: (chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>, options: ConsumeOptions = {}): Promise<"ended" | "done"> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.finished) return Promise.resolve("ended");
     if (this.consumer) return Promise.reject(new Error("the body is already being read"));
     return new Promise((resolve, reject) => {
       this.consumer = onChunk;
       this.settle = (outcome) => (typeof outcome === "string" ? resolve(outcome) : reject(outcome.error));
+      this.holdsChunks = options.copiesAtOnce !== true;
+      if (this.holdsChunks) this.pending = this.connection.kept(this.pending);
       if (this.pump()) this.connection.socket.resume();
+      else this.keepPending();
     });
   }
 
@@ -407,8 +458,21 @@ class SocketReply implements TransportReply {
 
   private read(bytes: Buffer): boolean {
     if (this.finished) return false;
-    this.pending = bytes;
-    return this.consumer !== undefined && this.pump();
+    this.pending = this.holdsChunks ? this.connection.kept(bytes) : bytes;
+    if (this.consumer !== undefined && this.pump()) return true;
+    this.keepPending();
+    return false;
+  }
+
+  /**
+   * Lets the pending bytes outlive this turn of the event loop: those in the shared read buffer
+   * move to the connection's own when the turn ends, unless a consumer has taken them by then.
+   */
+  private keepPending(): void {
+    if (this.finished || !this.connection.inSharedBuffer(this.pending)) return;
+    afterThisTurn(() => {
+      if (!this.finished) this.pending = this.connection.kept(this.pending);
+    });
   }
 
   /**
@@ -440,16 +504,16 @@ class SocketReply implements TransportReply {
         return this.end("done", this.decoder.complete && at === input.length);
       }
       if (verdict !== "more") {
-        const from = at;
+        this.pending = input.subarray(at);
         verdict.then(
           (next) => {
             if (this.finished) return;
             if (next === "done") {
-              if (this.end("done", this.decoder.complete && from === input.length)) this.connection.socket.resume();
+              if (this.end("done", this.decoder.complete && this.pending.length === 0)) this.connection.socket.resume();
               return;
             }
-            this.pending = input.subarray(from);
             if (this.pump()) this.connection.socket.resume();
+            else this.keepPending();
           },
           (error: unknown) => this.fail(error),
         );
@@ -485,6 +549,14 @@ class SocketReply implements TransportReply {
     this.onFinished(false);
     this.settle?.({ error });
   }
+}
+
+/**
+ * Runs `task` once this turn of the event loop has run its promise reactions: a tick queued by a
+ * microtask runs when the microtask queue is empty, before Node reads another socket.
+ */
+function afterThisTurn(task: () => void): void {
+  queueMicrotask(() => process.nextTick(task));
 }
 
 function closedEarly(): Error {

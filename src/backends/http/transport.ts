@@ -23,6 +23,17 @@ export interface TransportRequest {
 /** What a body consumer says after each chunk: read on, or stop and release the connection. */
 export type ChunkVerdict = "more" | "done";
 
+/** How a body consumer treats the chunks it receives (see {@link TransportReply.consume}). */
+export interface ConsumeOptions {
+  /**
+   * The consumer is done with each chunk when it returns: it copies at once what it keeps, and a
+   * promise it answers only holds the next chunk back. A transport may then hand it chunks of a
+   * buffer that other connections read into as soon as it returns (`NodeTransport` shares one
+   * among its plain-HTTP connections).
+   */
+  copiesAtOnce?: boolean;
+}
+
 /** A reply whose body has not been read yet. */
 export interface TransportReply {
   /** HTTP status. */
@@ -37,9 +48,9 @@ export interface TransportReply {
    * `onChunk` stops the transfer and rejects with it. When `onChunk` answers with a promise, the
    * body waits for it (backpressure) and the call settles only after it has. A chunk may be a view
    * of the transport's own buffer, valid until `onChunk` returns or the promise it answered
-   * settles: a consumer that keeps bytes copies them.
+   * settles (until it returns, with `copiesAtOnce`): a consumer that keeps bytes copies them.
    */
-  consume(onChunk: (chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>): Promise<"ended" | "done">;
+  consume(onChunk: (chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>, options?: ConsumeOptions): Promise<"ended" | "done">;
   /** Stops the body with `reason`: a pending {@link TransportReply.consume} rejects with it. */
   abort(reason: Error): void;
   /** Drops the body, releasing the connection; never rejects. */
@@ -98,10 +109,13 @@ export function discardUnwanted(reply: TransportReply, drop: () => void): Promis
   }
   let read = 0;
   return reply
-    .consume((chunk) => {
-      read += chunk.length;
-      return read > DISCARD_LIMIT ? "done" : "more";
-    })
+    .consume(
+      (chunk) => {
+        read += chunk.length;
+        return read > DISCARD_LIMIT ? "done" : "more";
+      },
+      { copiesAtOnce: true },
+    )
     .then(
       () => undefined,
       () => undefined,
@@ -111,10 +125,13 @@ export function discardUnwanted(reply: TransportReply, drop: () => void): Promis
 /** The whole body of a reply (for small bodies: JSON answers, error documents). */
 export async function readWholeBody(reply: TransportReply): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  await reply.consume((chunk) => {
-    chunks.push(new Uint8Array(chunk));
-    return "more";
-  });
+  await reply.consume(
+    (chunk) => {
+      chunks.push(new Uint8Array(chunk));
+      return "more";
+    },
+    { copiesAtOnce: true },
+  );
   return concatBytes(chunks);
 }
 
