@@ -16,7 +16,7 @@ import {
   type RequestOptions,
 } from "./backend.js";
 import { AbortError, SkyfsError, TransientError } from "./errors.js";
-import { allowManyListeners } from "./signal-listeners.js";
+import { allowManyListeners, watchAbort } from "./signal-listeners.js";
 
 /** How operations are retried. */
 export interface RetryOptions {
@@ -127,15 +127,14 @@ async function retryUnder<T>(
         },
         Math.max(1, Math.min(policy.attemptTimeoutMs, deadline - Date.now())),
       );
-      const forward = (): void => attemptController.abort(signal?.reason);
-      signal?.addEventListener("abort", forward, { once: true });
+      const unwatch = signal ? watchAbort(signal, () => attemptController.abort(signal.reason)) : undefined;
       try {
         return await operation(attemptController.signal);
       } catch (error) {
         failure = timedOutNow && !signal?.aborted ? timedOut(name, error) : error;
       } finally {
         clearTimeout(timer);
-        signal?.removeEventListener("abort", forward);
+        unwatch?.();
       }
     }
     const delayMs = Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
@@ -257,14 +256,15 @@ function timedOut(name: string, cause: unknown): TransientError {
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      unwatch?.();
       resolve();
     }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new AbortError("operation aborted", { cause: signal?.reason }));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const unwatch = signal
+      ? watchAbort(signal, () => {
+          clearTimeout(timer);
+          reject(new AbortError("operation aborted", { cause: signal.reason }));
+        })
+      : undefined;
   });
 }
 

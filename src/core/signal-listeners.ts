@@ -1,9 +1,43 @@
 /**
- * Lifting a platform's cap on listeners of one AbortSignal. Node warns when more than ten
- * listeners wait on one EventTarget, which a batch of transfers sharing one signal does by
- * design; browsers have no such cap. The Node platform installs the lift.
+ * Listening to AbortSignals that many requests share. Node warns when more than ten listeners
+ * wait on one EventTarget, which a batch of transfers sharing one signal does by design; browsers
+ * have no such cap. The Node platform installs the lift. And an EventTarget looks through all its
+ * listeners at every add and remove (it refuses duplicates), so the requests of a signal wait
+ * behind one listener of their own ({@link watchAbort}).
  * @module
  */
+
+/** The callers watching each signal, behind the one listener each signal has. */
+const watchers = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `listener` once when `signal` aborts, until the returned function is called; like
+ * `addEventListener("abort", listener, { once: true })`, it does nothing for a signal aborted
+ * already, and a function added twice is called once. However many callers watch one signal, it
+ * has one listener, so that adding and removing one costs the same whatever their number.
+ */
+export function watchAbort(signal: AbortSignal, listener: () => void): () => void {
+  let listeners = watchers.get(signal);
+  if (!listeners) {
+    const created = new Set<() => void>();
+    listeners = created;
+    watchers.set(signal, created);
+    signal.addEventListener(
+      "abort",
+      () => {
+        watchers.delete(signal);
+        for (const each of created) each();
+        created.clear();
+      },
+      { once: true },
+    );
+  }
+  const watching = listeners;
+  watching.add(listener);
+  return () => {
+    watching.delete(listener);
+  };
+}
 
 let lift: (signal: AbortSignal) => void = () => undefined;
 

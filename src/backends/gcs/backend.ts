@@ -29,6 +29,7 @@ import {
   TransientError,
 } from "../../core/errors.js";
 import { trimTrailingSlash } from "../../core/paths.js";
+import { watchAbort } from "../../core/signal-listeners.js";
 import { streamTo } from "../ranged-get.js";
 import { gcsError } from "./errors.js";
 
@@ -184,12 +185,12 @@ export class GcsBackend implements Backend {
     if (options.sink) {
       const body = file.createReadStream(request);
       const abort = (): void => void body.destroy(new AbortError("request aborted", { url: this.toUrl(path) }));
-      options.signal?.addEventListener("abort", abort, { once: true });
+      const unwatch = options.signal ? watchAbort(options.signal, abort) : undefined;
       let received: number;
       try {
         received = await streamTo(body, options.sink, offset, length, this.toUrl(path), failed);
       } finally {
-        options.signal?.removeEventListener("abort", abort);
+        unwatch?.();
         body.destroy();
       }
       if (received !== length) throw new TransientError(`body cut short: ${received} of ${length} bytes`, { url: this.toUrl(path) });

@@ -4,6 +4,7 @@
  * on a hop to another origin. Bodies are read from the response's stream.
  * @module
  */
+import { watchAbort } from "../../core/signal-listeners.js";
 import type { ChunkVerdict, HttpTransport, TransportOptions, TransportReply, TransportRequest } from "./transport.js";
 
 /** Transport on `globalThis.fetch`. */
@@ -16,8 +17,7 @@ export class FetchTransport implements HttpTransport {
     const controller = new AbortController();
     const forward = (): void => controller.abort(request.signal?.reason);
     if (request.signal?.aborted) forward();
-    request.signal?.addEventListener("abort", forward, { once: true });
-    const release = (): void => request.signal?.removeEventListener("abort", forward);
+    const release = request.signal ? watchAbort(request.signal, forward) : (): void => undefined;
     const timer = setTimeout(() => controller.abort(new HeadersTimeoutError(this.options.timeout)), this.options.timeout);
     let response: Response;
     try {

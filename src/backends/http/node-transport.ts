@@ -23,6 +23,7 @@
 import { isIP, connect as netConnect, type Socket } from "node:net";
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
 import { InvalidArgumentError } from "../../core/errors.js";
+import { watchAbort } from "../../core/signal-listeners.js";
 import { type BodyDecoder, bodyDecoder } from "./http1-body.js";
 import {
   bodyFraming,
@@ -255,17 +256,18 @@ export class NodeTransport implements HttpTransport {
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
-        origin.waiting.splice(origin.waiting.indexOf(turn), 1);
-        reject(abortReason(signal as AbortSignal));
-      };
+      let unwatch = ignore;
       const turn = (): void => {
-        signal?.removeEventListener("abort", onAbort);
+        unwatch();
         origin.active++;
         resolve();
       };
       origin.waiting.push(turn);
-      signal?.addEventListener("abort", onAbort, { once: true });
+      if (signal)
+        unwatch = watchAbort(signal, () => {
+          origin.waiting.splice(origin.waiting.indexOf(turn), 1);
+          reject(abortReason(signal));
+        });
     });
   }
 
@@ -299,24 +301,24 @@ export class NodeTransport implements HttpTransport {
     return new Promise((resolve, reject) => {
       let received: Buffer | undefined;
       let settled = false;
+      let unwatch = ignore;
       const fail = (error: unknown): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
+        unwatch();
         connection.destroy();
         reject(error);
       };
-      const onAbort = (): void => fail(abortReason(signal as AbortSignal));
       const timer = setTimeout(
         () => fail(Object.assign(new Error(`no reply headers within ${this.options.timeout} ms`), { code: "HeadersTimeout" })),
         this.options.timeout,
       );
-      signal?.addEventListener("abort", onAbort, { once: true });
       if (signal?.aborted) {
-        onAbort();
+        fail(abortReason(signal));
         return;
       }
+      if (signal) unwatch = watchAbort(signal, () => fail(abortReason(signal)));
       const finished = (keep: boolean): void => {
         if (keep) {
           connection.release();
@@ -355,7 +357,7 @@ export class NodeTransport implements HttpTransport {
             }
             settled = true;
             clearTimeout(timer);
-            signal?.removeEventListener("abort", onAbort);
+            unwatch();
             const framing = bodyFraming(request.method, parsed);
             const reply = new SocketReply(
               request.url,
@@ -392,6 +394,8 @@ class SocketReply implements TransportReply {
   private settle: ((outcome: "ended" | "done" | { error: unknown }) => void) | undefined;
   /** Whether the consumer may keep a chunk until the promise it answered settles (no `copiesAtOnce`). */
   private holdsChunks = false;
+  /** Stops watching the request's signal. */
+  private readonly unwatch: () => void;
   /**
    * Bytes read and not yet decoded: a view of a read buffer, valid while the socket is paused
    * (and, in the shared buffer, until this turn of the event loop ends).
@@ -406,11 +410,11 @@ class SocketReply implements TransportReply {
     private readonly connection: Connection,
     rest: Buffer,
     private readonly onFinished: (keep: boolean) => void,
-    private readonly signal: AbortSignal | undefined,
+    signal: AbortSignal | undefined,
   ) {
     this.status = head.status;
     this.pending = rest;
-    signal?.addEventListener("abort", this.onAbort, { once: true });
+    this.unwatch = signal ? watchAbort(signal, () => this.fail(abortReason(signal))) : ignore;
     connection.take({
       read: (bytes) => this.read(bytes),
       ended: () => (this.decoder.endsAtClose() ? this.end("ended", false) : this.fail(closedEarly())),
@@ -453,8 +457,6 @@ class SocketReply implements TransportReply {
   discard(): Promise<void> {
     return discardUnwanted(this, () => this.end("done", false));
   }
-
-  private readonly onAbort = (): void => this.fail(abortReason(this.signal as AbortSignal));
 
   private read(bytes: Buffer): boolean {
     if (this.finished) return false;
@@ -534,7 +536,7 @@ class SocketReply implements TransportReply {
   private end(outcome: "ended" | "done", keep: boolean): boolean {
     if (this.finished) return false;
     this.finished = true;
-    this.signal?.removeEventListener("abort", this.onAbort);
+    this.unwatch();
     const kept = keep && this.reusable;
     this.onFinished(kept);
     this.settle?.(outcome);
@@ -545,19 +547,24 @@ class SocketReply implements TransportReply {
     if (this.finished) return;
     this.failure = error;
     this.finished = true;
-    this.signal?.removeEventListener("abort", this.onAbort);
+    this.unwatch();
     this.onFinished(false);
     this.settle?.({ error });
   }
 }
 
+const settled = Promise.resolve();
+
 /**
  * Runs `task` once this turn of the event loop has run its promise reactions: a tick queued by a
- * microtask runs when the microtask queue is empty, before Node reads another socket.
+ * promise reaction runs when the microtask queue is empty, before Node reads another socket.
+ * (A settled promise's reaction, not `queueMicrotask`, which makes an async resource per call.)
  */
 function afterThisTurn(task: () => void): void {
-  queueMicrotask(() => process.nextTick(task));
+  void settled.then(() => process.nextTick(task));
 }
+
+function ignore(): void {}
 
 function closedEarly(): Error {
   return Object.assign(new Error("the connection closed before the reply ended"), { code: "ECONNRESET" });

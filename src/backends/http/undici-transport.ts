@@ -7,6 +7,7 @@
  * @module
  */
 import type { IncomingHttpHeaders } from "node:http";
+import { watchAbort } from "../../core/signal-listeners.js";
 import {
   abortReason,
   type ChunkVerdict,
@@ -37,8 +38,7 @@ export class UndiciTransport implements HttpTransport {
         if (reply.controller) reply.controller.abort(reason as Error);
         else abortBeforeStart = reason;
       };
-      const release = (): void => signal?.removeEventListener("abort", onAbort);
-      signal?.addEventListener("abort", onAbort, { once: true });
+      const release = signal ? watchAbort(signal, onAbort) : (): void => undefined;
       const handler: UndiciDispatchHandler = {
         onRequestStart(controller) {
           reply.controller = controller;
