@@ -32,8 +32,9 @@ export interface BuildIndexOptions {
   /** Which files of a folder are indexed (default: names ending in .fits, .fit, .fts). */
   match?: (name: string) => boolean;
   /**
-   * Files read at once (default 32): each file costs one round trip when its headers lie in its
-   * first 64 KiB, so a scan is latency-bound and gains from many files in flight.
+   * Files read at once (default 64): each file costs one round trip when its headers lie in its
+   * first 64 KiB, so a scan is latency-bound and gains from many files in flight (64 took 15%
+   * less time than 32 at the same CPU time; 100 took more CPU time and no less time).
    */
   concurrency?: number;
   /** Storage options of the source (auth, endpoint ...). */
@@ -106,7 +107,7 @@ export async function buildFitsIndex(source: string, options: BuildIndexOptions 
     );
   let done = 0;
   const skippedAt: Array<[number, SkippedFile]> = [];
-  const entries = await mapLimit(files, options.concurrency ?? 32, async (file, position): Promise<IndexedFile | undefined> => {
+  const entries = await mapLimit(files, options.concurrency ?? 64, async (file, position): Promise<IndexedFile | undefined> => {
     const url = dataUrlOf(options.dataUrl, single, relativePath(root, file)) ?? fs.url(file);
     try {
       const compression = compressionOfName(file);
