@@ -14,6 +14,7 @@ export { HttpBackend } from "../backends/http/backend.js";
 export { FetchTransport } from "../backends/http/fetch-transport.js";
 export type {
   ChunkVerdict,
+  ConsumeOptions,
   HttpTransport,
   TransportFactory,
   TransportOptions,
