@@ -17,26 +17,29 @@ const watchers = new WeakMap<AbortSignal, Set<() => void>>();
  * has one listener, so that adding and removing one costs the same whatever their number.
  */
 export function watchAbort(signal: AbortSignal, listener: () => void): () => void {
-  let listeners = watchers.get(signal);
-  if (!listeners) {
-    const created = new Set<() => void>();
-    listeners = created;
-    watchers.set(signal, created);
-    signal.addEventListener(
-      "abort",
-      () => {
-        watchers.delete(signal);
-        for (const each of created) each();
-        created.clear();
-      },
-      { once: true },
-    );
-  }
-  const watching = listeners;
-  watching.add(listener);
+  const listeners = listenersOf(signal);
+  listeners.add(listener);
   return () => {
-    watching.delete(listener);
+    listeners.delete(listener);
   };
+}
+
+/** The set of {@link watchAbort}'s callers of `signal`, made with the signal's one listener. */
+function listenersOf(signal: AbortSignal): Set<() => void> {
+  const known = watchers.get(signal);
+  if (known) return known;
+  const listeners = new Set<() => void>();
+  watchers.set(signal, listeners);
+  signal.addEventListener(
+    "abort",
+    () => {
+      watchers.delete(signal);
+      for (const each of listeners) each();
+      listeners.clear();
+    },
+    { once: true },
+  );
+  return listeners;
 }
 
 let lift: (signal: AbortSignal) => void = () => undefined;
