@@ -1,6 +1,6 @@
 /**
  * The Node platform, installed for its effect by the Node entry points: HTTP/1.1 over sockets
- * that read into buffers of their own (see `NodeTransport`; a caller's undici dispatcher when the
+ * that read into reused buffers (see `NodeTransport`; a caller's undici dispatcher when the
  * options give one), local files (`file://` and plain paths), GCS on `@google-cloud/storage`,
  * and the local-disk operations (`get`, `put`, `filecache::`, the MAST path cache).
  * @module

@@ -167,7 +167,7 @@ class Connection {
    * the connection reads into it.
    */
   kept(bytes: Buffer): Buffer {
-    if (bytes.length === 0 || bytes.buffer !== this.shared.buffer) return bytes;
+    if (!this.inSharedBuffer(bytes)) return bytes;
     this.own ??= Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
     bytes.copy(this.own);
     return this.own.subarray(0, bytes.length);
@@ -196,12 +196,13 @@ interface Origin {
 }
 
 /**
- * HTTP/1.1 over `node:net` and `node:tls` sockets that read into a buffer of their own (the
- * `onread` option): at most `connections` requests at once per origin, kept-alive connections
- * reused most recent first and reading while idle (a server closing one is seen at once; a
- * request sent in the instant before fails with a network error, which the retry layer retries)
- * until `idleTimeout` passes without a request, redirects left to the backend. `tls` adds options
- * to every TLS connection (a private `ca`, say); certificates are checked as everywhere in Node.
+ * HTTP/1.1 over `node:net` and `node:tls` sockets that read into reused buffers (the `onread`
+ * option; one shared by the plain-HTTP connections): at most `connections` requests at once per
+ * origin, kept-alive connections reused most recent first and reading while idle (a server
+ * closing one is seen at once; a request sent in the instant before fails with a network error,
+ * which the retry layer retries) until `idleTimeout` passes without a request, redirects left to
+ * the backend. `tls` adds options to every TLS connection (a private `ca`, say); certificates are
+ * checked as everywhere in Node.
  */
 export class NodeTransport implements HttpTransport {
   readonly followsRedirects = false;
@@ -446,7 +447,6 @@ class SocketReply implements TransportReply {
       this.holdsChunks = options.copiesAtOnce !== true;
       if (this.holdsChunks) this.pending = this.connection.kept(this.pending);
       if (this.pump()) this.connection.socket.resume();
-      else this.keepPending();
     });
   }
 
@@ -461,7 +461,7 @@ class SocketReply implements TransportReply {
   private read(bytes: Buffer): boolean {
     if (this.finished) return false;
     this.pending = this.holdsChunks ? this.connection.kept(bytes) : bytes;
-    if (this.consumer !== undefined && this.pump()) return true;
+    if (this.consumer !== undefined) return this.pump();
     this.keepPending();
     return false;
   }
@@ -479,7 +479,8 @@ class SocketReply implements TransportReply {
 
   /**
    * Hands the pending bytes' body to the consumer; `true` when they are all taken and the socket
-   * may read on, `false` when it must stay paused (the body ended, or the consumer is waiting).
+   * may read on, `false` when it must stay paused (the body ended, or the consumer is waiting:
+   * the bytes it has not taken yet are kept past this turn).
    */
   private pump(): boolean {
     const consumer = this.consumer as (chunk: Uint8Array) => ChunkVerdict | Promise<ChunkVerdict>;
@@ -507,6 +508,7 @@ class SocketReply implements TransportReply {
       }
       if (verdict !== "more") {
         this.pending = input.subarray(at);
+        this.keepPending();
         verdict.then(
           (next) => {
             if (this.finished) return;
@@ -515,7 +517,6 @@ class SocketReply implements TransportReply {
               return;
             }
             if (this.pump()) this.connection.socket.resume();
-            else this.keepPending();
           },
           (error: unknown) => this.fail(error),
         );
