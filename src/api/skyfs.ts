@@ -101,6 +101,6 @@ export { StatsBackend, TransferStats } from "../core/stats.js";
 export type { ReadLinesOptions } from "../core/text-lines.js";
 export { lineBatches, readLineBatches, readLines } from "../core/text-lines.js";
 export type { FailedTransfer, TransferBatchOptions } from "../core/transfer-batch.js";
-export { runTransferBatch, TransferError } from "../core/transfer-batch.js";
+export { type HandOff, runTransferBatch, TransferError } from "../core/transfer-batch.js";
 export type { TransferOptions, TransferProgress } from "../core/transfers.js";
 export type { NumericArray } from "../core/typed-array.js";

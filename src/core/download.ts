@@ -14,6 +14,7 @@ import { FileSink, type HeldBytes } from "./file-sink.js";
 import { localFileError } from "./local-errors.js";
 import { partialPath } from "./partial-files.js";
 import { readHead, readRange, streamRange } from "./reads.js";
+import type { HandOff } from "./transfer-batch.js";
 import { writeNewFile } from "./whole-file.js";
 
 /**
@@ -45,6 +46,13 @@ export interface DownloadPlan extends IoOptions {
   folderExists?: boolean;
   /** Counts the bytes the download holds, received and not yet written. */
   held?: HeldBytes;
+  /** Creates a file whole as {@link writeNewFile} does (the default): used for objects one read brings whole. */
+  createFile?: (path: string, bytes: Uint8Array) => Promise<boolean>;
+  /**
+   * Takes the write of an object one read brought whole, so that the caller may go on to its
+   * next object while the bytes are written (see {@link HandOff}).
+   */
+  handOff?: HandOff;
 }
 
 /**
@@ -52,12 +60,14 @@ export interface DownloadPlan extends IoOptions {
  * size, parts are read straight away; otherwise the first 256 KiB are read with one ranged get,
  * which also gives the size and ETag (one request for a small object). An object that one read
  * brings whole (at most 256 KiB, whether its size was known or not) is written with one call that
- * creates the target (see {@link writeNewFile}), without a temporary name. Every part is pinned to
- * the object's ETag (or version, modification time and size) and streamed to its place in the
- * file; a part cut short is resumed by the retry layer from its last byte received. Bytes go to
- * a temporary name beside the target, renamed when complete and removed on failure, so a
- * partial file never looks complete; local disk errors are skyfs errors naming `localPath`.
- * When one part fails, the others are cancelled and the first failure is thrown.
+ * creates the target (see {@link writeNewFile}), without a temporary name; with
+ * {@link DownloadPlan.handOff}, that write is handed off and the call returns once the object is
+ * read, its bytes counted in `bytesInFlight` until written. Every part is pinned to the object's
+ * ETag (or version, modification time and size) and streamed to its place in the file; a part
+ * cut short is resumed by the retry layer from its last byte received. Bytes go to a temporary
+ * name beside the target, renamed when complete and removed on failure, so a partial file never
+ * looks complete; local disk errors are skyfs errors naming `localPath`. When one part fails,
+ * the others are cancelled and the first failure is thrown.
  */
 export async function downloadObject(
   backend: Backend,
@@ -66,9 +76,7 @@ export async function downloadObject(
   localPath: string,
   plan: DownloadPlan,
 ): Promise<void> {
-  const local = <T>(operation: Promise<T>): Promise<T> =>
-    operation.catch((error: unknown) => Promise.reject(localFileError(error, localPath)));
-  if (!plan.folderExists) await local(mkdir(dirname(localPath), { recursive: true }));
+  if (!plan.folderExists) await onLocalFile(mkdir(dirname(localPath), { recursive: true }), localPath);
   let info = file;
   let first: Uint8Array | undefined;
   const headSize = Math.min(plan.partSize, FIRST_READ);
@@ -82,16 +90,47 @@ export async function downloadObject(
     }
   }
   plan.onSize?.(info.size);
-  const url = backend.toUrl(file.name);
   if (first && first.length >= info.size) {
-    throwIfAborted(plan.signal, url);
-    if (await local(writeNewFile(localPath, first))) {
-      plan.onBytes?.(first.length);
-      return;
-    }
+    throwIfAborted(plan.signal, backend.toUrl(file.name));
+    if (!plan.handOff) return writeWhole(backend, info, localPath, first, plan);
+    const release = await plan.bytesInFlight?.acquire(first.length);
+    plan.handOff(writeWhole(backend, info, localPath, first, plan).finally(() => release?.()));
+    return;
   }
+  await writeThroughTemporary(backend, info, localPath, first, plan);
+}
+
+/** Whether an object of `size` bytes (-1: not known) may come whole with the first read of a download. */
+export function mayComeWhole(size: number, partSize: number): boolean {
+  return size <= Math.min(partSize, FIRST_READ);
+}
+
+/**
+ * Writes an object read whole in one call that creates the target, or, when the target exists,
+ * through a temporary name that replaces it once complete.
+ */
+async function writeWhole(backend: Backend, info: FileInfo, localPath: string, bytes: Uint8Array, plan: DownloadPlan): Promise<void> {
+  if (await onLocalFile((plan.createFile ?? writeNewFile)(localPath, bytes), localPath)) {
+    plan.onBytes?.(bytes.length);
+    return;
+  }
+  await writeThroughTemporary(backend, info, localPath, bytes, plan);
+}
+
+/**
+ * Writes `first` (the object's first bytes, if read already) and then the object's other parts,
+ * read in parallel, to a temporary name beside `localPath`, renamed to it when complete.
+ */
+async function writeThroughTemporary(
+  backend: Backend,
+  info: FileInfo,
+  localPath: string,
+  first: Uint8Array | undefined,
+  plan: DownloadPlan,
+): Promise<void> {
+  const url = backend.toUrl(info.name);
   const temporary = partialPath(localPath);
-  const handle = await local(openLocal(temporary, "w"));
+  const handle = await onLocalFile(openLocal(temporary, "w"), localPath);
   const sink = new FileSink(handle, localPath, { writeBehind: WRITE_BEHIND, held: plan.held, onWritten: plan.onBytes });
   const cancel = new AbortController();
   const signal = plan.signal ? AbortSignal.any([plan.signal, cancel.signal]) : cancel.signal;
@@ -129,14 +168,19 @@ export async function downloadObject(
       failure ??= { error };
     });
     if (failure) throw failure.error;
-    await local(handle.close());
-    await local(rename(temporary, localPath));
+    await onLocalFile(handle.close(), localPath);
+    await onLocalFile(rename(temporary, localPath), localPath);
   } catch (error) {
     await sink.flush().catch(() => undefined);
     await handle.close().catch(() => undefined);
     await rm(temporary, { force: true });
     throw error;
   }
+}
+
+/** `operation` on the local file `path`, its failure as a skyfs error naming `path`. */
+function onLocalFile<T>(operation: Promise<T>, path: string): Promise<T> {
+  return operation.catch((error: unknown) => Promise.reject(localFileError(error, path)));
 }
 
 /** What pins a read to the object `info` describes: the store refuses the read if the object changed. */

@@ -22,7 +22,7 @@ export interface FailedTransfer {
  * `cause`.
  */
 export class TransferError extends SkyfsError {
-  /** Files transferred in full before the batch stopped. */
+  /** Files transferred in full before the batch stopped, in the batch's order. */
   readonly completed: string[];
   /** Files that failed (not counting those cancelled because another one failed). */
   readonly failed: FailedTransfer[];
@@ -54,47 +54,75 @@ export interface TransferBatchOptions<T> {
 }
 
 /**
+ * Lets a job finish without its lane: the job completes (or fails) when `finishing` settles, and
+ * the lane goes on to the next job as soon as the worker returns.
+ */
+export type HandOff = (finishing: Promise<void>) => void;
+
+/**
  * Runs `worker` over `jobs`, at most `concurrency` at once, each with a signal that aborts when
- * the caller's does or when another job failed. Resolves when all completed. Otherwise rejects
- * after every started job has settled: with the job's own error when there was one job (or
- * when the caller aborted), else with a {@link TransferError}.
+ * the caller's does or when another job failed. A worker may hand the end of its job off (see
+ * {@link HandOff}), once, before it returns. Resolves when all completed. Otherwise rejects after
+ * every started job has settled, handed-off ends included: with the job's own error when there
+ * was one job (or when the caller aborted), else with a {@link TransferError}.
  */
 export async function runTransferBatch<T>(
   jobs: readonly T[],
   options: TransferBatchOptions<T>,
-  worker: (job: T, signal: AbortSignal) => Promise<void>,
+  worker: (job: T, signal: AbortSignal, handOff: HandOff) => Promise<void>,
 ): Promise<void> {
   const controller = new AbortController();
   allowManyListeners(controller.signal);
   const forward = (): void => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) forward();
   else options.signal?.addEventListener("abort", forward, { once: true });
-  const completed: string[] = [];
+  /** Indices of the jobs completed, in the order they completed. */
+  const completed: number[] = [];
   const failed: FailedTransfer[] = [];
+  const finishing: Array<Promise<void>> = [];
+  const fail = (job: T, error: unknown): void => {
+    if (controller.signal.aborted) return;
+    failed.push({ url: options.name(job), error });
+    controller.abort(error);
+  };
   let next = 0;
   const lane = async (): Promise<void> => {
     while (!controller.signal.aborted && next < jobs.length) {
-      const job = jobs[next++] as T;
+      const index = next++;
+      const job = jobs[index] as T;
+      const handedOff: Array<Promise<void>> = [];
       try {
-        await worker(job, controller.signal);
-        completed.push(options.name(job));
+        await worker(job, controller.signal, (end) => {
+          // Marked as handled at once: its outcome is taken once the worker has returned.
+          end.catch(() => undefined);
+          handedOff.push(end);
+        });
       } catch (error) {
-        if (!controller.signal.aborted) {
-          failed.push({ url: options.name(job), error });
-          controller.abort(error);
-        }
+        fail(job, error);
+        finishing.push(...handedOff.map((end) => end.catch(() => undefined)));
+        continue;
       }
+      if (handedOff.length === 0) completed.push(index);
+      else
+        finishing.push(
+          Promise.all(handedOff).then(
+            () => void completed.push(index),
+            (error: unknown) => fail(job, error),
+          ),
+        );
     }
   };
   try {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, jobs.length)) }, lane));
+    await Promise.all(finishing);
   } finally {
     options.signal?.removeEventListener("abort", forward);
   }
   if (options.signal?.aborted) throw new AbortError("operation aborted", { cause: options.signal.reason });
   if (failed.length === 0) return;
   if (jobs.length === 1) throw failed[0]?.error;
-  throw new TransferError(completed, failed, jobs.length);
+  const completedNames = completed.sort((a, b) => a - b).map((index) => options.name(jobs[index] as T));
+  throw new TransferError(completedNames, failed, jobs.length);
 }
 
 nameErrorClasses({ TransferError });

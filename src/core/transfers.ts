@@ -11,8 +11,9 @@ import { resolveCompression, stripCompressionSuffix } from "./compression/codecs
 import { decodeToFile } from "./compression/decode-to-file.js";
 import type { CompressionOptions } from "./compression/layer.js";
 import { mapLimit, WeightedSemaphore } from "./concurrency.js";
-import { downloadObject } from "./download.js";
+import { downloadObject, mayComeWhole } from "./download.js";
 import { InvalidArgumentError, IsADirectoryError, NotSupportedError, throwIfAborted } from "./errors.js";
+import { FileWriterThread } from "./file-writer-thread.js";
 import { localFileError, localFolderError } from "./local-errors.js";
 import { removeStalePartials } from "./partial-files.js";
 import { baseName, joinPath, relativePath } from "./paths.js";
@@ -47,6 +48,13 @@ export interface TransferOptions extends IoOptions {
   onProgress?: (progress: TransferProgress) => void;
 }
 
+/**
+ * Files of a `get` that one read may bring whole (at most 256 KiB, or of unknown size) from which
+ * they are created by a thread of their own (see {@link FileWriterThread}) instead of the thread
+ * pool: below, starting the thread costs more than it saves.
+ */
+const WRITER_THREAD_FILES = 64;
+
 /** How a filesystem moves files. */
 export interface TransferPlan {
   /** Files of a `put` at once, and listings at once while expanding a folder. */
@@ -63,8 +71,11 @@ export interface TransferPlan {
  * Downloads a file, or a whole folder or prefix with `recursive`, to local disk. A file whose
  * target is an existing folder, or ends with `/`, lands in it under its own name (as `cp` does);
  * a folder's files land below `localPath`. Each file is written to a temporary name beside its
- * target and renamed when complete (temporary files a killed run left are removed first); keys
- * that would land outside `localPath` are refused before anything is written. A store whose paths
+ * target and renamed when complete (temporary files a killed run left are removed first), except
+ * a new file that one read brings whole, created with one call: its write is handed off, so that
+ * its place among the files at once goes to the next file while it is written, and from 64 such
+ * files on they are created by a thread of their own (see {@link FileWriterThread}). Keys that
+ * would land outside `localPath` are refused before anything is written. A store whose paths
  * are URLs (HTTP) has its keys' percent-escapes decoded in the local names. When one file fails,
  * no other starts, those in flight are cancelled, and the call rejects once they have settled,
  * with a `TransferError` naming the files completed.
@@ -112,26 +123,38 @@ export async function getToLocal(
     signal: options.signal,
     name: (job: (typeof jobs)[number]) => backend.toUrl(job.info.name),
   };
-  await runTransferBatch(jobs, batch, async (job, signal) => {
-    throwIfAborted(signal, backend.toUrl(job.info.name));
-    const compression = resolveCompression(options.compression, job.info.name);
-    if (compression) {
-      const stored = await plan.openStored(job.info.name, { signal });
-      await decodeToFile(stored, compression, job.local, { signal, onRead: (bytes) => progress.add(job.info.name, bytes) });
-      progress.fileDone(job.info.name);
-      return;
-    }
-    await downloadObject(backend, job.info, job.info.size >= 0, job.local, {
-      partSize: plan.partSize,
-      partsInFlight: plan.partsInFlight,
-      bytesInFlight,
-      folderExists: true,
-      signal,
-      onSize: (size) => progress.sizeKnown(job, size),
-      onBytes: (bytes) => progress.add(job.info.name, bytes),
+  const smallFiles = options.compression ? 0 : jobs.filter((job) => mayComeWhole(job.size, plan.partSize)).length;
+  const writer = smallFiles >= WRITER_THREAD_FILES ? new FileWriterThread() : undefined;
+  try {
+    await runTransferBatch(jobs, batch, async (job, signal, handOff) => {
+      throwIfAborted(signal, backend.toUrl(job.info.name));
+      const compression = resolveCompression(options.compression, job.info.name);
+      if (compression) {
+        const stored = await plan.openStored(job.info.name, { signal });
+        await decodeToFile(stored, compression, job.local, { signal, onRead: (bytes) => progress.add(job.info.name, bytes) });
+        progress.fileDone(job.info.name);
+        return;
+      }
+      let handedOff = false;
+      await downloadObject(backend, job.info, job.info.size >= 0, job.local, {
+        partSize: plan.partSize,
+        partsInFlight: plan.partsInFlight,
+        bytesInFlight,
+        folderExists: true,
+        signal,
+        onSize: (size) => progress.sizeKnown(job, size),
+        onBytes: (bytes) => progress.add(job.info.name, bytes),
+        createFile: writer?.write,
+        handOff: (written) => {
+          handedOff = true;
+          handOff(written.then(() => progress.fileDone(job.info.name)));
+        },
+      });
+      if (!handedOff) progress.fileDone(job.info.name);
     });
-    progress.fileDone(job.info.name);
-  });
+  } finally {
+    await writer?.close();
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeNewFile } from "../../src/core/whole-file.js";
-import { createMemoryStore, FileSystem, type GetOptions, type GetResult, MemoryBackend } from "../../src/index.js";
+import { createMemoryStore, FileSystem, type GetOptions, type GetResult, MemoryBackend, TransferError } from "../../src/index.js";
 
 /** Memory objects that note, at every read, the names in a watched folder, and the reads in flight. */
 class WatchingBackend extends MemoryBackend {
@@ -79,6 +79,34 @@ describe("get of small files", () => {
     expect(backend.seen.at(-1)?.some((name) => name.startsWith("big.bin.skyfs-partial-"))).toBe(true);
     expect(await readdir(sandbox)).toEqual(["big.bin"]);
     expect((await readFile(join(sandbox, "big.bin"))).equals(big)).toBe(true);
+  });
+
+  it("with 64 files or more, creates them from a thread of their own and still replaces those that exist", async () => {
+    const target = join(sandbox, "many");
+    await new FileSystem(await storeWith(smallFiles(40))).get("bucket/d", target, { recursive: true });
+    const backend = await storeWith(smallFiles(120, 3));
+    backend.watched = target;
+    await new FileSystem(backend).get("bucket/d", target, { recursive: true });
+    expect(await readdir(target)).toHaveLength(120);
+    for (const i of [0, 39, 40, 119])
+      expect((await readFile(join(target, `f${i}.bin`))).equals(Buffer.alloc(1000 + i, (i + 3) & 255))).toBe(true);
+  });
+
+  it("with 64 files or more, a file that cannot be created fails the call, with the others whole and nothing partial", async () => {
+    const files = smallFiles(80);
+    files[`bucket/d/${"z".repeat(300)}`] = new Uint8Array(10);
+    const failure = await new FileSystem(await storeWith(files))
+      .get("bucket/d", join(sandbox, "out"), { recursive: true })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TransferError);
+    const transfer = failure as TransferError;
+    expect(transfer.failed.map((failed) => failed.url)).toEqual([`memory://bucket/d/${"z".repeat(300)}`]);
+    expect(transfer.cause).toMatchObject({ name: "InvalidArgumentError", code: "ENAMETOOLONG" });
+    expect(transfer.completed).toHaveLength(80);
+    const names = await readdir(join(sandbox, "out"));
+    expect(names).toHaveLength(80);
+    expect(names.filter((name) => name.includes("skyfs-partial"))).toEqual([]);
+    expect((await readFile(join(sandbox, "out", "f79.bin"))).equals(Buffer.alloc(1079, 79))).toBe(true);
   });
 
   it("runs 100 files at once by default (the per-host limit), and what the call asks for", async () => {

@@ -1,0 +1,134 @@
+/**
+ * Creating many small files from one thread of their own. Through Node's thread pool, each file
+ * costs three trips (open, write, close), and each trip wakes a pool thread and then the event
+ * loop; here the files handed over while the thread is busy travel to it in one message, and it
+ * creates each with one synchronous open-write-close, so the event loop neither blocks on the
+ * disk nor pays a wake-up per step.
+ * @module
+ */
+import { Worker } from "node:worker_threads";
+import { SkyfsError } from "./errors.js";
+import { writeNewFile } from "./whole-file.js";
+
+/**
+ * The thread's code: for each file of a batch, `writeFileSync` with flag `wx`, answering
+ * `"written"`, `"exists"`, or the error (the file removed when it was created before the error),
+ * as {@link writeNewFile} does through the pool.
+ */
+const THREAD_SOURCE = `
+const { parentPort } = require("node:worker_threads");
+const { unlinkSync, writeFileSync } = require("node:fs");
+function create({ path, bytes }) {
+  try {
+    writeFileSync(path, bytes, { flag: "wx" });
+    return "written";
+  } catch (error) {
+    if (error.code === "EEXIST") return "exists";
+    if (error.syscall !== "open") {
+      try { unlinkSync(path); } catch {}
+    }
+    return { message: error.message, code: error.code, errno: error.errno, syscall: error.syscall };
+  }
+}
+parentPort.on("message", (files) => parentPort.postMessage(files.map(create)));
+`;
+
+/** What the thread answers for one file. */
+type Outcome = "written" | "exists" | { message: string; code?: string; errno?: number; syscall?: string };
+
+/** A file handed over and not yet answered for. */
+interface PendingFile {
+  path: string;
+  /** A copy of the caller's bytes, whose memory goes to the thread with the message. */
+  bytes: Uint8Array<ArrayBuffer>;
+  resolve: (created: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * A thread that creates small files whole, for a `get` of many files. {@link FileWriterThread.write}
+ * keeps {@link writeNewFile}'s contract. One batch is with the thread at a time: the files handed
+ * over meanwhile go together in the next. The thread starts with the instance, holds the process
+ * open only while files are pending, and ends with {@link FileWriterThread.close}. Should it stop
+ * on its own, the files it held fail with a {@link SkyfsError} and later ones go through the pool.
+ */
+export class FileWriterThread {
+  private readonly thread: Worker;
+  private queued: PendingFile[] = [];
+  private sent: PendingFile[] = [];
+  private readonly idle: Array<() => void> = [];
+  /** Set once the thread stopped or was closed: later files go through the pool. */
+  private ended = false;
+
+  /** Starts the thread, which boots while the first files are read. */
+  constructor() {
+    this.thread = new Worker(THREAD_SOURCE, { eval: true });
+    this.thread.unref();
+    this.thread.on("message", (outcomes: Outcome[]) => this.answered(outcomes));
+    this.thread.on("error", (error) => this.stopped(error));
+    this.thread.on("exit", (code) => {
+      if (!this.ended) this.stopped(new Error(`exit code ${code}`));
+    });
+  }
+
+  /**
+   * Creates `path` holding `bytes`, refusing an existing file: resolves `true` once written,
+   * `false` when `path` exists, and rejects with the system's error otherwise (no partial file is
+   * left). The bytes are copied before the call returns.
+   */
+  readonly write = (path: string, bytes: Uint8Array): Promise<boolean> => {
+    if (this.ended) return writeNewFile(path, bytes);
+    return new Promise((resolve, reject) => {
+      this.queued.push({ path, bytes: bytes.slice(), resolve, reject });
+      this.sendQueued();
+    });
+  };
+
+  /** Waits for the files handed over so far, then ends the thread. */
+  async close(): Promise<void> {
+    if (this.sent.length > 0 || this.queued.length > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    this.ended = true;
+    await this.thread.terminate();
+  }
+
+  private sendQueued(): void {
+    if (this.sent.length > 0 || this.queued.length === 0) return;
+    this.sent = this.queued;
+    this.queued = [];
+    this.thread.ref();
+    this.thread.postMessage(
+      this.sent.map(({ path, bytes }) => ({ path, bytes })),
+      this.sent.map(({ bytes }) => bytes.buffer),
+    );
+  }
+
+  private answered(outcomes: Outcome[]): void {
+    const files = this.sent;
+    this.sent = [];
+    for (const [i, file] of files.entries()) settle(file, outcomes[i]);
+    if (this.queued.length > 0) this.sendQueued();
+    else {
+      this.thread.unref();
+      for (const resume of this.idle.splice(0)) resume();
+    }
+  }
+
+  /** The thread is gone: the files it held fail, the queued ones go through the pool. */
+  private stopped(cause: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    const error = new SkyfsError("the thread writing small files stopped", { cause });
+    for (const file of this.sent.splice(0)) file.reject(error);
+    for (const file of this.queued.splice(0)) writeNewFile(file.path, file.bytes).then(file.resolve, file.reject);
+    for (const resume of this.idle.splice(0)) resume();
+  }
+}
+
+function settle(file: PendingFile, outcome: Outcome | undefined): void {
+  if (outcome === "written") file.resolve(true);
+  else if (outcome === "exists") file.resolve(false);
+  else {
+    const { message, ...fields } = outcome ?? { message: "no answer from the thread writing small files" };
+    file.reject(Object.assign(new Error(message), fields, { path: file.path }));
+  }
+}

@@ -1,0 +1,67 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FileWriterThread } from "../../src/core/file-writer-thread.js";
+
+describe("FileWriterThread", () => {
+  let sandbox: string;
+  let writer: FileWriterThread;
+
+  beforeEach(async () => {
+    sandbox = await mkdtemp(join(tmpdir(), "skyfs-writer-"));
+    writer = new FileWriterThread();
+  });
+
+  afterEach(async () => {
+    await writer.close();
+    await rm(sandbox, { recursive: true, force: true });
+  });
+
+  it("creates many files handed over at once, each whole", async () => {
+    const created = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => writer.write(join(sandbox, `f${i}`), new Uint8Array(100 + i).fill(i & 255))),
+    );
+    expect(created.every((value) => value === true)).toBe(true);
+    expect(await readdir(sandbox)).toHaveLength(300);
+    for (const i of [0, 1, 150, 299]) expect(await readFile(join(sandbox, `f${i}`))).toEqual(Buffer.alloc(100 + i, i & 255));
+  });
+
+  it("copies the bytes before returning: the caller may reuse its array at once", async () => {
+    const bytes = new Uint8Array([1, 2, 3, 4]);
+    const written = writer.write(join(sandbox, "copy"), bytes.subarray(1, 3));
+    bytes.fill(9);
+    expect(await written).toBe(true);
+    expect([...(await readFile(join(sandbox, "copy")))]).toEqual([2, 3]);
+  });
+
+  it("refuses an existing file, leaving it as it was", async () => {
+    await writeFile(join(sandbox, "old"), "old");
+    expect(await writer.write(join(sandbox, "old"), new Uint8Array([1]))).toBe(false);
+    expect(await readFile(join(sandbox, "old"), "utf8")).toBe("old");
+  });
+
+  it("rejects with the system's error, naming the path, and writes the other files of the batch", async () => {
+    await writeFile(join(sandbox, "plain"), "x");
+    const outcomes = await Promise.allSettled([
+      writer.write(join(sandbox, "missing", "a"), new Uint8Array(1)),
+      writer.write(join(sandbox, "plain", "b"), new Uint8Array(1)),
+      writer.write(join(sandbox, "c"), new Uint8Array([7])),
+    ]);
+    expect(outcomes[0]).toMatchObject({
+      status: "rejected",
+      reason: { code: "ENOENT", syscall: "open", path: join(sandbox, "missing", "a") },
+    });
+    expect(outcomes[1]).toMatchObject({ status: "rejected", reason: { code: "ENOTDIR" } });
+    expect(outcomes[2]).toEqual({ status: "fulfilled", value: true });
+    expect((await readdir(sandbox)).sort()).toEqual(["c", "plain"]);
+  });
+
+  it("waits for the files handed over before closing, and writes through the pool afterwards", async () => {
+    const pending = writer.write(join(sandbox, "last"), new Uint8Array([5]));
+    await writer.close();
+    expect(await pending).toBe(true);
+    expect(await writer.write(join(sandbox, "after"), new Uint8Array([6]))).toBe(true);
+    expect([...(await readFile(join(sandbox, "after")))]).toEqual([6]);
+  });
+});
