@@ -81,19 +81,19 @@ describe("get of small files", () => {
     expect((await readFile(join(sandbox, "big.bin"))).equals(big)).toBe(true);
   });
 
-  it("with 64 files or more, creates them from a thread of their own and still replaces those that exist", async () => {
+  it("with 256 files or more, creates them from a thread of their own and still replaces those that exist", async () => {
     const target = join(sandbox, "many");
     await new FileSystem(await storeWith(smallFiles(40))).get("bucket/d", target, { recursive: true });
-    const backend = await storeWith(smallFiles(120, 3));
+    const backend = await storeWith(smallFiles(300, 3));
     backend.watched = target;
     await new FileSystem(backend).get("bucket/d", target, { recursive: true });
-    expect(await readdir(target)).toHaveLength(120);
-    for (const i of [0, 39, 40, 119])
+    expect(await readdir(target)).toHaveLength(300);
+    for (const i of [0, 39, 40, 299])
       expect((await readFile(join(target, `f${i}.bin`))).equals(Buffer.alloc(1000 + i, (i + 3) & 255))).toBe(true);
   });
 
-  it("with 64 files or more, a file that cannot be created fails the call, with the others whole and nothing partial", async () => {
-    const files = smallFiles(80);
+  it("with 256 files or more, a file that cannot be created fails the call, with the others whole and nothing partial", async () => {
+    const files = smallFiles(260);
     files[`bucket/d/${"z".repeat(300)}`] = new Uint8Array(10);
     const failure = await new FileSystem(await storeWith(files))
       .get("bucket/d", join(sandbox, "out"), { recursive: true })
@@ -102,11 +102,11 @@ describe("get of small files", () => {
     const transfer = failure as TransferError;
     expect(transfer.failed.map((failed) => failed.url)).toEqual([`memory://bucket/d/${"z".repeat(300)}`]);
     expect(transfer.cause).toMatchObject({ name: "InvalidArgumentError", code: "ENAMETOOLONG" });
-    expect(transfer.completed).toHaveLength(80);
+    expect(transfer.completed).toHaveLength(260);
     const names = await readdir(join(sandbox, "out"));
-    expect(names).toHaveLength(80);
+    expect(names).toHaveLength(260);
     expect(names.filter((name) => name.includes("skyfs-partial"))).toEqual([]);
-    expect((await readFile(join(sandbox, "out", "f79.bin"))).equals(Buffer.alloc(1079, 79))).toBe(true);
+    expect((await readFile(join(sandbox, "out", "f259.bin"))).equals(Buffer.alloc(1259, 259 & 255))).toBe(true);
   });
 
   it("runs 100 files at once by default (the per-host limit), and what the call asks for", async () => {
