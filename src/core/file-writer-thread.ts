@@ -1,14 +1,21 @@
 /**
  * Creating many small files from one thread of their own. Through Node's thread pool, each file
  * costs three trips (open, write, close), and each trip wakes a pool thread and then the event
- * loop; here the files handed over while the thread is busy travel to it in one message, and it
- * creates each with one synchronous open-write-close, so the event loop neither blocks on the
- * disk nor pays a wake-up per step.
+ * loop; here the files handed over while the thread is busy travel to it in one message, their
+ * bytes copied into a ring of shared memory, and it creates each with one synchronous
+ * open-write-close, so the event loop neither blocks on the disk nor pays a wake-up per step.
  * @module
  */
 import { Worker } from "node:worker_threads";
+import { ByteRing } from "./byte-ring.js";
 import { SkyfsError } from "./errors.js";
 import { writeNewFile } from "./whole-file.js";
+
+/**
+ * Bytes of the shared ring the files' bytes travel through: 16 files of 256 KiB, hundreds of
+ * small ones. A file that finds no room travels in its message, as a copy of its own.
+ */
+const RING_BYTES = 4 * 1024 * 1024;
 
 /**
  * The thread's code: for each file of a batch, `writeFileSync` with flag `wx`, answering
@@ -16,11 +23,12 @@ import { writeNewFile } from "./whole-file.js";
  * as {@link writeNewFile} does through the pool.
  */
 const THREAD_SOURCE = `
-const { parentPort } = require("node:worker_threads");
+const { parentPort, workerData } = require("node:worker_threads");
 const { unlinkSync, writeFileSync } = require("node:fs");
-function create({ path, bytes }) {
+const ring = new Uint8Array(workerData);
+function create({ path, at, length, bytes }) {
   try {
-    writeFileSync(path, bytes, { flag: "wx" });
+    writeFileSync(path, bytes ?? ring.subarray(at, at + length), { flag: "wx" });
     return "written";
   } catch (error) {
     if (error.code === "EEXIST") return "exists";
@@ -39,8 +47,8 @@ type Outcome = "written" | "exists" | { message: string; code?: string; errno?: 
 /** A file handed over and not yet answered for. */
 interface PendingFile {
   path: string;
-  /** A copy of the caller's bytes, whose memory goes to the thread with the message. */
-  bytes: Uint8Array<ArrayBuffer>;
+  /** Where its bytes are in the ring, or a copy of them, whose memory goes to the thread with the message. */
+  bytes: { at: number; length: number } | Uint8Array<ArrayBuffer>;
   resolve: (created: boolean) => void;
   reject: (error: unknown) => void;
 }
@@ -54,6 +62,7 @@ interface PendingFile {
  */
 export class FileWriterThread {
   private readonly thread: Worker;
+  private readonly ring = new ByteRing(RING_BYTES);
   private queued: PendingFile[] = [];
   private sent: PendingFile[] = [];
   private readonly idle: Array<() => void> = [];
@@ -62,7 +71,7 @@ export class FileWriterThread {
 
   /** Starts the thread, which boots while the first files are read. */
   constructor() {
-    this.thread = new Worker(THREAD_SOURCE, { eval: true });
+    this.thread = new Worker(THREAD_SOURCE, { eval: true, workerData: this.ring.bytes.buffer });
     this.thread.unref();
     this.thread.on("message", (outcomes: Outcome[]) => this.answered(outcomes));
     this.thread.on("error", (error) => this.stopped(error));
@@ -79,7 +88,9 @@ export class FileWriterThread {
   readonly write = (path: string, bytes: Uint8Array): Promise<boolean> => {
     if (this.ended) return writeNewFile(path, bytes);
     return new Promise((resolve, reject) => {
-      this.queued.push({ path, bytes: bytes.slice(), resolve, reject });
+      const at = this.ring.take(bytes.length);
+      if (at !== undefined) this.ring.bytes.set(bytes, at);
+      this.queued.push({ path, bytes: at === undefined ? bytes.slice() : { at, length: bytes.length }, resolve, reject });
       this.sendQueued();
     });
   };
@@ -96,16 +107,20 @@ export class FileWriterThread {
     this.sent = this.queued;
     this.queued = [];
     this.thread.ref();
+    const copies = this.sent.flatMap(({ bytes }) => (bytes instanceof Uint8Array ? [bytes.buffer] : []));
     this.thread.postMessage(
-      this.sent.map(({ path, bytes }) => ({ path, bytes })),
-      this.sent.map(({ bytes }) => bytes.buffer),
+      this.sent.map(({ path, bytes }) => (bytes instanceof Uint8Array ? { path, bytes } : { path, ...bytes })),
+      copies,
     );
   }
 
   private answered(outcomes: Outcome[]): void {
     const files = this.sent;
     this.sent = [];
-    for (const [i, file] of files.entries()) settle(file, outcomes[i]);
+    for (const [i, file] of files.entries()) {
+      if (!(file.bytes instanceof Uint8Array)) this.ring.giveBack();
+      settle(file, outcomes[i]);
+    }
     if (this.queued.length > 0) this.sendQueued();
     else {
       this.thread.unref();
@@ -119,8 +134,14 @@ export class FileWriterThread {
     this.ended = true;
     const error = new SkyfsError("the thread writing small files stopped", { cause });
     for (const file of this.sent.splice(0)) file.reject(error);
-    for (const file of this.queued.splice(0)) writeNewFile(file.path, file.bytes).then(file.resolve, file.reject);
+    for (const file of this.queued.splice(0)) writeNewFile(file.path, this.bytesOf(file)).then(file.resolve, file.reject);
     for (const resume of this.idle.splice(0)) resume();
+  }
+
+  /** The bytes of `file`, in the ring or in its own copy. */
+  private bytesOf(file: PendingFile): Uint8Array {
+    const { bytes } = file;
+    return bytes instanceof Uint8Array ? bytes : this.ring.bytes.subarray(bytes.at, bytes.at + bytes.length);
   }
 }
 

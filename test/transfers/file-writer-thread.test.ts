@@ -27,6 +27,22 @@ describe("FileWriterThread", () => {
     for (const i of [0, 1, 150, 299]) expect(await readFile(join(sandbox, `f${i}`))).toEqual(Buffer.alloc(100 + i, i & 255));
   });
 
+  it("writes files whose bytes go round the shared ring several times, and files too large for its room", async () => {
+    for (let wave = 0; wave < 3; wave++) {
+      const sizes = Array.from({ length: 100 }, (_, i) => 20_000 + i * 500);
+      await Promise.all(
+        sizes.map((size, i) => writer.write(join(sandbox, `w${wave}-${i}`), new Uint8Array(size).fill((wave * 100 + i) & 255))),
+      );
+      for (const i of [0, 57, 99])
+        expect((await readFile(join(sandbox, `w${wave}-${i}`))).equals(Buffer.alloc(sizes[i] as number, (wave * 100 + i) & 255))).toBe(
+          true,
+        );
+    }
+    const large = Array.from({ length: 24 }, (_, i) => new Uint8Array(256 * 1024).fill(i + 1));
+    expect(await Promise.all(large.map((bytes, i) => writer.write(join(sandbox, `large${i}`), bytes)))).toEqual(large.map(() => true));
+    for (const i of [0, 23]) expect((await readFile(join(sandbox, `large${i}`))).equals(Buffer.from(large[i] as Uint8Array))).toBe(true);
+  });
+
   it("copies the bytes before returning: the caller may reuse its array at once", async () => {
     const bytes = new Uint8Array([1, 2, 3, 4]);
     const written = writer.write(join(sandbox, "copy"), bytes.subarray(1, 3));
