@@ -1,9 +1,10 @@
 /**
  * Creating many small files from one thread of their own. Through Node's thread pool, each file
  * costs three trips (open, write, close), and each trip wakes a pool thread and then the event
- * loop; here the files handed over while the thread is busy travel to it in one message, their
- * bytes copied into a ring of shared memory, and it creates each with one synchronous
- * open-write-close, so the event loop neither blocks on the disk nor pays a wake-up per step.
+ * loop; here the files handed over in one turn of the event loop, or while the thread is busy,
+ * travel to it in one message, their bytes copied into a ring of shared memory, and it creates
+ * each with one synchronous open-write-close, so the event loop neither blocks on the disk nor
+ * pays a wake-up per step.
  * @module
  */
 import { Worker } from "node:worker_threads";
@@ -55,8 +56,9 @@ interface PendingFile {
 
 /**
  * A thread that creates small files whole, for a `get` of many files. {@link FileWriterThread.write}
- * keeps {@link writeNewFile}'s contract. One batch is with the thread at a time: the files handed
- * over meanwhile go together in the next. The thread starts with the instance, holds the process
+ * keeps {@link writeNewFile}'s contract. The files handed over during one turn of the event loop
+ * go to the thread together, and one batch is with it at a time: those handed over meanwhile go
+ * together in the next. The thread starts with the instance, holds the process
  * open only while files are pending, and ends with {@link FileWriterThread.close}. Should it stop
  * on its own, the files it held fail with a {@link SkyfsError} and later ones go through the pool.
  */
@@ -68,6 +70,8 @@ export class FileWriterThread {
   private readonly idle: Array<() => void> = [];
   /** Set once the thread stopped or was closed: later files go through the pool. */
   private ended = false;
+  /** A send is due at the end of this turn of the event loop. */
+  private sendScheduled = false;
 
   /** Starts the thread, which boots while the first files are read. */
   constructor() {
@@ -91,7 +95,13 @@ export class FileWriterThread {
       const at = this.ring.take(bytes.length);
       if (at !== undefined) this.ring.bytes.set(bytes, at);
       this.queued.push({ path, bytes: at === undefined ? bytes.slice() : { at, length: bytes.length }, resolve, reject });
-      this.sendQueued();
+      if (!this.sendScheduled) {
+        this.sendScheduled = true;
+        setImmediate(() => {
+          this.sendScheduled = false;
+          this.sendQueued();
+        });
+      }
     });
   };
 
