@@ -1,7 +1,9 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Worker } from "node:worker_threads";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SkyfsError } from "../../src/core/errors.js";
 import { FileWriterThread } from "../../src/core/file-writer-thread.js";
 
 describe("FileWriterThread", () => {
@@ -71,6 +73,23 @@ describe("FileWriterThread", () => {
     expect(outcomes[1]).toMatchObject({ status: "rejected", reason: { code: "ENOTDIR" } });
     expect(outcomes[2]).toEqual({ status: "fulfilled", value: true });
     expect((await readdir(sandbox)).sort()).toEqual(["c", "plain"]);
+  });
+
+  it("when its thread stops, settles every file it held (written, or failed with a SkyfsError) and writes later ones through the pool", async () => {
+    const pending = Array.from({ length: 50 }, (_, i) => writer.write(join(sandbox, `q${i}`), new Uint8Array([i, i])));
+    await (writer as unknown as { thread: Worker }).thread.terminate();
+    const outcomes = await Promise.allSettled(pending);
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.status === "fulfilled") {
+        expect(outcome.value).toBe(true);
+        expect([...(await readFile(join(sandbox, `q${i}`)))]).toEqual([i, i]);
+      } else {
+        expect(outcome.reason).toBeInstanceOf(SkyfsError);
+        expect((outcome.reason as Error).message).toBe("the thread writing small files stopped");
+      }
+    }
+    expect(await writer.write(join(sandbox, "later"), new Uint8Array([1]))).toBe(true);
+    expect([...(await readFile(join(sandbox, "later")))]).toEqual([1]);
   });
 
   it("waits for the files handed over before closing, and writes through the pool afterwards", async () => {
