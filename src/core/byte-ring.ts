@@ -5,12 +5,6 @@
  * @module
  */
 
-/** A piece of the ring in use. */
-interface Piece {
-  at: number;
-  length: number;
-}
-
 /**
  * A ring of bytes in a `SharedArrayBuffer`. {@link ByteRing.take} finds room for a piece after
  * the newest one (wrapping to the start when the end has too little), and
@@ -20,7 +14,8 @@ interface Piece {
 export class ByteRing {
   /** The ring's memory, shared with the threads it is sent to. */
   readonly bytes: Uint8Array<SharedArrayBuffer>;
-  private readonly pieces: Piece[] = [];
+  /** Offsets of the pieces taken, oldest first (those given back before `oldest`). */
+  private readonly pieces: number[] = [];
   /** Index in `pieces` of the oldest piece still in use. */
   private oldest = 0;
   /** Offset just past the newest piece. */
@@ -36,12 +31,12 @@ export class ByteRing {
     let at: number | undefined;
     if (this.oldest === this.pieces.length) at = length <= size ? 0 : undefined;
     else {
-      const start = (this.pieces[this.oldest] as Piece).at;
+      const start = this.pieces[this.oldest] as number;
       if (this.end > start) at = size - this.end >= length ? this.end : start >= length ? 0 : undefined;
       else at = start - this.end >= length ? this.end : undefined;
     }
     if (at === undefined) return undefined;
-    this.pieces.push({ at, length });
+    this.pieces.push(at);
     this.end = at + length;
     return at;
   }
