@@ -6,6 +6,7 @@
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { compiledScript } from "./compiled.js";
 import { type BenchContext, runJson } from "./measure.js";
 import type { Measurement } from "./table.js";
 
@@ -150,8 +151,8 @@ export function skyfsChildReport(mode: string, ...args: string[]): Promise<RunRe
 }
 
 /** Runs one mode of the skyfs child process (see `skyfs-child.ts`) of a checkout in a fresh Node process. */
-function skyfsChild(checkout: string, mode: string, args: readonly string[]): Promise<RunReport> {
-  return childReport(process.execPath, ["--import", "tsx", join(checkout, "bench", "skyfs-child.ts"), mode, ...args]);
+async function skyfsChild(checkout: string, mode: string, args: readonly string[]): Promise<RunReport> {
+  return childReport(process.execPath, [await compiledScript(checkout, "bench/skyfs-child.ts"), mode, ...args]);
 }
 
 /**
@@ -172,9 +173,9 @@ export function skyfsContenders(
   return contenders;
 }
 
-/** Runs one of the Node peer scripts of `peers/` (undici, opendal) in a fresh Node process. */
-export function nodeChild(script: string, ...args: string[]): Promise<RunReport> {
-  return childReport(process.execPath, ["--import", "tsx", new URL(`./peers/${script}`, import.meta.url).pathname, ...args]);
+/** Runs one of the Node peer scripts of `peers/` (undici, opendal), compiled, in a fresh Node process. */
+export async function nodeChild(script: string, ...args: string[]): Promise<RunReport> {
+  return childReport(process.execPath, [await compiledScript(here, `bench/peers/${script}`), ...args]);
 }
 
 /** Runs one mode of a Python peer script under Debian's python3. */

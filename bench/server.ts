@@ -4,6 +4,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { compiledScript } from "./compiled.js";
 import type { ProxyCounts } from "./latency-proxy.js";
 
 /** A running server process. */
@@ -22,12 +23,12 @@ export interface BenchServer {
   close: () => void;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
+const project = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Forks the server process for `root` with `latencyMs` of added latency per request. */
 export async function startBenchServer(root: string, latencyMs: number): Promise<BenchServer> {
-  const child: ChildProcess = fork(join(here, "server-process.ts"), [root, String(latencyMs)], {
-    execArgv: ["--import", "tsx"],
+  const child: ChildProcess = fork(await compiledScript(project, "bench/server-process.ts"), [root, String(latencyMs)], {
+    execArgv: [],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const stop = (): void => {

@@ -12,6 +12,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { startNginx } from "../../test/servers/nginx.js";
 import { type ChildUsage, measureChild } from "../child-usage.js";
+import { compiledScript } from "../compiled.js";
 import { BIG_SIZE } from "../fixtures.js";
 import type { BenchContext } from "../measure.js";
 import { formatBytes, type Goal, type Measurement } from "../table.js";
@@ -28,7 +29,7 @@ interface Run {
   rssGrowth: number;
 }
 
-const here = import.meta.dirname;
+const project = join(import.meta.dirname, "..", "..");
 const MiB = 1024 * 1024;
 
 /** Runs scenario 3. */
@@ -37,9 +38,9 @@ export async function bigGet(context: BenchContext): Promise<{ rows: Measurement
   const scenario = `3 get 1 GiB (${nginx ? "nginx" : "Node server"}, no latency)`;
   const url = `${nginx?.baseUrl ?? context.server.raw}/big.bin`;
   const target = join(context.scratch, "big-copy.bin");
-  const node = (script: string): (() => Promise<Run>) => {
+  const node = (checkout: string, script: string): (() => Promise<Run>) => {
     return async () => {
-      const usage = await measureChild(process.execPath, ["--import", "tsx", script, url, target]);
+      const usage = await measureChild(process.execPath, [await compiledScript(checkout, script), url, target]);
       const own = JSON.parse(usage.stdout.trim().split("\n").pop() ?? "{}") as { seconds: number; cpuSeconds: number; rssGrowth: number };
       return { seconds: own.seconds, cpu: own.cpuSeconds, process: usage, rssGrowth: own.rssGrowth };
     };
@@ -52,11 +53,11 @@ export async function bigGet(context: BenchContext): Promise<{ rows: Measurement
         return { seconds: usage.wall, cpu: usage.cpu, process: usage, rssGrowth: usage.maxRss };
       },
     ],
-    ["skyfs", node(join(here, "..", "get-child.ts"))],
-    ["undici stream", node(join(here, "..", "peers", "undici-get.ts"))],
+    ["skyfs", node(project, "bench/get-child.ts")],
+    ["undici stream", node(project, "bench/peers/undici-get.ts")],
   ];
   const baseline = process.env.SKYFS_BENCH_BASELINE;
-  if (baseline) peers.push(["skyfs baseline", node(join(baseline, "bench", "get-child.ts"))]);
+  if (baseline) peers.push(["skyfs baseline", node(baseline, "bench/get-child.ts")]);
   const runs = new Map<string, Run[]>(peers.map(([name]) => [name, []]));
   const failures = new Map<string, string>();
   const load: number[] = [];
