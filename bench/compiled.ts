@@ -8,32 +8,31 @@
 import { execFile } from "node:child_process";
 import { mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const builds = new Map<string, Promise<string>>();
 
+/** The checkout this benchmark belongs to (its root folder). */
+export const benchCheckout = join(dirname(fileURLToPath(import.meta.url)), "..");
+
 /**
- * The folder holding `checkout`'s `src` and `bench` compiled (in its
- * `node_modules/.cache/skyfs-bench`, where the compiled files find the checkout's packages),
- * compiled once per benchmark run. Type errors do not stop it (an older checkout may have some);
- * a compilation that leaves no child script does.
+ * The compiled form of `script`, a `.ts` file of `checkout` (`bench/skyfs-child.ts`, say). The
+ * checkout's `src` and `bench` are compiled once per benchmark run, into its
+ * `node_modules/.cache/skyfs-bench`, where the compiled files find the checkout's packages. Type
+ * errors do not stop it (an older checkout may have some); a compilation that leaves no child
+ * script does.
  */
-export function compiledCheckout(checkout: string): Promise<string> {
+export async function compiledScript(checkout: string, script: string): Promise<string> {
   let build = builds.get(checkout);
   if (!build) {
     build = compile(checkout);
     builds.set(checkout, build);
   }
-  return build;
-}
-
-/** The compiled form of `script`, a `.ts` file of `checkout` (`bench/skyfs-child.ts`, say). */
-export async function compiledScript(checkout: string, script: string): Promise<string> {
-  const out = await compiledCheckout(checkout);
-  return join(out, script.replace(/\.ts$/, ".js"));
+  return join(await build, script.replace(/\.ts$/, ".js"));
 }
 
 async function compile(checkout: string): Promise<string> {

@@ -4,9 +4,7 @@
  * with the machine's load average beside them.
  */
 import { loadavg } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { compiledScript } from "./compiled.js";
+import { benchCheckout, compiledScript } from "./compiled.js";
 import { type BenchContext, runJson } from "./measure.js";
 import type { Measurement } from "./table.js";
 
@@ -35,8 +33,6 @@ export interface Contender {
   /** Runs in the first `maxRuns` rounds only (a peer taking minutes per run); every round when absent. */
   maxRuns?: number;
 }
-
-const here = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -147,7 +143,7 @@ export async function childReport(command: string, args: string[], timeoutMs = 3
 
 /** Runs one mode of this checkout's skyfs child process (see `skyfs-child.ts`) once, outside any rounds. */
 export function skyfsChildReport(mode: string, ...args: string[]): Promise<RunReport> {
-  return skyfsChild(here, mode, args);
+  return skyfsChild(benchCheckout, mode, args);
 }
 
 /** Runs one mode of the skyfs child process (see `skyfs-child.ts`) of a checkout in a fresh Node process. */
@@ -167,7 +163,7 @@ export function skyfsContenders(
   ...args: string[]
 ): Contender[] {
   const { name = "skyfs", ...rest } = hooks;
-  const contenders: Contender[] = [{ ...rest, peer: name, run: () => skyfsChild(here, mode, args) }];
+  const contenders: Contender[] = [{ ...rest, peer: name, run: () => skyfsChild(benchCheckout, mode, args) }];
   const baseline = process.env.SKYFS_BENCH_BASELINE;
   if (baseline) contenders.push({ ...rest, peer: `${name} baseline`, run: () => skyfsChild(baseline, mode, args) });
   return contenders;
@@ -175,7 +171,7 @@ export function skyfsContenders(
 
 /** Runs one of the Node peer scripts of `peers/` (undici, opendal), compiled, in a fresh Node process. */
 export async function nodeChild(script: string, ...args: string[]): Promise<RunReport> {
-  return childReport(process.execPath, [await compiledScript(here, `bench/peers/${script}`), ...args]);
+  return childReport(process.execPath, [await compiledScript(benchCheckout, `bench/peers/${script}`), ...args]);
 }
 
 /** Runs one mode of a Python peer script under Debian's python3. */

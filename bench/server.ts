@@ -2,9 +2,7 @@
  * Starts the benchmark's server process (HTTP server plus latency proxies) and talks to it.
  */
 import { type ChildProcess, fork } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { compiledScript } from "./compiled.js";
+import { benchCheckout, compiledScript } from "./compiled.js";
 import type { ProxyCounts } from "./latency-proxy.js";
 
 /** A running server process. */
@@ -23,11 +21,9 @@ export interface BenchServer {
   close: () => void;
 }
 
-const project = join(dirname(fileURLToPath(import.meta.url)), "..");
-
 /** Forks the server process for `root` with `latencyMs` of added latency per request. */
 export async function startBenchServer(root: string, latencyMs: number): Promise<BenchServer> {
-  const child: ChildProcess = fork(await compiledScript(project, "bench/server-process.ts"), [root, String(latencyMs)], {
+  const child: ChildProcess = fork(await compiledScript(benchCheckout, "bench/server-process.ts"), [root, String(latencyMs)], {
     execArgv: [],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

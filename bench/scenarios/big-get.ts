@@ -12,7 +12,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { startNginx } from "../../test/servers/nginx.js";
 import { type ChildUsage, measureChild } from "../child-usage.js";
-import { compiledScript } from "../compiled.js";
+import { benchCheckout, compiledScript } from "../compiled.js";
 import { BIG_SIZE } from "../fixtures.js";
 import type { BenchContext } from "../measure.js";
 import { formatBytes, type Goal, type Measurement } from "../table.js";
@@ -29,7 +29,6 @@ interface Run {
   rssGrowth: number;
 }
 
-const project = join(import.meta.dirname, "..", "..");
 const MiB = 1024 * 1024;
 
 /** Runs scenario 3. */
@@ -53,8 +52,8 @@ export async function bigGet(context: BenchContext): Promise<{ rows: Measurement
         return { seconds: usage.wall, cpu: usage.cpu, process: usage, rssGrowth: usage.maxRss };
       },
     ],
-    ["skyfs", node(project, "bench/get-child.ts")],
-    ["undici stream", node(project, "bench/peers/undici-get.ts")],
+    ["skyfs", node(benchCheckout, "bench/get-child.ts")],
+    ["undici stream", node(benchCheckout, "bench/peers/undici-get.ts")],
   ];
   const baseline = process.env.SKYFS_BENCH_BASELINE;
   if (baseline) peers.push(["skyfs baseline", node(baseline, "bench/get-child.ts")]);
