@@ -92,6 +92,8 @@ export class HttpBackend implements Backend {
   private readonly transport: HttpTransport;
   private readonly watch: BodyWatch;
   private readonly trustedHosts: ReadonlySet<string>;
+  /** {@link HttpOptions.headers} with lower-case names. */
+  private readonly optionHeaders: Readonly<Record<string, string>>;
 
   constructor(
     private readonly options: HttpOptions = {},
@@ -104,6 +106,7 @@ export class HttpBackend implements Backend {
       minBytes: Math.max(1, Math.floor(((options.minBytesPerSecond ?? DEFAULT_MIN_RATE) * timeout) / 1000)),
     };
     this.trustedHosts = new Set((options.trustedHosts ?? []).map((host) => host.toLowerCase()));
+    this.optionHeaders = lowerCase(options.headers);
     this.transport =
       options.transport ??
       defaultHttpTransport({ connections: options.connections ?? DEFAULT_REQUEST_CONCURRENCY, timeout, dispatcher: options.dispatcher });
@@ -293,13 +296,17 @@ export class HttpBackend implements Backend {
     let current = url;
     let downgraded = false;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const target = parseUrl(current);
+      const target = hop === 0 ? asked : parseUrl(current);
       downgraded ||= asked.protocol === "https:" && target.protocol === "http:";
-      const parts: HttpRequestParts = { method, url: withoutUserInfo(target), headers: { ...headers } };
-      if (!downgraded && (target.origin === asked.origin || this.trusts(target))) {
-        parts.headers = { ...lowerCase(this.options.headers), ...(urlCredentials ? { authorization: urlCredentials } : {}), ...headers };
-        await this.options.auth?.authorize(parts);
-      }
+      const trusted = !downgraded && (hop === 0 || target.origin === asked.origin || this.trusts(target));
+      const parts: HttpRequestParts = {
+        method,
+        url: withoutUserInfo(target),
+        headers: trusted
+          ? { ...this.optionHeaders, ...(urlCredentials ? { authorization: urlCredentials } : {}), ...headers }
+          : { ...headers },
+      };
+      if (trusted) await this.options.auth?.authorize(parts);
       let response: TransportReply;
       options.onRequest?.();
       try {
@@ -322,7 +329,7 @@ export class HttpBackend implements Backend {
         current = next.href;
         continue;
       }
-      return answeredAt(response, current);
+      return response.url === current ? response : answeredAt(response, current);
     }
     throw new ProtocolError(`more than ${MAX_REDIRECTS} redirects`, { url });
   }

@@ -39,34 +39,67 @@ const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
  * `Content-Length` fields are refused.
  */
 export function parseReplyHead(text: string): ReplyHead {
-  const lines = text.split("\r\n");
-  const status = STATUS_LINE.exec(lines[0] ?? "");
-  if (!status)
-    throw new InvalidReplyError(`not an HTTP/1.x status line: ${JSON.stringify((lines[0] ?? "").slice(0, 80))}`, "InvalidStatusLine");
+  const firstEnd = lineEnd(text, 0);
+  const statusLine = text.slice(0, firstEnd);
+  const status = STATUS_LINE.exec(statusLine);
+  if (!status) throw new InvalidReplyError(`not an HTTP/1.x status line: ${JSON.stringify(statusLine.slice(0, 80))}`, "InvalidStatusLine");
   const fields = new Map<string, string[]>();
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const colon = line.indexOf(":");
-    const name = colon > 0 ? line.slice(0, colon) : "";
-    if (!FIELD_NAME.test(name)) throw new InvalidReplyError(`not a header field: ${JSON.stringify(line.slice(0, 80))}`, "InvalidHeader");
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
+  for (let start = firstEnd + 2; start <= text.length; ) {
+    const end = lineEnd(text, start);
+    const colon = text.indexOf(":", start);
+    const name = colon > start && colon < end ? text.slice(start, colon) : "";
+    if (!FIELD_NAME.test(name))
+      throw new InvalidReplyError(`not a header field: ${JSON.stringify(text.slice(start, Math.min(end, start + 80)))}`, "InvalidHeader");
+    const value = trimmed(text, colon + 1, end);
     if (!FIELD_VALUE.test(value)) throw new InvalidReplyError(`bad characters in the ${name} header`, "InvalidHeader");
     const key = name.toLowerCase();
     const values = fields.get(key);
     if (values) values.push(value);
     else fields.set(key, [value]);
+    start = end + 2;
   }
-  const lengths = new Set(listField(fields, "content-length"));
-  if (lengths.size > 1) throw new InvalidReplyError("contradictory Content-Length headers", "InvalidContentLength");
-  const [length] = lengths;
+  const length = contentLength(fields.get("content-length"));
   if (length !== undefined && !/^\d{1,15}$/.test(length))
     throw new InvalidReplyError(`bad Content-Length ${JSON.stringify(length)}`, "InvalidContentLength");
   return { status: Number(status[2]), version: status[1] === "1" ? "1.1" : "1.0", fields };
 }
 
+/** Where the line that starts at `start` ends: at its CR LF, or at the end of `text`. */
+function lineEnd(text: string, start: number): number {
+  const end = text.indexOf("\r\n", start);
+  return end < 0 ? text.length : end;
+}
+
+/** `text` from `start` to `end`, without the spaces and tabs at either end. */
+function trimmed(text: string, start: number, end: number): string {
+  let from = start;
+  let to = end;
+  while (from < to && (text.charCodeAt(from) === 0x20 || text.charCodeAt(from) === 0x09)) from++;
+  while (to > from && (text.charCodeAt(to - 1) === 0x20 || text.charCodeAt(to - 1) === 0x09)) to--;
+  return text.slice(from, to);
+}
+
+/**
+ * The one `Content-Length` of a reply (the same value repeated, as a list or in several fields,
+ * counts as one), or an {@link InvalidReplyError} when the values differ.
+ */
+function contentLength(values: string[] | undefined): string | undefined {
+  if (values === undefined) return undefined;
+  const only = values[0] as string;
+  if (values.length === 1 && !only.includes(",")) return only;
+  const lengths = new Set(listMembers(values));
+  if (lengths.size > 1) throw new InvalidReplyError("contradictory Content-Length headers", "InvalidContentLength");
+  return lengths.values().next().value;
+}
+
 /** The members of a comma-separated list field, over all its occurrences, trimmed. */
 function listField(fields: ReplyHead["fields"], name: string): string[] {
-  return (fields.get(name) ?? []).flatMap((value) => value.split(",").map((part) => part.trim()));
+  const values = fields.get(name);
+  return values === undefined ? [] : listMembers(values);
+}
+
+function listMembers(values: string[]): string[] {
+  return values.flatMap((value) => value.split(",").map((part) => part.trim()));
 }
 
 /** How a reply's body is delimited. */
