@@ -18,32 +18,57 @@ import { writeNewFile } from "./whole-file.js";
  */
 const RING_BYTES = 4 * 1024 * 1024;
 
+/** What the thread answers for each file of a batch, by its place in the batch. */
+const WRITTEN = 0;
+const EXISTS = 1;
+const FAILED = 2;
+
 /**
  * The thread's code: for each file of a batch, `writeFileSync` with flag `wx`, answering
- * `"written"`, `"exists"`, or the error (the file removed when it was created before the error),
- * as {@link writeNewFile} does through the pool.
+ * written, exists, or the error (the file removed when it was created before the error), as
+ * {@link writeNewFile} does through the pool. A batch travels compact, since copying a message
+ * between threads costs by the value: the paths in one string, separated by NUL (which no path
+ * holds), each file's place in the ring (or -1 and the index of its own copy) in one array, and
+ * the answer is one byte a file plus the errors.
  */
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { unlinkSync, writeFileSync } = require("node:fs");
 const ring = new Uint8Array(workerData);
-function create({ path, at, length, bytes }) {
+function create(path, bytes, index, errors) {
   try {
-    writeFileSync(path, bytes ?? ring.subarray(at, at + length), { flag: "wx" });
-    return "written";
+    writeFileSync(path, bytes, { flag: "wx" });
+    return ${WRITTEN};
   } catch (error) {
-    if (error.code === "EEXIST") return "exists";
+    if (error.code === "EEXIST") return ${EXISTS};
     if (error.syscall !== "open") {
       try { unlinkSync(path); } catch {}
     }
-    return { message: error.message, code: error.code, errno: error.errno, syscall: error.syscall };
+    errors.push({ index, message: error.message, code: error.code, errno: error.errno, syscall: error.syscall });
+    return ${FAILED};
   }
 }
-parentPort.on("message", (files) => parentPort.postMessage(files.map(create)));
+parentPort.on("message", ({ paths, places, copies }) => {
+  const names = paths.split("\\0");
+  const outcomes = new Uint8Array(names.length);
+  const errors = [];
+  for (let i = 0; i < names.length; i++) {
+    const at = places[2 * i];
+    const bytes = at < 0 ? copies[places[2 * i + 1]] : ring.subarray(at, at + places[2 * i + 1]);
+    outcomes[i] = create(names[i], bytes, i, errors);
+  }
+  parentPort.postMessage({ outcomes, errors }, [outcomes.buffer]);
+});
 `;
 
-/** What the thread answers for one file. */
-type Outcome = "written" | "exists" | { message: string; code?: string; errno?: number; syscall?: string };
+/** A file the thread could not create: its place in the batch and the system's error. */
+interface ThreadError {
+  index: number;
+  message: string;
+  code?: string;
+  errno?: number;
+  syscall?: string;
+}
 
 /** A file handed over and not yet answered for. */
 interface PendingFile {
@@ -77,7 +102,7 @@ export class FileWriterThread {
   constructor() {
     this.thread = new Worker(THREAD_SOURCE, { eval: true, workerData: this.ring.bytes.buffer });
     this.thread.unref();
-    this.thread.on("message", (outcomes: Outcome[]) => this.answered(outcomes));
+    this.thread.on("message", ({ outcomes, errors }: { outcomes: Uint8Array; errors: ThreadError[] }) => this.answered(outcomes, errors));
     this.thread.on("error", (error) => this.stopped(error));
     this.thread.on("exit", (code) => {
       if (!this.ended) this.stopped(new Error(`exit code ${code}`));
@@ -90,7 +115,7 @@ export class FileWriterThread {
    * left). The bytes are copied before the call returns.
    */
   readonly write = (path: string, bytes: Uint8Array): Promise<boolean> => {
-    if (this.ended) return writeNewFile(path, bytes);
+    if (this.ended || path.includes("\0")) return writeNewFile(path, bytes);
     return new Promise((resolve, reject) => {
       const at = this.ring.take(bytes.length);
       if (at !== undefined) this.ring.bytes.set(bytes, at);
@@ -117,19 +142,34 @@ export class FileWriterThread {
     this.sent = this.queued;
     this.queued = [];
     this.thread.ref();
-    const copies = this.sent.flatMap(({ bytes }) => (bytes instanceof Uint8Array ? [bytes.buffer] : []));
-    this.thread.postMessage(
-      this.sent.map(({ path, bytes }) => (bytes instanceof Uint8Array ? { path, bytes } : { path, ...bytes })),
-      copies,
-    );
+    const places = new Float64Array(this.sent.length * 2);
+    const copies: Uint8Array<ArrayBuffer>[] = [];
+    this.sent.forEach(({ bytes }, i) => {
+      if (bytes instanceof Uint8Array) {
+        places[2 * i] = -1;
+        places[2 * i + 1] = copies.push(bytes) - 1;
+      } else {
+        places[2 * i] = bytes.at;
+        places[2 * i + 1] = bytes.length;
+      }
+    });
+    const paths = this.sent.map(({ path }) => path).join("\0");
+    this.thread.postMessage({ paths, places, copies }, [places.buffer, ...copies.map((copy) => copy.buffer)]);
   }
 
-  private answered(outcomes: Outcome[]): void {
+  private answered(outcomes: Uint8Array, errors: ThreadError[]): void {
     const files = this.sent;
     this.sent = [];
+    let nextError = 0;
     for (const [i, file] of files.entries()) {
       if (!(file.bytes instanceof Uint8Array)) this.ring.giveBack();
-      settle(file, outcomes[i]);
+      const outcome = outcomes[i];
+      if (outcome === WRITTEN) file.resolve(true);
+      else if (outcome === EXISTS) file.resolve(false);
+      else {
+        const error = errors[nextError]?.index === i ? errors[nextError++] : undefined;
+        fail(file, error ?? { index: i, message: "no answer from the thread writing small files" });
+      }
     }
     if (this.queued.length > 0) this.sendQueued();
     else {
@@ -155,11 +195,7 @@ export class FileWriterThread {
   }
 }
 
-function settle(file: PendingFile, outcome: Outcome | undefined): void {
-  if (outcome === "written") file.resolve(true);
-  else if (outcome === "exists") file.resolve(false);
-  else {
-    const { message, ...fields } = outcome ?? { message: "no answer from the thread writing small files" };
-    file.reject(Object.assign(new Error(message), fields, { path: file.path }));
-  }
+/** Rejects `file` with the system's error the thread reported. */
+function fail(file: PendingFile, { index: _index, message, ...fields }: ThreadError): void {
+  file.reject(Object.assign(new Error(message), fields, { path: file.path }));
 }

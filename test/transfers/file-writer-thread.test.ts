@@ -75,6 +75,19 @@ describe("FileWriterThread", () => {
     expect((await readdir(sandbox)).sort()).toEqual(["c", "plain"]);
   });
 
+  it("refuses a path holding a NUL byte as Node does, while the files around it land under their own names", async () => {
+    const outcomes = await Promise.allSettled([
+      writer.write(join(sandbox, "before"), new Uint8Array([1])),
+      writer.write(join(sandbox, "bad\0name"), new Uint8Array([2])),
+      writer.write(join(sandbox, "after"), new Uint8Array([3])),
+    ]);
+    expect(outcomes[1]).toMatchObject({ status: "rejected", reason: { code: "ERR_INVALID_ARG_VALUE" } });
+    expect(outcomes[0]).toEqual({ status: "fulfilled", value: true });
+    expect(outcomes[2]).toEqual({ status: "fulfilled", value: true });
+    expect((await readdir(sandbox)).sort()).toEqual(["after", "before"]);
+    expect([...(await readFile(join(sandbox, "after")))]).toEqual([3]);
+  });
+
   it("when its thread stops, settles every file it held (written, or failed with a SkyfsError) and writes later ones through the pool", async () => {
     const pending = Array.from({ length: 50 }, (_, i) => writer.write(join(sandbox, `q${i}`), new Uint8Array([i, i])));
     await (writer as unknown as { thread: Worker }).thread.terminate();

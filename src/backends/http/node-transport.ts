@@ -83,7 +83,15 @@ interface ConnectionUser {
 class Connection {
   readonly socket: Socket;
   private user: ConnectionUser | undefined;
+  /**
+   * Closes the connection `idleMs` after it was last released. Made once and re-armed by each
+   * release (cheaper than a timer per request); it does nothing while a request owns the connection.
+   */
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Tells the request waiting for a reply head that it is late. Made once, re-armed for each request. */
+  private headTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What {@link Connection.headTimer} calls: the waiting request's failure, until its head arrives. */
+  private onHeadLate: (() => void) | undefined;
   /** Whether the connection was closed and its transport told. */
   private gone = false;
   /** The connection's own read buffer, once it needed one. */
@@ -128,7 +136,6 @@ class Connection {
 
   /** Gives the connection to `user`, which reads on it until {@link Connection.release}. */
   take(user: ConnectionUser): void {
-    clearTimeout(this.idleTimer);
     this.user = user;
     this.socket.ref();
   }
@@ -137,8 +144,28 @@ class Connection {
   release(): void {
     this.user = undefined;
     this.socket.unref();
-    this.idleTimer = setTimeout(() => this.destroy(), this.idleMs);
-    this.idleTimer.unref();
+    if (this.idleTimer) this.idleTimer.refresh();
+    else {
+      this.idleTimer = setTimeout(() => {
+        if (this.user === undefined) this.destroy();
+      }, this.idleMs);
+      this.idleTimer.unref();
+    }
+  }
+
+  /** Calls `late` unless {@link Connection.headArrived} is called within `ms` (the same for every request of the connection). */
+  expectHead(ms: number, late: () => void): void {
+    this.onHeadLate = late;
+    if (this.headTimer) this.headTimer.refresh();
+    else {
+      this.headTimer = setTimeout(() => this.onHeadLate?.(), ms);
+      this.headTimer.unref();
+    }
+  }
+
+  /** The reply head {@link Connection.expectHead} waited for has arrived. */
+  headArrived(): void {
+    this.onHeadLate = undefined;
   }
 
   /** Closes the connection for good: its user, if any, fails with `reason`. */
@@ -154,7 +181,9 @@ class Connection {
    */
   destroy(): void {
     this.user = undefined;
+    this.onHeadLate = undefined;
     clearTimeout(this.idleTimer);
+    clearTimeout(this.headTimer);
     if (this.gone) return;
     this.gone = true;
     this.socket.destroy();
@@ -306,15 +335,10 @@ export class NodeTransport implements HttpTransport {
       const fail = (error: unknown): void => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
         unwatch();
         connection.destroy();
         reject(error);
       };
-      const timer = setTimeout(
-        () => fail(Object.assign(new Error(`no reply headers within ${this.options.timeout} ms`), { code: "HeadersTimeout" })),
-        this.options.timeout,
-      );
       if (signal?.aborted) {
         fail(abortReason(signal));
         return;
@@ -328,6 +352,9 @@ export class NodeTransport implements HttpTransport {
         } else connection.destroy();
         this.freeSlot(origin);
       };
+      connection.expectHead(this.options.timeout, () =>
+        fail(Object.assign(new Error(`no reply headers within ${this.options.timeout} ms`), { code: "HeadersTimeout" })),
+      );
       connection.take({
         read: (bytes) => {
           let all = received ? Buffer.concat([received, bytes]) : bytes;
@@ -357,7 +384,7 @@ export class NodeTransport implements HttpTransport {
               return false;
             }
             settled = true;
-            clearTimeout(timer);
+            connection.headArrived();
             unwatch();
             const framing = bodyFraming(request.method, parsed);
             const reply = new SocketReply(
