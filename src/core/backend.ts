@@ -62,6 +62,15 @@ export interface GetOptions extends RequestOptions {
    * hands over itself (`streamRange` in `reads.ts` does both).
    */
   sink?: ByteSink;
+  /**
+   * Where the bytes returned go, asked for once their count is known: it returns an array of
+   * exactly `length` bytes, which the backend fills whole or fails the read. A backend that copies
+   * a body into an array of its own may take it from here, and may ignore it. The caller may
+   * reuse the memory once it is done with the bytes (a `get` of many small files does, instead
+   * of touching fresh memory for every file), so a layer that keeps the bytes it reads (a cache)
+   * does not pass it down.
+   */
+  memory?: (length: number) => Uint8Array;
 }
 
 /**

@@ -14,6 +14,7 @@ import { FileSink, type HeldBytes } from "./file-sink.js";
 import { localFileError } from "./local-errors.js";
 import { partialPath } from "./partial-files.js";
 import { readHead, readRange, streamRange } from "./reads.js";
+import type { ReusedArrays } from "./reused-arrays.js";
 import type { HandOff } from "./transfer-batch.js";
 import { writeNewFile } from "./whole-file.js";
 
@@ -53,6 +54,11 @@ export interface DownloadPlan extends IoOptions {
    * next object while the bytes are written (see {@link HandOff}).
    */
   handOff?: HandOff;
+  /**
+   * Arrays the first read of each object lands in, taken back once an object it brought whole is
+   * written (see {@link ReusedArrays}): shared by the downloads of one call.
+   */
+  arrays?: ReusedArrays;
 }
 
 /**
@@ -79,22 +85,29 @@ export async function downloadObject(
   if (!plan.folderExists) await onLocalFile(mkdir(dirname(localPath), { recursive: true }), localPath);
   let info = file;
   let first: Uint8Array | undefined;
-  const headSize = Math.min(plan.partSize, FIRST_READ);
+  const headSize = largestWholeRead(plan.partSize);
   if (!known || (file.size > 0 && file.size <= headSize)) {
     const release = await plan.bytesInFlight?.acquire(known ? file.size : headSize);
+    const memory = plan.arrays?.take;
     try {
-      if (known) first = await readRange(backend, file.name, 0, file.size, { ...pinOf(file), signal: plan.signal });
-      else ({ info, head: first } = await readHead(backend, file.name, headSize, { signal: plan.signal }));
+      if (known) first = await readRange(backend, file.name, 0, file.size, { ...pinOf(file), signal: plan.signal, memory });
+      else ({ info, head: first } = await readHead(backend, file.name, headSize, { signal: plan.signal, memory }));
     } finally {
       release?.();
     }
   }
   plan.onSize?.(info.size);
   if (first && first.length >= info.size) {
+    const whole = first;
     throwIfAborted(plan.signal, backend.toUrl(file.name));
-    if (!plan.handOff) return writeWhole(backend, info, localPath, first, plan);
-    const release = await plan.bytesInFlight?.acquire(first.length);
-    plan.handOff(writeWhole(backend, info, localPath, first, plan).finally(() => release?.()));
+    if (!plan.handOff) return writeWhole(backend, info, localPath, whole, plan).finally(() => plan.arrays?.giveBack(whole));
+    const release = await plan.bytesInFlight?.acquire(whole.length);
+    plan.handOff(
+      writeWhole(backend, info, localPath, whole, plan).finally(() => {
+        release?.();
+        plan.arrays?.giveBack(whole);
+      }),
+    );
     return;
   }
   await writeThroughTemporary(backend, info, localPath, first, plan);
@@ -102,7 +115,12 @@ export async function downloadObject(
 
 /** Whether an object of `size` bytes (-1: not known) may come whole with the first read of a download. */
 export function mayComeWhole(size: number, partSize: number): boolean {
-  return size <= Math.min(partSize, FIRST_READ);
+  return size <= largestWholeRead(partSize);
+}
+
+/** The most bytes the first read of a download asks for with parts of `partSize`: an object that long or shorter may come whole. */
+export function largestWholeRead(partSize: number): number {
+  return Math.min(partSize, FIRST_READ);
 }
 
 /**

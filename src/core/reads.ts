@@ -17,6 +17,8 @@ export interface PinnedReadOptions extends IoOptions {
   lastModified?: Date;
   /** Refuse the read when the object's size differs. */
   expectedSize?: number;
+  /** Where the bytes go (see {@link GetOptions.memory}). */
+  memory?: GetOptions["memory"];
 }
 
 /** Describes an object or directory; throws `NotFoundError` when nothing is there. */
@@ -74,11 +76,11 @@ export async function readHead(
   backend: Backend,
   path: string,
   length: number,
-  options: IoOptions = {},
+  options: IoOptions & Pick<GetOptions, "memory"> = {},
 ): Promise<{ info: FileInfo; head: Uint8Array }> {
   let result: { info: FileInfo; bytes: Uint8Array };
   try {
-    result = await backend.get(path, { signal: options.signal, range: { offset: 0, length } });
+    result = await backend.get(path, { signal: options.signal, range: { offset: 0, length }, memory: options.memory });
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
     const info = await describe(backend, path, options);
@@ -96,5 +98,6 @@ function pinned(options: PinnedReadOptions): GetOptions {
   if (options.version !== undefined) get.version = options.version;
   if (options.lastModified !== undefined) get.lastModified = options.lastModified;
   if (options.expectedSize !== undefined) get.expectedSize = options.expectedSize;
+  if (options.memory !== undefined) get.memory = options.memory;
   return get;
 }

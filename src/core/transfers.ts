@@ -11,13 +11,14 @@ import { resolveCompression, stripCompressionSuffix } from "./compression/codecs
 import { decodeToFile } from "./compression/decode-to-file.js";
 import type { CompressionOptions } from "./compression/layer.js";
 import { mapLimit, WeightedSemaphore } from "./concurrency.js";
-import { downloadObject, mayComeWhole } from "./download.js";
+import { downloadObject, largestWholeRead, mayComeWhole } from "./download.js";
 import { InvalidArgumentError, IsADirectoryError, NotSupportedError, throwIfAborted } from "./errors.js";
 import { FileWriterThread } from "./file-writer-thread.js";
 import { localFileError, localFolderError } from "./local-errors.js";
 import { removeStalePartials } from "./partial-files.js";
 import { baseName, joinPath, relativePath } from "./paths.js";
 import { describe } from "./reads.js";
+import { ReusedArrays } from "./reused-arrays.js";
 import { safeLocalPath } from "./safe-path.js";
 import { runTransferBatch } from "./transfer-batch.js";
 import { findEntries, findInFolder } from "./tree.js";
@@ -126,6 +127,7 @@ export async function getToLocal(
   };
   const smallFiles = options.compression ? 0 : jobs.filter((job) => mayComeWhole(job.size, plan.partSize)).length;
   const writer = smallFiles >= WRITER_THREAD_FILES ? new FileWriterThread() : undefined;
+  const arrays = new ReusedArrays(largestWholeRead(plan.partSize));
   try {
     await runTransferBatch(jobs, batch, async (job, signal, handOff) => {
       throwIfAborted(signal, backend.toUrl(job.info.name));
@@ -146,6 +148,7 @@ export async function getToLocal(
         onSize: (size) => progress.sizeKnown(job, size),
         onBytes: (bytes) => progress.add(job.info.name, bytes),
         createFile: writer?.write,
+        arrays,
         handOff: (written) => {
           handedOff = true;
           handOff(written.then(() => progress.fileDone(job.info.name)));

@@ -169,7 +169,12 @@ export class HttpBackend implements Backend {
    * `Content-Range: bytes *\/size` gives the size). A server that ignores `Range` still gives
    * the right bytes, without the whole body being read.
    */
-  async readDescribed(path: string, offset: number, length: number, options: IoOptions = {}): Promise<DescribedRead> {
+  async readDescribed(
+    path: string,
+    offset: number,
+    length: number,
+    options: IoOptions & Pick<GetOptions, "memory"> = {},
+  ): Promise<DescribedRead> {
     if (length === 0) return { info: await this.info(path, options), bytes: new Uint8Array(0) };
     const last = offset + length - 1;
     const response = await this.send("GET", path, { range: `bytes=${offset}-${last}` }, options);
@@ -179,7 +184,12 @@ export class HttpBackend implements Backend {
         await response.discard();
         throw new ProtocolError(`asked for bytes ${offset}-${last}, got ${response.header("content-range")}`, { url: path });
       }
-      const bytes = await takeBody(response, path, this.watch, { skip: 0, length: range.end - offset + 1, exact: true });
+      const bytes = await takeBody(response, path, this.watch, {
+        skip: 0,
+        length: range.end - offset + 1,
+        exact: true,
+        memory: options.memory,
+      });
       return { info: describe(path, range.total, response), bytes };
     }
     if (response.status === 416) {
@@ -199,7 +209,7 @@ export class HttpBackend implements Backend {
         }
         return {
           info: describe(path, size, response),
-          bytes: await takeBody(response, path, this.watch, { skip: offset, length: wanted, exact: false }),
+          bytes: await takeBody(response, path, this.watch, { skip: offset, length: wanted, exact: false, memory: options.memory }),
         };
       }
     }
@@ -279,9 +289,10 @@ export class HttpBackend implements Backend {
           url: path,
         });
       }
-      return takeBody(response, path, this.watch, { skip: 0, length, exact: true }, sink);
+      return takeBody(response, path, this.watch, { skip: 0, length, exact: true, memory: options.memory }, sink);
     }
-    if (response.status === 200) return takeBody(response, path, this.watch, { skip: offset, length, exact: false }, sink);
+    if (response.status === 200)
+      return takeBody(response, path, this.watch, { skip: offset, length, exact: false, memory: options.memory }, sink);
     await response.discard();
     throw this.errorFor(response.status, path);
   }
@@ -515,7 +526,8 @@ class PassedError {
 }
 
 /**
- * Takes `length` bytes of a body from its byte `skip` on: into a new array, or chunk by chunk to
+ * Takes `length` bytes of a body from its byte `skip` on: into a new array (or the one
+ * `part.memory` gives), or chunk by chunk to
  * `sink` (at object positions from `position` on), then no bytes are returned. With `exact`, the
  * body must end there (more is a `ProtocolError`); otherwise the rest is dropped with the
  * connection (a 200 reply to a Range request). Fewer bytes are a `TransientError`.
@@ -524,11 +536,16 @@ async function takeBody(
   response: TransportReply,
   url: string,
   watch: BodyWatch,
-  part: { skip: number; length: number; exact: boolean },
+  part: { skip: number; length: number; exact: boolean; memory?: GetOptions["memory"] },
   sink?: { to: ByteSink; position: number },
 ): Promise<Uint8Array> {
   const { skip, length, exact } = part;
-  const result = new Uint8Array(sink ? 0 : length);
+  const given = sink ? undefined : part.memory?.(length);
+  if (given !== undefined && given.length !== length) {
+    await response.discard();
+    throw new RangeError(`the memory given for ${length} bytes holds ${given.length}`);
+  }
+  const result = given ?? new Uint8Array(sink ? 0 : length);
   let seen = 0;
   let filled = 0;
   if (length === 0 && !exact) await response.discard();

@@ -42,7 +42,10 @@ export class BlockCacheBackend extends BackendLayer {
     const first = Math.floor(offset / this.blockSize);
     const last = Math.floor((offset + length - 1) / this.blockSize);
     const start = first * this.blockSize;
-    const reply = await this.inner.get(path, { ...options, range: { offset: start, length: (last - first + 1) * this.blockSize } });
+    const reply = await this.inner.get(path, {
+      ...keeping(options),
+      range: { offset: start, length: (last - first + 1) * this.blockSize },
+    });
     const version = reply.info.type === "file" && reply.info.size >= 0 ? versionKey(reply.info) : undefined;
     if (version !== undefined) {
       const prefix = this.keyPrefix(path, version);
@@ -100,7 +103,7 @@ export class BlockCacheBackend extends BackendLayer {
       runs.map(async (run) => {
         const start = (run[0] as number) * this.blockSize;
         const length = Math.min(size, (run.at(-1) as number) * this.blockSize + this.blockSize) - start;
-        const { bytes } = await this.inner.get(path, { ...options, range: { offset: start, length } });
+        const { bytes } = await this.inner.get(path, { ...keeping(options), range: { offset: start, length } });
         if (bytes.length !== length)
           throw new TransientError(`body cut short: ${bytes.length} of ${length} bytes`, { url: this.toUrl(path) });
         return run.map((_, i) => bytes.subarray(i * this.blockSize, Math.min(length, (i + 1) * this.blockSize)));
@@ -116,4 +119,10 @@ export class BlockCacheBackend extends BackendLayer {
   private keyPrefix(path: string, version: string): string {
     return `${this.toUrl(path)}\u0000${version}\u0000${this.blockSize}\u0000`;
   }
+}
+
+/** `options` for a read whose bytes the layer keeps: without the caller's memory, which the caller may reuse. */
+function keeping(options: GetOptions): GetOptions {
+  const { memory: _callers, ...kept } = options;
+  return kept;
 }
