@@ -1,11 +1,12 @@
 /**
  * Fair side-by-side runs: each contender is a fresh process per run, contenders are interleaved
- * in rounds whose order reverses every round, and the medians of wall and CPU time are kept,
- * with the machine's load average beside them.
+ * in rounds whose order changes every round (see {@link roundOrder}), and the medians of wall and
+ * CPU time are kept, with the machine's load average beside them.
  */
 import { loadavg } from "node:os";
 import { benchCheckout, compiledScript } from "./compiled.js";
 import { type BenchContext, runJson } from "./measure.js";
+import { roundOrder } from "./round-order.js";
 import type { Measurement } from "./table.js";
 
 /** What one run of a contender reports: times measured inside its process, around the work only. */
@@ -41,7 +42,7 @@ function median(values: readonly number[]): number {
 }
 
 /**
- * Runs every contender once per round for `rounds` rounds (the order reversed each round), and
+ * Runs every contender once per round for `rounds` rounds (in {@link roundOrder}), and
  * gives one row per contender: median wall time, median CPU time, and the requests, bytes and
  * connections the proxy saw in the median run. A contender that fails becomes a skipped row saying why.
  */
@@ -55,7 +56,7 @@ export async function interleaved(
   const failed = new Map<string, string>();
   const loads: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? contenders : [...contenders].reverse();
+    const order = roundOrder(contenders, round);
     for (const contender of order) {
       if (failed.has(contender.peer) || (contender.maxRuns !== undefined && round >= contender.maxRuns)) continue;
       try {

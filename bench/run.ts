@@ -5,7 +5,7 @@
  * Usage: npm run bench -- [--latency <ms>] [--repeats <n>] [--only <scenario numbers, e.g. 1,5>]
  *        [--scale-max <items of scenario 12, default 1000000>]
  * Every scenario but 12 and 13 runs each contender as a fresh process per run, in `--repeats`
- * interleaved rounds whose order reverses every round, and reports medians (bench/README.md).
+ * interleaved rounds whose order changes every round, and reports medians (bench/README.md).
  * `--only 6` runs both scenarios numbered 6 (the TESS cube cutout and the `.fits.gz` cutout);
  * scenarios 6 to 8, on compressed files, share their fixtures (`--only 6,7,8` runs all three).
  * Scenario 10 also runs scenario 11; `--only 12`, `--only 13` or `--only 12,13` run scenarios 12

@@ -1,8 +1,8 @@
 /**
  * Scenario 3: `get` of the 1 GiB object straight from a server (nginx when installed, else the
  * benchmark's own server, without the proxy), side by side with `curl -o file` and one streamed
- * undici GET piped to a file. Each run is a fresh process; the three take turns, in reversed
- * order every other round, and the medians are kept. For each: the transfer's time, the CPU
+ * undici GET piped to a file. Each run is a fresh process; they take turns in the order of
+ * {@link roundOrder}, and the medians are kept. For each: the transfer's time, the CPU
  * seconds it used, peak RSS and its growth over the process's RSS before the transfer. When
  * `SKYFS_BENCH_BASELINE` names another checkout holding `bench/get-child.ts`, that one's `get`
  * runs in the same rounds as "skyfs baseline": before and after side by side.
@@ -15,6 +15,7 @@ import { type ChildUsage, measureChild } from "../child-usage.js";
 import { benchCheckout, compiledScript } from "../compiled.js";
 import { BIG_SIZE } from "../fixtures.js";
 import type { BenchContext } from "../measure.js";
+import { roundOrder } from "../round-order.js";
 import { formatBytes, type Goal, type Measurement } from "../table.js";
 
 /** One run of one peer. */
@@ -62,7 +63,7 @@ export async function bigGet(context: BenchContext): Promise<{ rows: Measurement
   const load: number[] = [];
   try {
     for (let round = 0; round < Math.max(1, context.repeats); round++) {
-      const order = round % 2 === 0 ? peers : [...peers].reverse();
+      const order = roundOrder(peers, round);
       for (const [name, run] of order) {
         if (failures.has(name)) continue;
         load.push(loadavg()[0] as number);
