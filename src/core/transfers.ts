@@ -19,7 +19,7 @@ import { removeStalePartials } from "./partial-files.js";
 import { baseName, joinPath, relativePath } from "./paths.js";
 import { describe } from "./reads.js";
 import { ReusedArrays } from "./reused-arrays.js";
-import { safeLocalPath } from "./safe-path.js";
+import { localPathsUnder, safeLocalPath } from "./safe-path.js";
 import { runTransferBatch } from "./transfer-batch.js";
 import { findEntries, findInFolder } from "./tree.js";
 
@@ -104,9 +104,10 @@ export async function getToLocal(
   if (info.type === "directory") {
     if (!options.recursive) throw new IsADirectoryError("use recursive to download a folder", { url: backend.toUrl(source) });
     const files = listed ?? (await findEntries(backend, source, tree, info));
+    const below = localPathsUnder(localPath);
     for (const file of files) {
       const key = decodedName(relativePath(source, file.name), options.compression);
-      jobs.push({ info: file, local: safeLocalPath(localPath, decode ? decodeKey(key) : key, backend.toUrl(file.name)), size: file.size });
+      jobs.push({ info: file, local: below(decode ? decodeKey(key) : key, backend.toUrl(file.name)), size: file.size });
     }
     await mkdir(localPath, { recursive: true }).catch((error: unknown) => Promise.reject(localFolderError(error, localPath)));
   } else {
@@ -212,6 +213,7 @@ function decodedName(key: string, compression: CompressionOptions["compression"]
 }
 
 function decodeKey(key: string): string {
+  if (!key.includes("%")) return key;
   return key
     .split("/")
     .map((segment) => {

@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { safeLocalPath } from "../../src/core/safe-path.js";
+import { localPathsUnder, safeLocalPath } from "../../src/core/safe-path.js";
 import {
   type Backend,
   type FileInfo,
@@ -81,5 +81,16 @@ describe("safe downloads", () => {
     expect(() => safeLocalPath("/data/out", "")).toThrow(InvalidArgumentError);
     expect(() => safeLocalPath("/data/out", "..")).toThrow(/'\.\.'/);
     expect(() => safeLocalPath("/data/out", "D:x")).toThrow(/drive letter/);
+  });
+
+  it("maps many keys below one folder resolved once, as path.resolve would, empty and dot segments dropped", () => {
+    const below = localPathsUnder("/data/out/");
+    expect(below("x//./y.fits")).toBe("/data/out/x/y.fits");
+    expect(below("./")).toBe("/data/out");
+    expect(localPathsUnder("/")("a/b")).toBe("/a/b");
+    expect(localPathsUnder("rel/dir")("k")).toBe(resolve("rel/dir", "k"));
+    for (const key of ["a", "a/b/c.fits", "a/./b", "a//b/", "x.y/z"]) expect(below(key)).toBe(resolve("/data/out", key));
+    expect(() => below("a/../../etc/passwd")).toThrow(InvalidArgumentError);
+    expect(() => below("/etc/passwd")).toThrow(/absolute/);
   });
 });
