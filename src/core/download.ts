@@ -99,15 +99,11 @@ export async function downloadObject(
   plan.onSize?.(info.size);
   if (first && first.length >= info.size) {
     const whole = first;
+    const write = (): Promise<void> => writeWhole(backend, info, localPath, whole, plan).finally(() => plan.arrays?.giveBack(whole));
     throwIfAborted(plan.signal, backend.toUrl(file.name));
-    if (!plan.handOff) return writeWhole(backend, info, localPath, whole, plan).finally(() => plan.arrays?.giveBack(whole));
+    if (!plan.handOff) return write();
     const release = await plan.bytesInFlight?.acquire(whole.length);
-    plan.handOff(
-      writeWhole(backend, info, localPath, whole, plan).finally(() => {
-        release?.();
-        plan.arrays?.giveBack(whole);
-      }),
-    );
+    plan.handOff(write().finally(() => release?.()));
     return;
   }
   await writeThroughTemporary(backend, info, localPath, first, plan);
