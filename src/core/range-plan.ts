@@ -50,33 +50,54 @@ export const DEFAULT_SPANS_IN_FLIGHT = 1024;
 export function planRanges(ranges: readonly ByteRange[], options: RangePlanOptions = {}): PlannedFetch[] {
   const mergeGap = options.mergeGap ?? DEFAULT_MERGE_GAP;
   const maxPart = Math.max(1, options.maxPartSize ?? DEFAULT_MAX_PART_SIZE);
-  const order = ranges
-    .map((range, index) => ({ range, index }))
-    .filter(({ range }) => range.length > 0)
-    .sort((a, b) => a.range.offset - b.range.offset);
-  const groups: Array<{ start: number; end: number; members: number[] }> = [];
-  for (const { range, index } of order) {
-    const end = range.offset + range.length;
-    const last = groups.at(-1);
-    if (last && range.offset - last.end <= mergeGap && Math.max(last.end, end) - last.start <= maxPart) {
-      last.end = Math.max(last.end, end);
-      last.members.push(index);
-    } else {
-      groups.push({ start: range.offset, end, members: [index] });
-    }
-  }
+  const order = byOffset(ranges);
   const fetches: PlannedFetch[] = [];
-  for (const group of groups) {
-    const length = group.end - group.start;
-    if (length <= maxPart) {
-      fetches.push({ span: { offset: group.start, length }, serves: group.members });
-      continue;
+  let at = 0;
+  while (at < order.length) {
+    const serves = [order[at] as number];
+    const first = ranges[serves[0] as number] as ByteRange;
+    const start = first.offset;
+    let end = start + first.length;
+    let next = at + 1;
+    for (; next < order.length; next++) {
+      const index = order[next] as number;
+      const range = ranges[index] as ByteRange;
+      const grown = Math.max(end, range.offset + range.length);
+      if (range.offset - end > mergeGap || grown - start > maxPart) break;
+      end = grown;
+      serves.push(index);
     }
-    for (let offset = group.start; offset < group.end; offset += maxPart) {
-      fetches.push({ span: { offset, length: Math.min(maxPart, group.end - offset) }, serves: group.members });
-    }
+    if (end - start <= maxPart) fetches.push({ span: { offset: start, length: end - start }, serves });
+    else
+      for (let offset = start; offset < end; offset += maxPart)
+        fetches.push({ span: { offset, length: Math.min(maxPart, end - offset) }, serves });
+    at = next;
   }
   return fetches;
+}
+
+/**
+ * The indexes of the non-empty `ranges`, ordered by offset (ties in their given order). Ranges
+ * usually come in order already, and then nothing is sorted; otherwise the indexes are sorted
+ * against a flat copy of the offsets, which keeps a sort of a million ranges out of the objects.
+ */
+function byOffset(ranges: readonly ByteRange[]): Uint32Array {
+  const order = new Uint32Array(ranges.length);
+  const offsets = new Float64Array(ranges.length);
+  let count = 0;
+  let sorted = true;
+  for (let index = 0; index < ranges.length; index++) {
+    const range = ranges[index] as ByteRange;
+    if (range.length <= 0) continue;
+    if (count > 0 && range.offset < (offsets[count - 1] as number)) sorted = false;
+    order[count] = index;
+    offsets[count++] = range.offset;
+  }
+  const kept = order.subarray(0, count);
+  if (sorted) return kept;
+  const byIndex = new Float64Array(ranges.length);
+  for (let i = 0; i < count; i++) byIndex[kept[i] as number] = offsets[i] as number;
+  return kept.sort((a, b) => (byIndex[a] as number) - (byIndex[b] as number) || a - b);
 }
 
 /**

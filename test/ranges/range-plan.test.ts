@@ -49,6 +49,21 @@ describe("range planning", () => {
     ).toEqual([{ span: { offset: 0, length: 15 }, serves: [0, 1] }]);
   });
 
+  it("orders ranges given out of order by offset, ties in their given order, skipping empty ones", () => {
+    const ranges: ByteRange[] = [
+      { offset: 300, length: 10 },
+      { offset: 0, length: 0 },
+      { offset: 100, length: 5 },
+      { offset: 100, length: 20 },
+      { offset: 50, length: 10 },
+    ];
+    expect(planRanges(ranges, { mergeGap: 0 })).toEqual([
+      { span: { offset: 50, length: 10 }, serves: [4] },
+      { span: { offset: 100, length: 20 }, serves: [2, 3] },
+      { span: { offset: 300, length: 10 }, serves: [0] },
+    ]);
+  });
+
   it("splits a huge range into parts that cover it exactly", () => {
     const plan = planRanges([{ offset: 10, length: 25 }], { maxPartSize: 10 });
     expect(plan.map((fetch) => fetch.span)).toEqual([
