@@ -32,6 +32,18 @@ export interface Goal {
   met: boolean | undefined;
 }
 
+/**
+ * The goal "skyfs ahead of every peer" of `scenario`: every row not skyfs's own (nor a skyfs
+ * baseline's) slower than the `skyfs` row; unknown when a peer was skipped or skyfs not measured.
+ */
+export function aheadOfEveryPeer(scenario: string, rows: readonly Measurement[], goal: string): Goal {
+  const inScenario = rows.filter((row) => row.scenario === scenario);
+  const ours = inScenario.find((row) => row.peer === "skyfs")?.seconds;
+  const peers = inScenario.filter((row) => !row.peer.startsWith("skyfs"));
+  const known = ours !== undefined && peers.length > 0 && peers.every((row) => row.seconds !== undefined);
+  return { scenario, goal, met: known ? peers.every((row) => (row.seconds as number) > ours) : undefined };
+}
+
 function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined) return "";
   if (bytes < 1024) return `${bytes} B`;

@@ -1,24 +1,59 @@
 /**
- * The opendal npm package as a peer of the random-reads scenario, one run per fresh process;
+ * The opendal npm package as a peer of the interleaved scenarios, one run per fresh process;
  * prints the JSON line `skyfs-child.ts` prints. Creating the Operator is not timed; the
  * connections it opens are.
  *
- * Usage: opendal-child.ts ranges <endpoint> <path> <ranges.json> [in flight]
- *   one `read` per range: all at once, or `in flight` at a time
+ * Usage: opendal-child.ts <mode> <endpoint> ...
+ *   ranges <endpoint> <path> <ranges.json> [in flight]   one `read` per range: all at once, or `in flight` at a time
+ *   get <endpoint> <folder/> <local folder>              the folder's page listed (with undici: OpenDAL's `http`
+ *                                                        service cannot list), then a whole `read` of every `.bin`
+ *                                                        file, all at once, each written to a file as it completes
+ *   scan <endpoint> <folder/>                            the same listing, then a whole `read` of every `.fits`
+ *                                                        file, all at once, and each file's headers walked in memory
  */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { eachLimited, readRanges, timed } from "../child-timing.js";
+import { fitsHeaders } from "./fits-walk.js";
+import { fileName, linkedFiles } from "./folder-page.js";
 import { loadOpendal } from "./load-opendal.js";
 
-const [mode, endpoint, path, file, inFlight] = process.argv.slice(2) as [string, string, string, string, string | undefined];
-if (mode !== "ranges") throw new Error(`unknown mode ${mode}`);
+const [mode, endpoint, ...args] = process.argv.slice(2) as [string, string, ...string[]];
 const opendal = loadOpendal();
 if (typeof opendal === "string") throw new Error(opendal);
-const ranges = await readRanges(file);
 const operator = new opendal.Operator("http", { endpoint });
-await timed(async () => {
-  await eachLimited(ranges, inFlight === undefined ? undefined : Number(inFlight), async ({ offset, length }) => {
-    const bytes = await operator.read(path, { offset: BigInt(offset), size: BigInt(length) });
-    if (bytes.length !== length) throw new Error("opendal: short read");
+
+/** The paths below the endpoint of the files of `folder` whose names end with `suffix`. */
+async function listed(folder: string, suffix: string): Promise<string[]> {
+  const base = `${endpoint}/`;
+  return (await linkedFiles(new URL(folder, base).href, suffix)).map((url) => url.slice(base.length));
+}
+
+if (mode === "ranges") {
+  const [path, file, inFlight] = args as [string, string, string | undefined];
+  const ranges = await readRanges(file);
+  await timed(async () => {
+    await eachLimited(ranges, inFlight === undefined ? undefined : Number(inFlight), async ({ offset, length }) => {
+      const bytes = await operator.read(path, { offset: BigInt(offset), size: BigInt(length) });
+      if (bytes.length !== length) throw new Error("opendal: short read");
+    });
+    return {};
   });
-  return {};
-});
+} else if (mode === "get") {
+  const [folder, target] = args as [string, string];
+  await timed(async () => {
+    const paths = await listed(folder, ".bin");
+    await mkdir(target, { recursive: true });
+    await Promise.all(paths.map(async (path) => writeFile(join(target, fileName(path)), await operator.read(path))));
+    return { note: `${paths.length} files` };
+  });
+} else if (mode === "scan") {
+  const [folder] = args as [string];
+  await timed(async () => {
+    const paths = await listed(folder, ".fits");
+    const counts = await Promise.all(paths.map(async (path) => fitsHeaders(await operator.read(path)).length));
+    return { note: `${paths.length} files, ${counts.reduce((total, count) => total + count, 0)} HDUs` };
+  });
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}

@@ -9,9 +9,19 @@
  *                                            Agent of as many connections
  *   read-many <url> <ranges.json>            the same ranges all at once on one Agent of 256 connections
  *   cat-loop <urls.json>                     a GET of each URL, one after another, on one Agent
+ *   get <folder url/> <local folder>         the folder's page listed, then a GET of every `.bin` file it
+ *                                            links to, all at once on the global dispatcher, each body
+ *                                            written to a file of the local folder as it completes
+ *   scan <folder url/>                       the folder's page listed, then a GET of every `.fits` file,
+ *                                            all at once on the global dispatcher, and each file's headers
+ *                                            walked in memory (`fits-walk.ts`)
  */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { Agent, type Dispatcher, request } from "undici";
 import { eachLimited, type Range, readJson, readRanges, timed } from "../child-timing.js";
+import { fitsHeaders } from "./fits-walk.js";
+import { fileName, linkedFiles } from "./folder-page.js";
 
 const [mode, ...args] = process.argv.slice(2);
 
@@ -20,6 +30,12 @@ async function readRange(url: string, { offset, length }: Range, dispatcher: Dis
   const body = new Uint8Array(await response.body.arrayBuffer());
   if (body.length !== length) throw new Error("undici: short read");
   return body.length;
+}
+
+async function wholeBody(url: string): Promise<Uint8Array> {
+  const response = await request(url);
+  if (response.statusCode !== 200) throw new Error(`undici: HTTP ${response.statusCode} for ${url}`);
+  return new Uint8Array(await response.body.arrayBuffer());
 }
 
 if (mode === "ranges" || mode === "read-many") {
@@ -48,6 +64,21 @@ if (mode === "ranges" || mode === "read-many") {
     return { note: `${bytes} bytes` };
   });
   await agent.close();
+} else if (mode === "get") {
+  const [folder, target] = args as [string, string];
+  await timed(async () => {
+    const urls = await linkedFiles(folder, ".bin");
+    await mkdir(target, { recursive: true });
+    await Promise.all(urls.map(async (url) => writeFile(join(target, fileName(url)), await wholeBody(url))));
+    return { note: `${urls.length} files` };
+  });
+} else if (mode === "scan") {
+  const [folder] = args as [string];
+  await timed(async () => {
+    const urls = await linkedFiles(folder, ".fits");
+    const counts = await Promise.all(urls.map(async (url) => fitsHeaders(await wholeBody(url)).length));
+    return { note: `${urls.length} files, ${counts.reduce((total, count) => total + count, 0)} HDUs` };
+  });
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

@@ -11,7 +11,7 @@ import { BIG_SIZE } from "../fixtures.js";
 import { type BenchContext, pythonMissing, seeded } from "../measure.js";
 import { loadOpendal } from "../peers/load-opendal.js";
 import { type Contender, interleaved, nodeChild, pythonChild, skyfsContenders } from "../rounds.js";
-import type { Goal, Measurement } from "../table.js";
+import { aheadOfEveryPeer, type Goal, type Measurement } from "../table.js";
 
 const READS = 200;
 const LENGTH = 64 * 1024;
@@ -52,8 +52,6 @@ export async function randomReads(context: BenchContext): Promise<{ rows: Measur
   const defaults = "1 random reads (defaults)";
   const ours16 = time(inFlight, "skyfs");
   const undici16 = time(inFlight, "undici");
-  const peersDefault = rows.filter((row) => row.scenario === defaults && !row.peer.startsWith("skyfs"));
-  const oursDefault = time(defaults, "skyfs") ?? Number.POSITIVE_INFINITY;
   return {
     rows,
     goals: [
@@ -62,11 +60,7 @@ export async function randomReads(context: BenchContext): Promise<{ rows: Measur
         goal: "skyfs catRanges within 5% of plain undici",
         met: ours16 !== undefined && undici16 !== undefined ? ours16 <= undici16 * 1.05 : undefined,
       },
-      {
-        scenario: defaults,
-        goal: "skyfs catRanges ahead of every peer",
-        met: peersDefault.some((row) => row.skipped) ? undefined : peersDefault.every((row) => (row.seconds as number) > oursDefault),
-      },
+      aheadOfEveryPeer(defaults, rows, "skyfs catRanges ahead of every peer"),
     ],
   };
 }
