@@ -86,18 +86,17 @@ function byOffset(ranges: readonly ByteRange[]): Uint32Array {
   const offsets = new Float64Array(ranges.length);
   let count = 0;
   let sorted = true;
+  let previous = Number.NEGATIVE_INFINITY;
   for (let index = 0; index < ranges.length; index++) {
-    const range = ranges[index] as ByteRange;
-    if (range.length <= 0) continue;
-    if (count > 0 && range.offset < (offsets[count - 1] as number)) sorted = false;
-    order[count] = index;
-    offsets[count++] = range.offset;
+    const { offset, length } = ranges[index] as ByteRange;
+    if (length <= 0) continue;
+    if (offset < previous) sorted = false;
+    previous = offset;
+    offsets[index] = offset;
+    order[count++] = index;
   }
   const kept = order.subarray(0, count);
-  if (sorted) return kept;
-  const byIndex = new Float64Array(ranges.length);
-  for (let i = 0; i < count; i++) byIndex[kept[i] as number] = offsets[i] as number;
-  return kept.sort((a, b) => (byIndex[a] as number) - (byIndex[b] as number) || a - b);
+  return sorted ? kept : kept.sort((a, b) => (offsets[a] as number) - (offsets[b] as number) || a - b);
 }
 
 /**
