@@ -11,11 +11,9 @@
  *   scan <endpoint> <folder/>                            the same listing, then a whole `read` of every `.fits`
  *                                                        file, all at once, and each file's headers walked in memory
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { eachLimited, readRanges, timed } from "../child-timing.js";
-import { fitsHeaders } from "./fits-walk.js";
-import { fileName, linkedFiles } from "./folder-page.js";
+import { scanEvery, writeEvery } from "./every-file.js";
+import { linkedFiles } from "./folder-page.js";
 import { loadOpendal } from "./load-opendal.js";
 
 const [mode, endpoint, ...args] = process.argv.slice(2) as [string, string, ...string[]];
@@ -41,19 +39,10 @@ if (mode === "ranges") {
   });
 } else if (mode === "get") {
   const [folder, target] = args as [string, string];
-  await timed(async () => {
-    const paths = await listed(folder, ".bin");
-    await mkdir(target, { recursive: true });
-    await Promise.all(paths.map(async (path) => writeFile(join(target, fileName(path)), await operator.read(path))));
-    return { note: `${paths.length} files` };
-  });
+  await timed(async () => writeEvery(await listed(folder, ".bin"), (path) => operator.read(path), target));
 } else if (mode === "scan") {
   const [folder] = args as [string];
-  await timed(async () => {
-    const paths = await listed(folder, ".fits");
-    const counts = await Promise.all(paths.map(async (path) => fitsHeaders(await operator.read(path)).length));
-    return { note: `${paths.length} files, ${counts.reduce((total, count) => total + count, 0)} HDUs` };
-  });
+  await timed(async () => scanEvery(await listed(folder, ".fits"), (path) => operator.read(path)));
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

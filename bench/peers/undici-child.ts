@@ -16,12 +16,10 @@
  *                                            all at once on the global dispatcher, and each file's headers
  *                                            walked in memory (`fits-walk.ts`)
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { Agent, type Dispatcher, request } from "undici";
 import { eachLimited, type Range, readJson, readRanges, timed } from "../child-timing.js";
-import { fitsHeaders } from "./fits-walk.js";
-import { fileName, linkedFiles } from "./folder-page.js";
+import { scanEvery, writeEvery } from "./every-file.js";
+import { linkedFiles } from "./folder-page.js";
 
 const [mode, ...args] = process.argv.slice(2);
 
@@ -66,19 +64,10 @@ if (mode === "ranges" || mode === "read-many") {
   await agent.close();
 } else if (mode === "get") {
   const [folder, target] = args as [string, string];
-  await timed(async () => {
-    const urls = await linkedFiles(folder, ".bin");
-    await mkdir(target, { recursive: true });
-    await Promise.all(urls.map(async (url) => writeFile(join(target, fileName(url)), await wholeBody(url))));
-    return { note: `${urls.length} files` };
-  });
+  await timed(async () => writeEvery(await linkedFiles(folder, ".bin"), wholeBody, target));
 } else if (mode === "scan") {
   const [folder] = args as [string];
-  await timed(async () => {
-    const urls = await linkedFiles(folder, ".fits");
-    const counts = await Promise.all(urls.map(async (url) => fitsHeaders(await wholeBody(url)).length));
-    return { note: `${urls.length} files, ${counts.reduce((total, count) => total + count, 0)} HDUs` };
-  });
+  await timed(async () => scanEvery(await linkedFiles(folder, ".fits"), wholeBody));
 } else {
   throw new Error(`unknown mode ${mode}`);
 }
